@@ -1,0 +1,78 @@
+// swift-tools-version: 6.0
+// dawg — a real-time audio engine server for Linux, running as a JACK client.
+import PackageDescription
+
+/// The realtime modules are always optimised, so tests render faster than real time
+/// even in debug builds. `RT_CHECKS` turns on the compiler's `@_noLocks` checks of the
+/// engine's process path; they need whole-module builds, so release only.
+let realtime: [SwiftSetting] = [
+    .unsafeFlags(["-O"], .when(configuration: .debug)),
+    .define("RT_CHECKS", .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "dawg",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dawg", targets: ["dawg"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        // System libraries, found through pkg-config.
+        .systemLibrary(name: "CJack", pkgConfig: "jack", providers: [.apt(["libjack-jackd2-dev"])]),
+        .systemLibrary(name: "CLo", pkgConfig: "liblo", providers: [.apt(["liblo-dev"])]),
+        .systemLibrary(name: "CSndfile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CSamplerate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        // Wrappers for the variadic C calls Swift cannot make, and a monotonic clock.
+        .target(name: "CShim", dependencies: ["CJack", "CLo"]),
+
+        // Realtime kernels: Foundation-free, plain functions over pointers.
+        .target(name: "DSP", dependencies: ["CFFTW"], swiftSettings: realtime),
+        // Graph model, compiler, rings, transport, the realtime processor and the offline driver.
+        .target(
+            name: "Engine",
+            dependencies: ["DSP", .product(name: "Atomics", package: "swift-atomics")],
+            swiftSettings: realtime
+        ),
+        // Decoding files into memory at the engine rate (libsndfile + libsamplerate).
+        .target(name: "AudioFiles", dependencies: ["CSndfile", "CSamplerate"]),
+        // The JACK client: ports, callbacks, transport following.
+        .target(
+            name: "JACKHost",
+            dependencies: ["Engine", "CJack", "CShim", .product(name: "Atomics", package: "swift-atomics")]
+        ),
+        // Control side: the session model, validation, slow jobs, patches.
+        .target(
+            name: "Control",
+            dependencies: ["Engine", "AudioFiles", .product(name: "Logging", package: "swift-log")]
+        ),
+        // OSC address space, dispatch, feedback (liblo).
+        .target(
+            name: "OSC",
+            dependencies: ["Control", "Engine", "CLo", "CShim", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "dawg",
+            dependencies: [
+                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "CJack", "CShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+
+        .testTarget(name: "DSPTests", dependencies: ["DSP"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

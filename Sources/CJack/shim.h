@@ -1,0 +1,4 @@
+#include <jack/jack.h>
+#include <jack/transport.h>
+#include <jack/metadata.h>
+#include <jack/uuid.h>

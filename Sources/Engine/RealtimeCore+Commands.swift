@@ -1,0 +1,103 @@
+import DSP
+
+extension RealtimeCore {
+    /// Process thread: take every command in the ring. Immediate ones (and ones whose
+    /// time has passed) apply now; future ones wait in the pending table.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func drainCommands() {
+        while let timed = commands.pop() {
+            if timed.time > clock {
+                if pendingCount < pendingCapacity {
+                    pending[pendingCount] = timed
+                    pendingCount += 1
+                    continue
+                }
+                published.pendingOverflows.wrappingIncrement(ordering: .relaxed)
+            } else if timed.time != 0 && timed.time < clock {
+                published.lateCommands.wrappingIncrement(ordering: .relaxed)
+            }
+            apply(timed.command)
+        }
+    }
+
+    /// Apply, in time order (then arrival order), every pending command due at or before `time`.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func applyDue(upTo time: UInt64) {
+        while true {
+            var best = -1
+            for i in 0..<pendingCount where pending[i].time <= time {
+                if best < 0 || pending[i].time < pending[best].time { best = i }
+            }
+            if best < 0 { return }
+            let command = pending[best].command
+            // Keep arrival order among the rest: shift down rather than swap.
+            for i in best..<(pendingCount - 1) { pending[i] = pending[i + 1] }
+            pendingCount -= 1
+            apply(command)
+        }
+    }
+
+    /// The next frame offset in this cycle where a pending command falls, or `frames`.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    func nextBoundary(after offset: Int, frames: Int) -> Int {
+        var next = frames
+        let start = clock &+ UInt64(offset)
+        for i in 0..<pendingCount where pending[i].time > start {
+            let rel = pending[i].time - clock
+            if rel < UInt64(next) { next = Int(rel) }
+        }
+        return next
+    }
+
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func apply(_ command: Command) {
+        switch command {
+        case let .stripGains(strip, l, r, fader, snap):
+            let s = strips + Int(strip)
+            let frames: Int32 = snap ? 0 : rampFrames
+            s.pointee.left.move(to: l, over: frames)
+            s.pointee.right.move(to: r, over: frames)
+            s.pointee.fader.move(to: fader, over: frames)
+            if snap {
+                s.pointee.meterLeft = MeterState()
+                s.pointee.meterRight = MeterState()
+            }
+        case let .sendGain(strip, bus, gain, snap):
+            sendRamps[Int(strip) * maxBuses + Int(bus)].move(to: gain, over: snap ? 0 : rampFrames)
+        case .play:
+            transport.playing = true
+        case .stop:
+            transport.playing = false
+        case .locate(let frame):
+            transport.position = max(0, frame)
+        case let .loop(start, end, enabled):
+            transport.loopStart = start
+            transport.loopEnd = end
+            transport.looping = enabled && end > start
+        case .installPlan(let next):
+            let old = plan
+            plan = next
+            // The control side keeps room in `retired` for every plan it sends.
+            _ = retired.push(old)
+        }
+    }
+
+    /// Process thread: follow a transport that moved outside the engine (JACK transport
+    /// driven by another client).
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    public mutating func follow(playing: Bool, locate frame: Int64?) {
+        transport.playing = playing
+        if let frame { transport.position = max(0, frame) }
+    }
+}
+
