@@ -164,3 +164,11 @@ public struct RealtimeCore {
         )
     }
 }
+
+extension RealtimeCore {
+    /// Control side, before the first real cycle: undo what warm-up cycles advanced.
+    public mutating func restoreClock(from saved: RealtimeCore) {
+        clock = saved.clock
+        transport = saved.transport
+    }
+}

@@ -1,0 +1,155 @@
+/// A whole engine set-up: what `patches/*.json` holds, what `/state` replies and what
+/// the session keeps as its model. Schema: docs/patch.md. Gains are in dB; `-inf`
+/// (as the string "-inf" in JSON) is silence.
+public struct Patch: Codable, Equatable, Sendable {
+    public static let schemaName = "dawg.patch"
+    public static let currentVersion = 1
+
+    public var schema: String = Patch.schemaName
+    public var version: Int = Patch.currentVersion
+    public var name: String = "untitled"
+    public var transport = TransportSettings()
+    public var master = StripSettings()
+    public var buses: [BusSettings] = []
+    public var tracks: [TrackSettings] = []
+    /// JACK connections to restore: our port's short name → full names of the ports it
+    /// connects to (`"out_L": ["system:playback_1"]`).
+    public var connections: [String: [String]] = [:]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case schema, version, name, transport, master, buses, tracks, connections }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        schema = try c.decode(String.self, forKey: .schema)
+        version = try c.decode(Int.self, forKey: .version)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "untitled"
+        transport = try c.decodeIfPresent(TransportSettings.self, forKey: .transport) ?? TransportSettings()
+        master = try c.decodeIfPresent(StripSettings.self, forKey: .master) ?? StripSettings()
+        buses = try c.decodeIfPresent([BusSettings].self, forKey: .buses) ?? []
+        tracks = try c.decodeIfPresent([TrackSettings].self, forKey: .tracks) ?? []
+        connections = try c.decodeIfPresent([String: [String]].self, forKey: .connections) ?? [:]
+    }
+}
+
+public struct TransportSettings: Codable, Equatable, Sendable {
+    public var loopStart: Double = 0
+    public var loopEnd: Double = 0
+    public var loop: Bool = false
+    /// Start the transport when the patch is loaded.
+    public var play: Bool = false
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case loopStart, loopEnd, loop, play }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        loopStart = try c.decodeIfPresent(Double.self, forKey: .loopStart) ?? 0
+        loopEnd = try c.decodeIfPresent(Double.self, forKey: .loopEnd) ?? 0
+        loop = try c.decodeIfPresent(Bool.self, forKey: .loop) ?? false
+        play = try c.decodeIfPresent(Bool.self, forKey: .play) ?? false
+    }
+}
+
+public struct StripSettings: Codable, Equatable, Sendable {
+    public var gain: Float = 0
+    public var pan: Float = 0
+    public var mute = false
+    public var solo = false
+    public var soloSafe = false
+    public var invert = false
+    public var sends: [SendSettings] = []
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case gain, pan, mute, solo, soloSafe, invert, sends }
+
+    // Every key is optional in a patch file, so hand-written patches stay short.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        gain = try c.decodeIfPresent(Float.self, forKey: .gain) ?? 0
+        pan = try c.decodeIfPresent(Float.self, forKey: .pan) ?? 0
+        mute = try c.decodeIfPresent(Bool.self, forKey: .mute) ?? false
+        solo = try c.decodeIfPresent(Bool.self, forKey: .solo) ?? false
+        soloSafe = try c.decodeIfPresent(Bool.self, forKey: .soloSafe) ?? false
+        invert = try c.decodeIfPresent(Bool.self, forKey: .invert) ?? false
+        sends = try c.decodeIfPresent([SendSettings].self, forKey: .sends) ?? []
+    }
+}
+
+public struct SendSettings: Codable, Equatable, Sendable {
+    /// The bus's strip id.
+    public var bus: Int
+    public var gain: Float
+    public var preFader: Bool
+
+    public init(bus: Int, gain: Float, preFader: Bool) {
+        self.bus = bus
+        self.gain = gain
+        self.preFader = preFader
+    }
+
+    enum CodingKeys: String, CodingKey { case bus, gain, preFader }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bus = try c.decode(Int.self, forKey: .bus)
+        gain = try c.decodeIfPresent(Float.self, forKey: .gain) ?? 0
+        preFader = try c.decodeIfPresent(Bool.self, forKey: .preFader) ?? false
+    }
+}
+
+public struct TrackSettings: Codable, Equatable, Sendable {
+    public var id: Int
+    public var name: String
+    /// Audio file, relative to the project directory.
+    public var file: String?
+    /// Timeline position of the file's first sample, in seconds.
+    public var position: Double?
+    /// Capture port number, from 1 (`in_1`).
+    public var input: Int?
+    public var strip: StripSettings
+
+    public init(id: Int, name: String, file: String? = nil, position: Double? = nil, input: Int? = nil, strip: StripSettings = StripSettings()) {
+        self.id = id
+        self.name = name
+        self.file = file
+        self.position = position
+        self.input = input
+        self.strip = strip
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, file, position, input, strip }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int.self, forKey: .id)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "track \(id)"
+        file = try c.decodeIfPresent(String.self, forKey: .file)
+        position = try c.decodeIfPresent(Double.self, forKey: .position)
+        input = try c.decodeIfPresent(Int.self, forKey: .input)
+        strip = try c.decodeIfPresent(StripSettings.self, forKey: .strip) ?? StripSettings()
+    }
+}
+
+public struct BusSettings: Codable, Equatable, Sendable {
+    public var id: Int
+    public var name: String
+    public var strip: StripSettings
+
+    public init(id: Int, name: String, strip: StripSettings = StripSettings()) {
+        self.id = id
+        self.name = name
+        self.strip = strip
+    }
+
+    enum CodingKeys: String, CodingKey { case id, name, strip }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int.self, forKey: .id)
+        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "bus \(id)"
+        strip = try c.decodeIfPresent(StripSettings.self, forKey: .strip) ?? StripSettings()
+    }
+}

@@ -1,0 +1,53 @@
+/// Checks a whole patch before any of it is applied, with the same rules as OSC.
+enum PatchValidator {
+    static func validate(_ p: Patch, inputs: Int, maxStrips: Int, maxBuses: Int) throws {
+        guard p.schema == Patch.schemaName else { throw ControlError("not a dawg patch: schema is \"\(p.schema)\", expected \"\(Patch.schemaName)\"") }
+        guard p.version >= 1, p.version <= Patch.currentVersion else {
+            throw ControlError("patch version \(p.version) is not supported (this dawg reads 1 to \(Patch.currentVersion))")
+        }
+        _ = try Validate.name(p.name)
+        guard p.tracks.count + p.buses.count < maxStrips else { throw ControlError("too many strips: the limit is \(maxStrips - 1)") }
+        guard p.buses.count <= maxBuses else { throw ControlError("too many buses: the limit is \(maxBuses)") }
+        var ids = Set<Int>()
+        for id in p.tracks.map(\.id) + p.buses.map(\.id) {
+            guard id > 0, id < 1_000_000 else { throw ControlError("ids must be from 1 to 999999, not \(id)") }
+            guard ids.insert(id).inserted else { throw ControlError("id \(id) is used twice") }
+        }
+        let busIDs = Set(p.buses.map(\.id))
+        try strip(p.master, "master", busIDs: [], isMaster: true)
+        for b in p.buses {
+            _ = try Validate.name(b.name)
+            guard b.strip.sends.isEmpty else { throw ControlError("bus \(b.id): buses have no sends (they feed the master)") }
+            try strip(b.strip, "bus \(b.id)", busIDs: busIDs, isMaster: false)
+        }
+        for t in p.tracks {
+            _ = try Validate.name(t.name)
+            try strip(t.strip, "track \(t.id)", busIDs: busIDs, isMaster: false)
+            if t.file != nil && t.input != nil { throw ControlError("track \(t.id) has both a file and an input") }
+            if let input = t.input, !(1...inputs).contains(input) {
+                throw ControlError("track \(t.id): input must be from 1 to \(inputs), not \(input)")
+            }
+            if let position = t.position { _ = try Validate.seconds(position, "track \(t.id) position") }
+        }
+        let t = p.transport
+        _ = try Validate.seconds(t.loopStart, "loop start")
+        _ = try Validate.seconds(t.loopEnd, "loop end")
+        if t.loop && t.loopEnd <= t.loopStart { throw ControlError("loop end must be after loop start") }
+    }
+
+    static func strip(_ s: StripSettings, _ what: String, busIDs: Set<Int>, isMaster: Bool) throws {
+        do {
+            _ = try Validate.gain(s.gain)
+            _ = try Validate.pan(s.pan)
+            if isMaster && (s.solo || s.soloSafe || !s.sends.isEmpty) { throw ControlError("the master has no solo or sends") }
+            var seen = Set<Int>()
+            for send in s.sends {
+                guard busIDs.contains(send.bus) else { throw ControlError("send to bus \(send.bus), which does not exist") }
+                guard seen.insert(send.bus).inserted else { throw ControlError("two sends to bus \(send.bus)") }
+                _ = try Validate.gain(send.gain, "send gain")
+            }
+        } catch let e as ControlError {
+            throw ControlError("\(what): \(e.message)")
+        }
+    }
+}

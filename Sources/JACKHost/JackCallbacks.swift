@@ -1,0 +1,60 @@
+import Atomics
+import CJack
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// C callbacks handed to JACK. Global functions in a file without top-level code, so
+// none is actor-isolated: JACK calls them on its own threads.
+
+/// Process thread.
+func dawgProcess(_ nframes: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    arg?.assumingMemoryBound(to: HostRealtime.self).pointee.cycle(nframes)
+    return 0
+}
+
+/// JACK's notification thread.
+func dawgXrun(_ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let arg else { return 0 }
+    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().xruns.wrappingIncrement(ordering: .relaxed)
+    return 0
+}
+
+/// JACK's notification thread.
+func dawgBufferSize(_ nframes: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let arg else { return 0 }
+    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().bufferSizeChanged(Int(nframes))
+    return 0
+}
+
+/// JACK's notification thread.
+func dawgSampleRate(_ rate: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let arg else { return 0 }
+    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().sampleRateChanged(Int(rate))
+    return 0
+}
+
+/// JACK's notification thread: the engine adds no latency of its own, so what comes in
+/// on the capture side goes out with the same latency, and vice versa.
+func dawgLatency(_ mode: jack_latency_callback_mode_t, _ arg: UnsafeMutableRawPointer?) {
+    guard let arg else { return }
+    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().propagateLatency(mode)
+}
+
+/// Any JACK thread, once: the server went away.
+func dawgShutdown(_ code: jack_status_t, _ reason: UnsafePointer<CChar>?, _ arg: UnsafeMutableRawPointer?) {
+    guard let arg else { return }
+    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().serverShutDown(reason.map { String(cString: $0) } ?? "no reason given")
+}
+
+/// While probing for a server, libjack's complaints that none is running are
+/// expected; they are silenced so the log says it once, in our words.
+let jackMessagesQuiet = ManagedAtomic(false)
+
+/// Any thread (libjack's error and info output).
+func dawgJackMessage(_ message: UnsafePointer<CChar>?) {
+    guard let message, !jackMessagesQuiet.load(ordering: .relaxed) else { return }
+    _ = write(2, "jack: ", 6)
+    _ = write(2, message, strlen(message))
+    _ = write(2, "\n", 1)
+}

@@ -1,0 +1,110 @@
+import CShim
+import Control
+import DSP
+import Engine
+import Foundation
+
+/// Feedback subscribers and what they are sent: meters and the transport position at
+/// each subscriber's rate, and every state change as it happens.
+///
+/// Runs its own thread; reads the engine's published atomics, never its memory.
+public final class FeedbackHub: @unchecked Sendable {
+    // @unchecked Sendable: `subscribers` and `lastPlaying` are touched only under `lock`.
+    public static let defaultRate = 30.0
+    public static let maxSubscribers = 32
+
+    struct Subscriber {
+        var rate: Double
+        var nextDue: UInt64
+    }
+
+    let session: Session
+    private let sender: OSCSender
+    private let lock = ControlLock()
+    private var subscribers: [OSCClient: Subscriber] = [:]
+    private var lastPlaying: Bool?
+    private var running = false
+    private var thread: Thread?
+
+    public init(session: Session, sender: OSCSender) {
+        self.session = session
+        self.sender = sender
+    }
+
+    public var subscriberCount: Int { lock.withLock { subscribers.count } }
+
+    func subscribe(_ client: OSCClient, rate: Double) throws {
+        try lock.withLock {
+            if subscribers[client] == nil && subscribers.count >= Self.maxSubscribers {
+                throw ControlError("too many subscribers (the limit is \(Self.maxSubscribers))")
+            }
+            subscribers[client] = Subscriber(rate: rate, nextDue: 0)
+        }
+    }
+
+    func unsubscribe(_ client: OSCClient) {
+        lock.withLock { _ = subscribers.removeValue(forKey: client) }
+    }
+
+    /// Send `messages` to every subscriber (but `except`) now.
+    public func broadcast(_ messages: [OSCMessage], except: OSCClient? = nil) {
+        let targets = lock.withLock { Array(subscribers.keys) }
+        for client in targets where client != except { sender.send(messages, to: client) }
+    }
+
+    public func start() {
+        lock.withLock { running = true }
+        let t = Thread { [weak self] in
+            while let self, self.lock.withLock({ self.running }) {
+                let wait = self.tick(now: dawg_monotonic_ns())
+                usleep(UInt32(min(max(wait / 1000, 1000), 20_000)))
+            }
+        }
+        t.name = "dawg.feedback"
+        t.start()
+        thread = t
+    }
+
+    public func stop() {
+        lock.withLock { running = false }
+    }
+
+    /// Send what is due at `now`; returns nanoseconds until the next send is due.
+    @discardableResult
+    func tick(now: UInt64) -> UInt64 {
+        let playing = session.engine.published.playing.load(ordering: .relaxed)
+        let (due, changed, wait): ([OSCClient], Bool, UInt64) = lock.withLock {
+            var due: [OSCClient] = []
+            var wait = UInt64(50_000_000)
+            for (client, var s) in subscribers {
+                if now >= s.nextDue {
+                    due.append(client)
+                    s.nextDue = now + UInt64(1e9 / s.rate)
+                    subscribers[client] = s
+                }
+                wait = min(wait, s.nextDue > now ? s.nextDue - now : 0)
+            }
+            let changed = lastPlaying != nil && lastPlaying != playing
+            lastPlaying = playing
+            return (due, changed, wait)
+        }
+        let t = session.transportState
+        if changed {
+            broadcast([OSCMessage("/transport/state", [.int(t.playing ? 1 : 0), .float(Float(t.seconds))])])
+        }
+        if !due.isEmpty {
+            let messages = meterMessages() + [OSCMessage("/transport/position", [.float(Float(t.seconds))])]
+            for client in due { sender.send(messages, to: client) }
+        }
+        return wait
+    }
+
+    /// `/meter/<id> <peak dBFS> <rms dBFS>` for every strip, the master last.
+    func meterMessages() -> [OSCMessage] {
+        let published = session.engine.published
+        return session.meteredStrips().map { strip in
+            let m = published.meter(strip: strip.slot)
+            return OSCMessage("/meter/\(strip.id)", [.float(Decibels.meterReading(m.peak)), .float(Decibels.meterReading(m.rms))])
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// Who sent a request: where replies and feedback go.
+public struct OSCClient: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: String
+    /// TCP (a stream): replies must travel on the connection, during the request.
+    public var isStream: Bool
+
+    public init(host: String, port: String, isStream: Bool) {
+        self.host = host
+        self.port = port
+        self.isStream = isStream
+    }
+
+    public var description: String { "\(isStream ? "tcp" : "udp")://\(host):\(port)" }
+}
+
+/// Sends messages to a client outside a request (job results, feedback).
+public protocol OSCSender: Sendable {
+    func send(_ messages: [OSCMessage], to client: OSCClient)
+}
+
+/// Engine figures `/status` reports, supplied by the host (JACK) side.
+public struct EngineStatus: Sendable {
+    public var sampleRate: Double
+    public var period: Int
+    /// Percent of the period JACK spends processing (jack_cpu_load).
+    public var dspLoad: Float
+    public var xruns: Int
+    public var uptime: Double
+
+    public init(sampleRate: Double, period: Int, dspLoad: Float, xruns: Int, uptime: Double) {
+        self.sampleRate = sampleRate
+        self.period = period
+        self.dspLoad = dspLoad
+        self.xruns = xruns
+        self.uptime = uptime
+    }
+}

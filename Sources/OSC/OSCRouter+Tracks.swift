@@ -1,0 +1,101 @@
+import Control
+
+extension OSCRouter {
+    func track(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        if rest == ["add"] {
+            try a.expect(0...1, "a name")
+            let name = a.count == 1 ? try a.string(0, "name") : "track"
+            let id = try session.addTrack(name: name)
+            let added = OSCMessage("/track/added", [.int(Int32(id)), .string(name)])
+            feedback.broadcast([added], except: client)
+            return [added]
+        }
+        guard rest.count == 2, let id = Int(rest[0]) else { throw ControlError("unknown address") }
+        guard case .track = try session.stripRef(rest[0]) else { throw ControlError("no track with id \(rest[0])") }
+        switch rest[1] {
+        case "load":
+            try a.expect(1...2, "a path and an optional position in seconds")
+            let path = try a.string(0, "path")
+            let position = a.count == 2 ? try a.double(1, "position") : 0
+            let session = self.session, feedback = self.feedback, address = m.path
+            return jobs.run(for: client) {
+                do {
+                    try session.loadFile(track: id, path: path, position: position)
+                    feedback.broadcast([OSCMessage("/track/\(id)/file", [.string(path), .float(Float(position))])])
+                    return [OSCMessage("/done", [.string(address)])]
+                } catch {
+                    return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
+                }
+            }
+        case "input":
+            try a.expect(1...1, "a capture port number from 1")
+            let port = try a.int(0, "input")
+            try session.setInput(track: id, port: port)
+            return changed(OSCMessage("/track/\(id)/input", [.int(Int32(port))]))
+        case "remove":
+            try a.expect(0...0, "none")
+            try session.removeTrack(id)
+            let removed = OSCMessage("/track/removed", [.int(Int32(id))])
+            feedback.broadcast([removed], except: client)
+            return [removed]
+        default:
+            throw ControlError("unknown address")
+        }
+    }
+
+    func bus(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        if rest == ["add"] {
+            try a.expect(0...1, "a name")
+            let name = a.count == 1 ? try a.string(0, "name") : "bus"
+            let id = try session.addBus(name: name)
+            let added = OSCMessage("/bus/added", [.int(Int32(id)), .string(name)])
+            feedback.broadcast([added], except: client)
+            return [added]
+        }
+        guard rest.count == 2, rest[1] == "remove", let id = Int(rest[0]) else { throw ControlError("unknown address") }
+        try a.expect(0...0, "none")
+        try session.removeBus(id)
+        let removed = OSCMessage("/bus/removed", [.int(Int32(id))])
+        feedback.broadcast([removed], except: client)
+        return [removed]
+    }
+
+    func patch(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        guard rest.count == 1, rest[0] == "save" || rest[0] == "load" else { throw ControlError("unknown address") }
+        try a.expect(1...1, "a path inside the project directory")
+        let path = try a.string(0, "path")
+        let session = self.session, address = m.path, isLoad = rest[0] == "load"
+        // Refuse a hostile path now, before queueing.
+        _ = try session.paths.resolve(path, mustExist: isLoad)
+        return jobs.run(for: client) {
+            do {
+                if isLoad {
+                    let warnings = try session.loadPatch(from: path)
+                    return warnings.map { OSCMessage("/warning", [.string(address), .string($0)]) } + [OSCMessage("/done", [.string(address)])]
+                }
+                try session.savePatch(to: path)
+                return [OSCMessage("/done", [.string(address)])]
+            } catch {
+                return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
+            }
+        }
+    }
+
+    func feedbackRequest(_ rest: [String], _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        switch rest {
+        case ["subscribe"]:
+            try a.expect(0...1, "an optional rate in Hz")
+            let rate = a.count == 1 ? try a.double(0, "rate") : FeedbackHub.defaultRate
+            guard rate.isFinite, rate >= 1, rate <= 200 else { throw ControlError("rate must be from 1 to 200 Hz, not \(rate)") }
+            if client.isStream { throw ControlError("feedback is sent over UDP: subscribe from a UDP socket") }
+            try feedback.subscribe(client, rate: rate)
+            return [OSCMessage("/feedback/subscribed", [.float(Float(rate))])]
+        case ["unsubscribe"]:
+            try a.expect(0...0, "none")
+            feedback.unsubscribe(client)
+            return [OSCMessage("/feedback/unsubscribed")]
+        default:
+            throw ControlError("unknown address")
+        }
+    }
+}

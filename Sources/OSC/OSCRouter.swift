@@ -1,0 +1,92 @@
+import Control
+import Engine
+import Logging
+
+/// The address space: turns one OSC message into session calls and replies.
+///
+/// Runs on the listener threads. Every request is validated before anything changes;
+/// a refusal answers `/error <address> <message>` and changes nothing. Changes are
+/// echoed to every feedback subscriber, so several surfaces stay in step.
+public final class OSCRouter: Sendable {
+    let session: Session
+    let feedback: FeedbackHub
+    let jobs: JobQueue
+    let clock: TimetagClock
+    let status: @Sendable () -> EngineStatus
+    let logger: Logger
+
+    public init(session: Session, sender: OSCSender, feedback: FeedbackHub, logger: Logger, status: @escaping @Sendable () -> EngineStatus) {
+        self.session = session
+        self.feedback = feedback
+        self.jobs = JobQueue(sender: sender)
+        self.clock = TimetagClock(engine: session.engine)
+        self.status = status
+        self.logger = logger
+    }
+
+    /// Handle one message; returns the replies for its sender.
+    public func handle(_ message: OSCMessage, from client: OSCClient) -> [OSCMessage] {
+        do {
+            return try route(message, OSCArguments(message: message), client)
+        } catch let e as ControlError {
+            return [.error(message.path, e.message)]
+        } catch {
+            return [.error(message.path, "\(error)")]
+        }
+    }
+
+    /// Wait for queued slow commands (shutdown and tests).
+    public func drainJobs() { jobs.drain() }
+
+    private func route(_ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        let parts = m.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+        guard m.path.hasPrefix("/"), m.path.utf8.count <= 256, !parts.contains("") else {
+            throw ControlError("not a valid address")
+        }
+        switch parts.first {
+        case "ping":
+            try a.expect(0...0, "none")
+            return [OSCMessage("/pong")]
+        case "status":
+            try a.expect(0...0, "none")
+            return [statusReply()]
+        case "sync":
+            try a.expect(1...1, "an id")
+            let id = m.args[0]
+            return jobs.run(for: client) { [OSCMessage("/synced", [id])] }
+        case "state":
+            try a.expect(0...0, "none")
+            let json = try session.stateJSON()
+            if !client.isStream && json.utf8.count > 60_000 {
+                throw ControlError("the state is too large for one UDP datagram; ask over TCP or use /patch/save")
+            }
+            return [OSCMessage("/state.reply", [.string(json)])]
+        case "transport": return try transport(Array(parts.dropFirst()), m, a)
+        case "track": return try track(Array(parts.dropFirst()), m, a, client)
+        case "bus": return try bus(Array(parts.dropFirst()), m, a, client)
+        case "strip":
+            guard parts.count >= 3 else { throw ControlError("unknown address") }
+            return try strip(try session.stripRef(parts[1]), Array(parts.dropFirst(2)), m, a)
+        case "master":
+            return try strip(.master, Array(parts.dropFirst()), m, a)
+        case "feedback": return try feedbackRequest(Array(parts.dropFirst()), a, client)
+        case "patch": return try patch(Array(parts.dropFirst()), m, a, client)
+        default:
+            throw ControlError("unknown address")
+        }
+    }
+
+    func statusReply() -> OSCMessage {
+        let s = status()
+        return OSCMessage("/status.reply", [
+            .float(Float(s.sampleRate)), .int(Int32(s.period)), .float(s.dspLoad), .int(Int32(clamping: s.xruns)),
+            .int(Int32(session.trackCount)), .int(Int32(feedback.subscriberCount)), .float(Float(s.uptime)),
+        ])
+    }
+
+    /// A state change: echo it to every subscriber (the sender included, if subscribed).
+    func changed(_ messages: OSCMessage...) -> [OSCMessage] {
+        feedback.broadcast(messages)
+        return []
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Dawg: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dawg",
+        abstract: "A real-time audio engine server for JACK, controlled over OSC.",
+        subcommands: [Serve.self, Bench.self]
+    )
+}

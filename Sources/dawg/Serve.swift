@@ -1,0 +1,177 @@
+import ArgumentParser
+import Atomics
+import Control
+import Dispatch
+import Engine
+import Foundation
+import JACKHost
+import Logging
+import OSC
+import ServiceLifecycle
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the engine as a JACK client, controlled over OSC.",
+        discussion: "Starts a dummy-backend jackd when no JACK server is running, and stops it on exit."
+    )
+
+    @Option(name: .customLong("jack-server"), help: "JACK server name (default: $JACK_DEFAULT_SERVER, else the default server).")
+    var jackServer: String?
+
+    @Option(name: .customLong("client-name"), help: "JACK client name.")
+    var clientName = "dawg"
+
+    @Option(help: "Patch to load (default: patches/default.json in the project directory, if present).")
+    var patch: String?
+
+    @Option(name: .customLong("project-dir"), help: "Directory that holds the project's files; paths sent over OSC stay inside it.")
+    var projectDir = FileManager.default.currentDirectoryPath
+
+    @Option(name: .customLong("osc-port"), help: "OSC port, UDP and TCP.")
+    var oscPort = 9000
+
+    @Option(name: .customLong("http-port"), help: "HTTP port for /health.")
+    var httpPort = 9001
+
+    @Option(help: "Capture ports (in_1 … in_N).")
+    var inputs = 2
+
+    @Option(help: "Address to listen on (OSC and HTTP).")
+    var bind = "127.0.0.1"
+
+    @Flag(name: .customLong("no-jack-transport"), help: "Keep the engine's transport to itself instead of driving and following JACK transport.")
+    var noJackTransport = false
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (1...65535).contains(oscPort), (1...65535).contains(httpPort) else { throw ValidationError("ports must be from 1 to 65535") }
+        guard oscPort != httpPort else { throw ValidationError("--osc-port and --http-port must differ") }
+        guard (0...64).contains(inputs) else { throw ValidationError("--inputs must be from 0 to 64") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var h = StreamLogHandler.standardError(label: label)
+            h.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            return h
+        }
+        let logger = Logger(label: "dawg")
+        let stop = StopSignal()
+        let server = jackServer ?? ProcessInfo.processInfo.environment["JACK_DEFAULT_SERVER"]
+
+        let launcher = JackdLauncher(logger: logger)
+        let jack = try connect(server: server, launcher: launcher, logger: logger)
+        let engine = EngineHandle(config: EngineConfig(sampleRate: Double(jack.sampleRate), inputs: inputs))
+        let session = Session(
+            engine: engine, paths: try ProjectPaths(directory: projectDir), logger: logger,
+            transport: noJackTransport ? nil : JackTransport(host: jack), connections: JackConnections(host: jack)
+        )
+        try jack.start(engine: engine, inputs: inputs, followTransport: !noJackTransport)
+
+        if let path = patchToLoad(session) {
+            do {
+                for warning in try session.loadPatch(from: path) { logger.warning("patch \(path): \(warning)") }
+            } catch {
+                jack.close()
+                launcher.stop()
+                throw ValidationError("cannot load patch \(path): \(error)")
+            }
+        }
+
+        let started = Date()
+        let osc = try OSCServer(host: bind, port: oscPort, logger: logger)
+        let feedback = FeedbackHub(session: session, sender: osc)
+        let router = OSCRouter(session: session, sender: osc, feedback: feedback, logger: logger) {
+            EngineStatus(
+                sampleRate: Double(jack.sampleRate), period: jack.bufferSize.load(ordering: .relaxed), dspLoad: jack.dspLoad,
+                xruns: jack.xruns.load(ordering: .relaxed), uptime: Date().timeIntervalSince(started)
+            )
+        }
+        osc.start(router: router)
+        feedback.start()
+        let health = HealthServer(host: bind, port: httpPort) {
+            let gone = jack.shutdown
+            let json = """
+            {"status":"\(gone == nil ? "ok" : "jack-gone")","client":"\(jack.clientName)","sample_rate":\(jack.sampleRate),\
+            "period":\(jack.bufferSize.load(ordering: .relaxed)),"xruns":\(jack.xruns.load(ordering: .relaxed)),\
+            "dsp_load":\(jack.dspLoad),"tracks":\(session.trackCount),"uptime_s":\(Int(Date().timeIntervalSince(started)))}
+            """
+            return (gone == nil, json)
+        }.makeApplication()
+        let services = ServiceGroup(services: [health], logger: logger)
+        let httpTask = Task { try await services.run() }
+
+        // Unbuffered, so scripts waiting for this line see it at once.
+        FileHandle.standardOutput.write(Data(("dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
+            + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)\n").utf8))
+
+        var failure: String?
+        while !stop.requested {
+            if let reason = jack.shutdown {
+                failure = reason
+                break
+            }
+            engine.collectRetired()
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        feedback.stop()
+        osc.stop()
+        router.drainJobs()
+        await services.triggerGracefulShutdown()
+        _ = await httpTask.result
+        if let failure {
+            logger.critical("the JACK server shut down: \(failure). dawg exits; restart it once JACK is back.")
+            launcher.stop()
+            throw ExitCode(3)
+        }
+        jack.close()
+        launcher.stop()
+        logger.info("stopped")
+    }
+
+    /// Connect to JACK, starting a dummy-backend jackd when no server runs.
+    func connect(server: String?, launcher: JackdLauncher, logger: Logger) throws -> JackHost {
+        do {
+            return try JackHost(clientName: clientName, serverName: server, logger: logger)
+        } catch let e as JackError where e.noServer {
+            logger.notice("no JACK server \(server ?? "default") is running; starting one with the dummy backend")
+            try launcher.start(serverName: server, sampleRate: 48000, period: 256)
+            for _ in 0..<100 {
+                usleep(100_000)
+                if let host = try? JackHost(clientName: clientName, serverName: server, logger: logger) { return host }
+                if !launcher.isRunning { break }
+            }
+            launcher.stop()
+            throw ValidationError("jackd did not start (try it by hand: jackd -r -d dummy)")
+        }
+    }
+
+    func patchToLoad(_ session: Session) -> String? {
+        if let patch { return patch }
+        let fallback = "patches/default.json"
+        return (try? session.paths.resolve(fallback, mustExist: true)) != nil ? fallback : nil
+    }
+}
+
+/// SIGINT and SIGTERM ask the main loop to stop cleanly.
+final class StopSignal: @unchecked Sendable {
+    // @unchecked Sendable: `sources` is only kept alive here, never touched after init.
+    private let flag = ManagedAtomic(false)
+    private let sources: [DispatchSourceSignal]
+
+    init() {
+        let flag = self.flag
+        sources = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { flag.store(true, ordering: .relaxed) }
+            s.resume()
+            return s
+        }
+    }
+
+    var requested: Bool { flag.load(ordering: .relaxed) }
+}
