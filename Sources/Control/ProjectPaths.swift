@@ -21,6 +21,8 @@ public struct ProjectPaths: Sendable {
         }
         let joined = path.hasPrefix("/") ? path : root + "/" + path
         let standard = (joined as NSString).standardizingPath
+        // Lexically first (so `../x` is called outside, not missing), then through links.
+        try inside(standard, path)
         let checked: String
         if mustExist {
             guard let real = Self.realPath(standard) else { throw ControlError("no such file: \(path)") }
@@ -34,10 +36,14 @@ public struct ProjectPaths: Sendable {
             // An existing link at the leaf must not point outside either.
             checked = Self.realPath(candidate) ?? candidate
         }
-        guard checked == root || checked.hasPrefix(root == "/" ? "/" : root + "/") else {
-            throw ControlError("path \(path) is outside the project directory")
-        }
+        try inside(checked, path)
         return checked
+    }
+
+    private func inside(_ absolute: String, _ original: String) throws {
+        guard absolute == root || absolute.hasPrefix(root == "/" ? "/" : root + "/") else {
+            throw ControlError("path \(original) is outside the project directory")
+        }
     }
 
     /// The path relative to the project root, as patches store it.

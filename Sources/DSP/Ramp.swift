@@ -46,7 +46,9 @@ public struct Ramp: Sendable {
     public mutating func next() -> Float {
         if remaining > 0 {
             remaining -= 1
-            value = remaining == 0 ? target : value + step
+            // From the target, not by accumulation: every step is the same size and
+            // the last lands exactly on the target.
+            value = target - step * Float(remaining)
         }
         return value
     }

@@ -55,7 +55,8 @@ enum OSCCodec {
             case UInt8(ascii: "d"): return .double(arg.pointee.d)
             case UInt8(ascii: "h"): return .int64(arg.pointee.h)
             case UInt8(ascii: "s"), UInt8(ascii: "S"):
-                return .string(withUnsafePointer(to: &arg.pointee.s) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) })
+                // The string's bytes start at the argument itself (lo_arg.s is its first char).
+                return .string(String(cString: UnsafeRawPointer(arg).assumingMemoryBound(to: CChar.self)))
             case UInt8(ascii: "T"): return .bool(true)
             case UInt8(ascii: "F"): return .bool(false)
             case UInt8(ascii: "N"): return .none

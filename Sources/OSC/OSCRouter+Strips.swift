@@ -3,13 +3,14 @@ import Control
 extension OSCRouter {
     /// `/strip/<id>/<control> [value]`, `/strip/<id>/send/<bus> [dB]`,
     /// `/strip/<id>/send/<bus>/pre [0|1]`; `/master/<control>` is the master's strip.
-    /// With no value, each replies with the current one.
+    /// With no value, each replies with the current one, on the address asked; changes
+    /// are echoed to subscribers on the canonical address (`/master/…` for the master).
     func strip(_ ref: StripRef, _ rest: [String], _ m: OSCMessage, _ a: OSCArguments) throws -> [OSCMessage] {
         let base = ref == .master ? "/master" : "/strip/\(ref)"
         if rest.count == 1, let control = StripControl(rawValue: rest[0]) {
             try a.expect(0...1, "a value, or none to ask")
             if a.count == 0 {
-                return [OSCMessage("\(base)/\(control.rawValue)", [.float(try session.get(control, of: ref))])]
+                return [OSCMessage(m.path, [.float(try session.get(control, of: ref))])]
             }
             let value = try a.float(0, control.rawValue)
             let applied = try session.set(control, of: ref, to: value, at: try clock.frame(for: m.time))

@@ -16,7 +16,9 @@ extension OSCRouter {
         case "load":
             try a.expect(1...2, "a path and an optional position in seconds")
             let path = try a.string(0, "path")
-            let position = a.count == 2 ? try a.double(1, "position") : 0
+            let position = try Validate.seconds(a.count == 2 ? try a.double(1, "position") : 0, "position")
+            // Refuse a bad path now; only decoding is left for the job.
+            _ = try session.paths.resolve(path, mustExist: true)
             let session = self.session, feedback = self.feedback, address = m.path
             return jobs.run(for: client) {
                 do {

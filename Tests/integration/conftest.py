@@ -1,0 +1,36 @@
+import pytest
+
+from helpers import Dawg, Jackd, Peer, noise_signal, write_wav, RATE
+
+
+@pytest.fixture(scope="module")
+def jackd():
+    server = Jackd()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A project directory with labelled test audio."""
+    write_wav(tmp_path / "noise.wav", [noise_signal(RATE * 4)])
+    write_wav(tmp_path / "dc.wav", [[0.5] * (RATE * 4)])
+    write_wav(tmp_path / "stereo.wav", [[0.25] * RATE, [-0.5] * RATE])
+    write_wav(tmp_path / "noise44k.wav", [noise_signal(44100 * 2)], rate=44100)
+    (tmp_path / "sub").mkdir()
+    return tmp_path
+
+
+@pytest.fixture
+def dawg(jackd, project):
+    d = Dawg(jackd.name, project)
+    yield d
+    code = d.stop()
+    assert code == 0, d.log()
+
+
+@pytest.fixture
+def peer(dawg):
+    p = Peer(dawg.osc_port)
+    yield p
+    p.close()

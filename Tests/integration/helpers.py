@@ -1,0 +1,279 @@
+"""Real peers for integration tests: a private jackd, a dawg serve process, an OSC
+peer (python-osc over a UDP socket), JACK capture/source clients, test WAV files."""
+import os
+import signal
+import socket
+import struct
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import jack
+import numpy as np
+from pythonosc.osc_bundle_builder import IMMEDIATELY, OscBundleBuilder
+from pythonosc.osc_message_builder import OscMessageBuilder
+from pythonosc.osc_packet import OscPacket
+
+REPO = Path(__file__).resolve().parents[2]
+DAWG = Path(os.environ.get("DAWG_BIN", REPO / ".build" / "release" / "dawg"))
+RATE = 48000
+PERIOD = 256
+
+
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1."""
+    while True:
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            t.close()
+            u.close()
+
+
+class Jackd:
+    """jackd -r -n <unique> -d dummy: a private server per test module."""
+
+    def __init__(self, period=PERIOD, rate=RATE, extra=()):
+        self.name = f"dawgtest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.proc = subprocess.Popen(
+            ["jackd", "-r", "-n", self.name, *extra, "-d", "dummy", "-r", str(rate), "-p", str(period)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            if subprocess.run(["jack_lsp", "-s", self.name], capture_output=True).returncode == 0:
+                return
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("jackd did not start")
+
+    def lsp(self, *args):
+        return subprocess.run(["jack_lsp", "-s", self.name, *args], capture_output=True, text=True).stdout
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class Dawg:
+    """A `dawg serve` process on free ports; waits for its ready line."""
+
+    def __init__(self, server, project, patch=None, inputs=2, extra=(), env=None, preload=None):
+        self.osc_port, self.http_port = free_port(), free_port()
+        args = [str(DAWG), "serve", "--project-dir", str(project), "--osc-port", str(self.osc_port),
+                "--http-port", str(self.http_port), "--inputs", str(inputs), "--log-level", "debug"]
+        if server is not None:
+            args += ["--jack-server", server]
+        if patch:
+            args += ["--patch", str(patch)]
+        e = dict(os.environ, **(env or {}))
+        if preload:
+            e["LD_PRELOAD"] = preload
+        self.proc = subprocess.Popen([*args, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+        self.stdout, self.stderr = [], []
+        self._readers = [threading.Thread(target=self._pump, args=(s, out), daemon=True)
+                         for s, out in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr))]
+        for r in self._readers:
+            r.start()
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if any("dawg: ready" in line for line in self.stdout):
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        self.stop()
+        raise RuntimeError("dawg did not become ready:\n" + "".join(self.stderr))
+
+    @staticmethod
+    def _pump(stream, out):
+        for line in stream:
+            out.append(line)
+
+    def log(self):
+        return "".join(self.stderr)
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for r in self._readers:
+            r.join(2)
+        return self.proc.returncode
+
+
+def build(address, args=(), types=None):
+    b = OscMessageBuilder(address=address)
+    for i, a in enumerate(args):
+        t = types[i] if types else None
+        if t is None:
+            t = "T" if a is True else "F" if a is False else "i" if isinstance(a, int) else "f" if isinstance(a, float) else "s"
+        b.add_arg(a, t)
+    return b.build()
+
+
+class Peer:
+    """An OSC peer on a UDP socket: sends to dawg and reads what comes back."""
+
+    def __init__(self, port, host="127.0.0.1"):
+        self.target = (host, port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+        self.backlog = []
+
+    def send(self, address, *args, types=None):
+        self.sock.sendto(build(address, args, types).dgram, self.target)
+
+    def send_raw(self, data):
+        self.sock.sendto(data, self.target)
+
+    def bundle(self, when, messages):
+        """`when`: UNIX seconds, or None for immediately. `messages`: [(address, args)]."""
+        b = OscBundleBuilder(IMMEDIATELY if when is None else when)
+        for address, args in messages:
+            b.add_content(build(address, args))
+        self.sock.sendto(b.build().dgram, self.target)
+
+    def _read(self, timeout):
+        self.sock.settimeout(timeout)
+        try:
+            data, _ = self.sock.recvfrom(1 << 16)
+        except socket.timeout:
+            return []
+        return [(m.message.address, list(m.message.params)) for m in OscPacket(data).messages]
+
+    def expect(self, address, timeout=3.0):
+        """The next message at `address` (others are kept in `backlog`)."""
+        for i, (a, args) in enumerate(self.backlog):
+            if a == address:
+                del self.backlog[i]
+                return args
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for a, args in self._read(max(0.01, deadline - time.time())):
+                if a == address:
+                    return args
+                self.backlog.append((a, args))
+        raise AssertionError(f"no {address} within {timeout}s; got {self.backlog[-10:]}")
+
+    def request(self, address, *args, reply=None, types=None, timeout=3.0):
+        self.send(address, *args, types=types)
+        return self.expect(reply or address, timeout)
+
+    def drain(self, seconds=0.1):
+        end = time.time() + seconds
+        got = []
+        while time.time() < end:
+            got += self._read(max(0.005, end - time.time()))
+        self.backlog = []
+        return got
+
+    def sync(self, timeout=10.0):
+        token = int(time.time() * 1000) % 1_000_000
+        assert self.request("/sync", token, reply="/synced", timeout=timeout) == [token]
+
+    def close(self):
+        self.sock.close()
+
+
+class Capture:
+    """A JACK client recording dawg's master outputs into preallocated arrays."""
+
+    def __init__(self, server, ports=("dawg:out_L", "dawg:out_R"), seconds=20):
+        self.client = jack.Client(f"cap{uuid.uuid4().hex[:6]}", servername=server, no_start_server=True)
+        self.inports = [self.client.inports.register(f"in_{i}") for i in range(len(ports))]
+        self.data = np.zeros((len(ports), seconds * self.client.samplerate), dtype=np.float32)
+        self.index = 0
+        self.recording = False
+
+        @self.client.set_process_callback
+        def process(frames):
+            if not self.recording:
+                return
+            n = min(frames, self.data.shape[1] - self.index)
+            for c, p in enumerate(self.inports):
+                self.data[c, self.index:self.index + n] = p.get_array()[:n]
+            self.index += n
+
+        self.client.activate()
+        for p, src in zip(self.inports, ports):
+            self.client.connect(src, p)
+
+    def record(self, seconds):
+        self.index = 0
+        self.recording = True
+        time.sleep(seconds)
+        self.recording = False
+        return self.data[:, :self.index].copy()
+
+    def start(self):
+        self.index = 0
+        self.recording = True
+
+    def stop(self):
+        self.recording = False
+        return self.data[:, :self.index].copy()
+
+    def close(self):
+        self.client.deactivate()
+        self.client.close()
+
+
+class Source:
+    """A JACK client playing a known signal into a dawg capture port."""
+
+    def __init__(self, server, signal_fn, target="dawg:in_1"):
+        self.client = jack.Client(f"src{uuid.uuid4().hex[:6]}", servername=server, no_start_server=True)
+        self.out = self.client.outports.register("out")
+        self.frame = 0
+        self.signal_fn = signal_fn
+
+        @self.client.set_process_callback
+        def process(frames):
+            self.out.get_array()[:] = self.signal_fn(np.arange(self.frame, self.frame + frames))
+            self.frame += frames
+
+        self.client.activate()
+        self.client.connect(self.out, target)
+
+    def close(self):
+        self.client.deactivate()
+        self.client.close()
+
+
+def write_wav(path, channels, rate=RATE):
+    """32-bit float WAV (WAVE_FORMAT_IEEE_FLOAT) from a list of equal-length arrays."""
+    data = np.stack([np.asarray(c, dtype=np.float32) for c in channels], axis=1).tobytes()
+    n = len(channels)
+    fmt = struct.pack("<HHIIHH", 3, n, rate, rate * 4 * n, 4 * n, 32)
+    with open(path, "wb") as f:
+        f.write(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(data)) + b"WAVE")
+        f.write(b"fmt " + struct.pack("<I", len(fmt)) + fmt)
+        f.write(b"data" + struct.pack("<I", len(data)) + data)
+
+
+def noise_signal(frames, seed=1):
+    """Deterministic, every sample distinct enough to align a capture exactly."""
+    rng = np.random.default_rng(seed)
+    return (rng.random(frames, dtype=np.float64).astype(np.float32) - 0.5) * 0.8
+
+
+def db(x):
+    return float(10 ** (x / 20))

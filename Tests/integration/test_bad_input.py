@@ -1,0 +1,151 @@
+"""Every address tried with wrong types, missing and extra arguments, NaN and
+infinities, out-of-range values, unknown ids, huge strings and hostile paths. Each
+gets /error naming the address, nothing changes, and the audio does not glitch."""
+import json
+import os
+import random
+import time
+
+import numpy as np
+import pytest
+
+from helpers import Capture
+
+NAN, INF = float("nan"), float("inf")
+HUGE = "x" * 60000
+
+
+def bad_requests(t, b):
+    """(address, args, types) that must all be refused. t: a track id, b: a bus id."""
+    cases = []
+    for c in ("gain", "pan", "mute", "solo", "solosafe", "invert", "fader"):
+        a = f"/strip/{t}/{c}"
+        cases += [(a, ["loud"], None), (a, [1.0, 2.0], None), (a, [NAN], None), (a, [INF], None),
+                  (a, [13.0 if c == "gain" else 2.0], None), (a, [HUGE], None), (a, [None], "N")]
+        cases += [(f"/strip/9999/{c}", [0.0], None), (f"/strip/-1/{c}", [0.0], None), (f"/strip/abc/{c}", [0.0], None)]
+    cases += [(f"/strip/{t}/pan", [-1.5], None), (f"/strip/{t}/mute", [0.5], None), (f"/strip/{t}/gain", [INF], "d")]
+    cases += [("/master/gain", [NAN], None), ("/master/solo", [1], None), ("/master/pan", [3.0], None), ("/master/nope", [], None)]
+    cases += [(f"/strip/{t}/send/{b}", ["x"], None), (f"/strip/{t}/send/{b}", [NAN], None), (f"/strip/{t}/send/{b}", [20.0], None),
+              (f"/strip/{t}/send/999", [0.0], None), (f"/strip/{b}/send/{b}", [0.0], None), (f"/strip/{t}/send/{b}/pre", [2], None),
+              (f"/strip/{t}/send/{b}/post", [1], None)]
+    cases += [("/track/add", [HUGE], None), ("/track/add", [""], None), ("/track/add", ["a/b"], None), ("/track/add", [1], None),
+              ("/track/add", ["a", "b"], None), ("/track/add", ["bell\x07"], None)]
+    cases += [(f"/track/{t}/input", [0], None), (f"/track/{t}/input", [99], None), (f"/track/{t}/input", [1.5], None),
+              (f"/track/{t}/input", ["1"], None), (f"/track/{t}/input", [], None), ("/track/9999/input", [1], None)]
+    cases += [(f"/track/{t}/load", [], None), (f"/track/{t}/load", [3], None), (f"/track/{t}/load", ["noise.wav", NAN], None),
+              (f"/track/{t}/load", ["noise.wav", -1.0], None), (f"/track/{t}/load", ["../outside.wav"], None),
+              (f"/track/{t}/load", ["/etc/passwd"], None), (f"/track/{t}/load", ["sub/../../x.wav"], None),
+              (f"/track/{t}/load", ["link-out.wav"], None), (f"/track/{t}/load", [HUGE], None),
+              ("/track/9999/load", ["noise.wav"], None), (f"/track/{t}/remove", [1], None), ("/track/9999/remove", [], None),
+              (f"/track/{b}/remove", [], None)]
+    cases += [("/bus/add", [HUGE], None), ("/bus/9999/remove", [], None), ("/bus/add", ["a", 1], None)]
+    cases += [("/transport/play", [1], None), ("/transport/locate", [], None), ("/transport/locate", [-1.0], None),
+              ("/transport/locate", [NAN], None), ("/transport/locate", [INF], None), ("/transport/locate", ["start"], None),
+              ("/transport/loop", [2.0, 1.0], None), ("/transport/loop", [1.0], None), ("/transport/loop", [NAN, 2.0], None),
+              ("/transport/loop/off", [1], None), ("/transport/rewind", [], None)]
+    cases += [("/patch/save", ["../escape.json"], None), ("/patch/save", ["/tmp/escape.json"], None), ("/patch/save", [], None),
+              ("/patch/save", [5], None), ("/patch/load", ["missing.json"], None), ("/patch/load", ["/etc/hostname"], None),
+              ("/patch/save", ["nodir/x.json"], None), ("/patch/save", [HUGE], None)]
+    cases += [("/feedback/subscribe", ["fast"], None), ("/feedback/subscribe", [1.0, 2.0], None), ("/feedback/unsubscribe", [1], None),
+              ("/ping", [1], None), ("/status", ["x"], None), ("/sync", [], None), ("/state", [1], None),
+              ("/nope", [], None), ("/", [], None), ("//double", [], None), ("/" + "a" * 300, [], None)]
+    return cases
+
+
+@pytest.fixture
+def setup(peer, project):
+    os.symlink("/etc/hostname", project / "link-out.wav")
+    t, _ = peer.request("/track/add", "dc", reply="/track/added")
+    peer.send(f"/track/{t}/load", "dc.wav")
+    assert peer.expect("/done", 10)
+    b, _ = peer.request("/bus/add", "fx", reply="/bus/added")
+    peer.send(f"/strip/{t}/send/{b}", -6.0)
+    peer.send("/transport/locate", 0.0)
+    peer.send("/transport/play")
+    peer.sync()
+    return t, b
+
+
+def state(peer):
+    s = json.loads(peer.request("/state", reply="/state.reply")[0])
+    s.pop("connections", None)
+    return s
+
+
+def test_every_bad_request_is_refused_and_changes_nothing(peer, setup):
+    t, b = setup
+    before = state(peer)
+    for address, args, types in bad_requests(t, b):
+        peer.send(address, *args, types=(types * len(args)) if types else None)
+        reply = peer.expect("/error", 3)
+        assert reply[0] == address and len(reply[1]) > 5, (address, args, reply)
+    peer.sync()
+    assert state(peer) == before
+
+
+def test_error_messages_say_what_is_wrong(peer, setup):
+    t, _ = setup
+    cases = {
+        (f"/strip/{t}/gain", (NAN,)): "gain must be a number of dB",
+        (f"/strip/{t}/pan", (2.0,)): "pan must be from -1",
+        ("/strip/9999/gain", (0.0,)): "no strip with id 9999",
+        (f"/track/{t}/load", ("../x.wav",)): "outside the project directory",
+        ("/transport/locate", ()): "takes 1 argument",
+        ("/nope", ()): "unknown address",
+    }
+    for (address, args), words in cases.items():
+        peer.send(address, *args)
+        reply = peer.expect("/error")
+        assert reply[0] == address and words in reply[1], reply
+
+
+def test_malformed_packets_get_an_error_and_the_engine_lives_on(peer):
+    rng = random.Random(5)
+    for n in (1, 3, 7, 16, 100, 2000):
+        peer.send_raw(bytes(rng.randrange(256) for _ in range(n)))
+    peer.send_raw(b"/ping\x00\x00\x00,i\x00\x00")            # claims an int it lacks
+    peer.send_raw(b"#bundle\x00" + b"\x00" * 8 + b"\x00\x00\x10\x00")  # element overruns
+    errors = [a for a, _ in peer.drain(1.0) if a == "/error"]
+    assert len(errors) >= 6
+    assert peer.request("/ping", reply="/pong") == []
+
+
+def test_files_that_are_not_audio_fail_cleanly(peer, project):
+    (project / "text.wav").write_text("this is not audio")
+    (project / "truncated.wav").write_bytes((project / "noise.wav").read_bytes()[:30])   # cut in the header
+    (project / "headeronly.wav").write_bytes((project / "noise.wav").read_bytes()[:44])  # no samples at all
+    (project / "empty.wav").write_bytes(b"")
+    t, _ = peer.request("/track/add", "t", reply="/track/added")
+    for name in ("text.wav", "truncated.wav", "headeronly.wav", "empty.wav"):
+        peer.send(f"/track/{t}/load", name)
+        address, message = peer.expect("/fail", 10)
+        assert address == f"/track/{t}/load" and name in message
+    # A file cut mid-data still loads what it holds.
+    data = (project / "noise.wav").read_bytes()
+    (project / "cut.wav").write_bytes(data[:len(data) // 2])
+    peer.send(f"/track/{t}/load", "cut.wav")
+    assert peer.expect("/done", 10) == [f"/track/{t}/load"]
+
+
+def test_audio_does_not_glitch_during_an_osc_storm(jackd, peer, setup):
+    t, b = setup
+    cap = Capture(jackd.name)
+    try:
+        time.sleep(0.2)
+        cap.start()
+        for _ in range(20):
+            for address, args, types in bad_requests(t, b):
+                if "/load" in address or "/patch" in address:
+                    continue
+                peer.send(address, *args, types=(types * len(args)) if types else None)
+        time.sleep(0.3)
+        left, right = cap.stop()
+    finally:
+        cap.close()
+    peer.drain(0.5)
+    # The DC track plays on, direct plus its -6 dB send through the bus, every sample
+    # the same: nothing bad reached the graph.
+    expected = np.float32(0.5 * np.sqrt(0.5) * (1 + 10 ** (-6 / 20)))
+    assert left.size > 4800
+    np.testing.assert_allclose(left, expected, atol=1e-6)
+    np.testing.assert_allclose(right, expected, atol=1e-6)
