@@ -1,0 +1,122 @@
+"""The JACK side: ports, pretty names, latency, transport, xruns, lifecycle."""
+import signal
+import subprocess
+import time
+
+import jack
+import pytest
+
+from helpers import Dawg, Jackd, Peer
+
+
+def test_ports_are_visible_to_jack_lsp(jackd, dawg):
+    ports = jackd.lsp().split()
+    for p in ("dawg:in_1", "dawg:in_2", "dawg:out_L", "dawg:out_R"):
+        assert p in ports
+    props = jackd.lsp("-p")
+    assert "dawg:in_1\n\tproperties: input," in props and "dawg:out_L\n\tproperties: output," in props
+
+
+def test_inputs_flag_sets_the_number_of_capture_ports(jackd, project):
+    d = Dawg(jackd.name, project, inputs=5, extra=("--client-name", "five"))
+    try:
+        ports = jackd.lsp().split()
+        assert [p for p in ports if p.startswith("five:in_")] == [f"five:in_{i}" for i in range(1, 6)]
+    finally:
+        assert d.stop() == 0
+
+
+def test_ports_have_pretty_names(jackd, dawg):
+    import os
+    env = dict(os.environ, JACK_DEFAULT_SERVER=jackd.name)
+    for port, pretty in (("dawg:out_L", "dawg Master L"), ("dawg:in_2", "dawg Input 2")):
+        out = subprocess.run(["jack_property", "-p", "-l", port], capture_output=True, text=True, env=env).stdout
+        assert f"pretty-name value: {pretty} type: text/plain" in out, out
+
+
+def test_latency_ranges_pass_through(jackd, dawg):
+    subprocess.run(["jack_connect", "-s", jackd.name, "system:capture_1", "dawg:in_1"], check=True)
+    subprocess.run(["jack_connect", "-s", jackd.name, "dawg:out_L", "system:playback_1"], check=True)
+    time.sleep(0.3)
+    out = jackd.lsp("-l")
+
+    def latency(port, kind):
+        block = out.split(port + "\n", 1)[1]
+        return block.split(f"port {kind} latency = ", 1)[1].split(" frames", 1)[0]
+    # The engine adds no latency: out_L carries the capture latency of what feeds in_1
+    # (dummy backend: one period, 256), in_1 the playback latency of what out_L feeds
+    # (512); the unconnected ports bring the minimum to 0.
+    assert latency("dawg:out_L", "capture") == "[ 0 256 ]"
+    assert latency("dawg:in_1", "playback") == "[ 0 512 ]"
+    subprocess.run(["jack_disconnect", "-s", jackd.name, "system:capture_1", "dawg:in_1"], check=True)
+    subprocess.run(["jack_disconnect", "-s", jackd.name, "dawg:out_L", "system:playback_1"], check=True)
+
+
+def test_jack_transport_is_driven_and_followed(jackd, dawg, peer):
+    other = jack.Client("daw", servername=jackd.name, no_start_server=True)
+    other.activate()
+    try:
+        peer.send("/transport/stop")
+        time.sleep(0.2)
+        # dawg drives: a DAW on the server sees JACK transport roll.
+        peer.send("/transport/play")
+        time.sleep(0.3)
+        assert other.transport_state == jack.ROLLING
+        # dawg follows: the DAW stops and relocates it.
+        other.transport_stop()
+        other.transport_frame = 96000
+        time.sleep(0.3)
+        playing, seconds = peer.request("/transport", reply="/transport/state")
+        assert playing == 0 and seconds == pytest.approx(2.0, abs=1e-3)
+        other.transport_start()
+        time.sleep(0.3)
+        assert peer.request("/transport", reply="/transport/state")[0] == 1
+    finally:
+        other.transport_stop()
+        other.deactivate()
+        other.close()
+
+
+def test_sigint_and_sigterm_shut_down_cleanly(jackd, project):
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        d = Dawg(jackd.name, project)
+        assert d.stop(sig) == 0
+        assert "stopped" in d.log()
+        assert "dawg:out_L" not in jackd.lsp()
+
+
+def test_server_shutdown_is_reported_and_exits_non_zero(project):
+    server = Jackd()
+    d = Dawg(server.name, project)
+    server.stop()
+    d.proc.wait(20)
+    assert d.proc.returncode not in (0, None)
+    d.stop()
+    assert "JACK server shut down" in d.log()
+
+
+def test_starts_a_dummy_jackd_when_none_runs_and_stops_it(project):
+    name = f"dawgauto-{time.time_ns() % 10**8}"
+    d = Dawg(name, project)
+    try:
+        assert subprocess.run(["jack_lsp", "-s", name], capture_output=True).returncode == 0
+        assert "starting one with the dummy backend" in d.log()
+    finally:
+        assert d.stop() == 0
+    time.sleep(0.5)
+    assert subprocess.run(["pgrep", "-f", f"jackd -n {name}"], capture_output=True).returncode != 0
+
+
+def test_health_endpoint(dawg):
+    import json
+    import urllib.request
+    with urllib.request.urlopen(f"http://127.0.0.1:{dawg.http_port}/health", timeout=5) as r:
+        body = json.loads(r.read())
+    assert r.status == 200 and body["status"] == "ok" and body["sample_rate"] == 48000
+
+
+def test_osc_and_http_listen_on_loopback_only(dawg):
+    out = subprocess.run(["ss", "-lnut"], capture_output=True, text=True).stdout
+    for port in (dawg.osc_port, dawg.http_port):
+        lines = [l for l in out.splitlines() if f":{port} " in l]
+        assert lines and all("127.0.0.1:" in l for l in lines), lines

@@ -1,0 +1,97 @@
+"""Zero allocations, frees, locks, waits, sleeps and I/O on the process thread,
+counted by an LD_PRELOAD shim around the running engine while it plays, edits its
+graph, loads files, follows JACK transport and takes an OSC storm."""
+import json
+import subprocess
+import time
+
+import jack
+import pytest
+
+from helpers import Dawg, Peer, REPO
+
+SHIM_SOURCE = REPO / "Tests" / "rtcheck" / "rtcheck.c"
+
+
+@pytest.fixture(scope="module")
+def shim(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rtcheck") / "rtcheck.so"
+    subprocess.run(["gcc", "-O2", "-shared", "-fPIC", "-o", str(out), str(SHIM_SOURCE), "-ldl", "-ljack"], check=True)
+    return str(out)
+
+
+def run_under_shim(jackd, project, shim, tmp_path, workload, canary=False):
+    report = tmp_path / ("canary.json" if canary else "rt.json")
+    env = {"RTCHECK_OUT": str(report)}
+    if canary:
+        env["RTCHECK_CANARY"] = "1"
+    d = Dawg(jackd.name, project, env=env, preload=shim)
+    try:
+        workload(d)
+    finally:
+        assert d.stop() == 0, d.log()
+    return json.loads(report.read_text())
+
+
+def busy_session(jackd, d):
+    p = Peer(d.osc_port)
+    other = jack.Client("daw-rt", servername=jackd.name, no_start_server=True)
+    other.activate()
+    try:
+        p.request("/feedback/subscribe", 100.0, reply="/feedback/subscribed")
+        tracks = []
+        for i in range(6):
+            t, _ = p.request("/track/add", f"t{i}", reply="/track/added")
+            tracks.append(t)
+            p.send(f"/track/{t}/load", "noise.wav" if i % 2 else "stereo.wav", float(i) * 0.1)
+        bus, _ = p.request("/bus/add", "fx", reply="/bus/added")
+        p.send(f"/track/{tracks[0]}/input", 1)
+        p.send("/transport/loop", 0.2, 0.9)
+        p.send("/transport/play")
+        p.sync(timeout=20)
+        deadline = time.time() + 6
+        i = 0
+        while time.time() < deadline:
+            t = tracks[i % len(tracks)]
+            p.send(f"/strip/{t}/gain", -float(i % 30))
+            p.send(f"/strip/{t}/pan", ((i % 21) - 10) / 10)
+            p.send(f"/strip/{t}/mute", i % 2)
+            p.send(f"/strip/{t}/solo", (i // 7) % 2)
+            p.send(f"/strip/{t}/send/{bus}", -float(i % 20))
+            p.send(f"/strip/{t}/send/{bus}/pre", (i // 3) % 2)
+            p.send("/strip/9999/gain", float("nan"))       # refused
+            p.send(f"/strip/{t}/gain", "loud")             # refused
+            p.send_raw(b"\x00garbage")                     # refused
+            p.bundle(time.time() + 0.05, [(f"/strip/{t}/invert", [i % 2])])
+            if i % 50 == 0:                                 # graph edits while playing
+                n, _ = p.request("/track/add", "extra", reply="/track/added")
+                p.send(f"/track/{n}/load", "noise44k.wav")
+                p.send(f"/track/{n}/remove")
+                b2, _ = p.request("/bus/add", "b2", reply="/bus/added")
+                p.send(f"/bus/{b2}/remove")
+                p.send("/patch/save", "rt.json")
+            if i % 80 == 0:                                 # another client moves JACK transport
+                other.transport_frame = 4800 * (i % 7)
+            if i % 120 == 60:
+                p.send("/patch/load", "rt.json")
+            if i % 10 == 0:
+                time.sleep(0.01)
+            i += 1
+        p.sync(timeout=30)
+        return i
+    finally:
+        other.deactivate()
+        other.close()
+        p.close()
+
+
+def test_process_thread_makes_no_allocation_lock_or_io(jackd, project, shim, tmp_path):
+    result = run_under_shim(jackd, project, shim, tmp_path, lambda d: busy_session(jackd, d))
+    assert result["cycles"] > 1000, result
+    assert all(v == 0 for v in result["counts"].values()), result
+
+
+def test_the_shim_catches_an_allocation(jackd, project, shim, tmp_path):
+    # The same shim, told to allocate once inside the callback, must see it.
+    result = run_under_shim(jackd, project, shim, tmp_path, lambda d: time.sleep(0.5), canary=True)
+    assert result["counts"]["malloc"] >= 1 and result["counts"]["free"] >= 1, result
