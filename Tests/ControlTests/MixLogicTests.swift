@@ -1,0 +1,75 @@
+import XCTest
+@testable import Control
+
+final class MixLogicTests: XCTestCase {
+    func patch(_ tracks: [(Int, StripSettings)], buses: [(Int, StripSettings)] = []) -> Patch {
+        var p = Patch()
+        p.tracks = tracks.map { TrackSettings(id: $0.0, name: "t\($0.0)", strip: $0.1) }
+        p.buses = buses.map { BusSettings(id: $0.0, name: "b\($0.0)", strip: $0.1) }
+        return p
+    }
+
+    func strip(mute: Bool = false, solo: Bool = false, safe: Bool = false, sends: [Int] = []) -> StripSettings {
+        var s = StripSettings()
+        s.mute = mute
+        s.solo = solo
+        s.soloSafe = safe
+        s.sends = sends.map { SendSettings(bus: $0, gain: 0, preFader: false) }
+        return s
+    }
+
+    func testNothingSoloedEverythingButMutedIsHeard() {
+        let a = MixLogic.audibility(patch([(1, strip()), (2, strip(mute: true))]))
+        XCTAssertEqual(a.tracks, [1: true, 2: false])
+    }
+
+    func testSoloInPlaceSilencesTheOthersButNotSoloSafe() {
+        let a = MixLogic.audibility(patch([(1, strip(solo: true)), (2, strip()), (3, strip(safe: true))]))
+        XCTAssertEqual(a.tracks, [1: true, 2: false, 3: true])
+    }
+
+    func testMuteWinsOverSolo() {
+        XCTAssertEqual(MixLogic.audibility(patch([(1, strip(mute: true, solo: true))])).tracks, [1: false])
+    }
+
+    func testSoloedTrackKeepsItsBusesAudible() {
+        let a = MixLogic.audibility(patch([(1, strip(solo: true, sends: [10])), (2, strip())], buses: [(10, strip()), (11, strip())]))
+        XCTAssertEqual(a.tracks, [1: true, 2: false])
+        XCTAssertEqual(a.buses, [10: true, 11: false])
+    }
+
+    func testSoloedBusKeepsTheTracksThatFeedIt() {
+        let a = MixLogic.audibility(patch([(1, strip(sends: [10])), (2, strip())], buses: [(10, strip(solo: true))]))
+        XCTAssertEqual(a.tracks, [1: true, 2: false])
+        XCTAssertEqual(a.buses, [10: true])
+    }
+
+    func testGainsCombinePolarityPanAndFader() {
+        var s = StripSettings()
+        s.gain = -6
+        s.pan = -1
+        s.invert = true
+        let g = MixLogic.gains(s, audible: true, stereoSource: false)
+        XCTAssertEqual(g.left, -1, accuracy: 1e-6)
+        XCTAssertEqual(g.right, 0, accuracy: 1e-6)
+        XCTAssertEqual(g.fader, 0.501187, accuracy: 1e-6)
+        XCTAssertEqual(MixLogic.gains(s, audible: false, stereoSource: false).left, 0)
+    }
+}
+
+final class ValidateTests: XCTestCase {
+    func testGainRange() throws {
+        XCTAssertEqual(try Validate.gain(-.infinity), -.infinity)
+        XCTAssertEqual(try Validate.gain(12), 12)
+        XCTAssertThrowsError(try Validate.gain(12.01))
+        XCTAssertThrowsError(try Validate.gain(.nan))
+        XCTAssertThrowsError(try Validate.gain(.infinity))
+    }
+
+    func testNames() throws {
+        XCTAssertEqual(try Validate.name("Lead vox ♪"), "Lead vox ♪")
+        for bad in ["", String(repeating: "x", count: 65), "a/b", "tab\there", "del\u{7F}"] {
+            XCTAssertThrowsError(try Validate.name(bad), bad)
+        }
+    }
+}

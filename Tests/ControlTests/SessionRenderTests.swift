@@ -1,0 +1,101 @@
+import AudioFiles
+import Engine
+import Foundation
+import XCTest
+@testable import Control
+
+/// The session driving the engine through the offline driver: what a client asks for
+/// is what comes out, sample for sample.
+final class SessionRenderTests: XCTestCase {
+    var root: URL!
+    var session: Session!
+    var driver: OfflineDriver!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("dawg-session-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try AudioFileWriter.writeWAV(path: root.appendingPathComponent("dc.wav").path, channels: [Array(repeating: 0.5, count: 48000)], sampleRate: 48000)
+        try AudioFileWriter.writeWAV(path: root.appendingPathComponent("dc44.wav").path, channels: [Array(repeating: 0.5, count: 44100)], sampleRate: 44100)
+        let engine = EngineHandle(config: EngineConfig(sampleRate: 48000, maxFrames: 1024, maxStrips: 32, maxBuses: 4))
+        session = Session(engine: engine, paths: try ProjectPaths(directory: root.path))
+        driver = OfflineDriver(engine: engine, period: 128)
+    }
+
+    override func tearDownWithError() throws {
+        try FileManager.default.removeItem(at: root)
+    }
+
+    func render(_ frames: Int = 4096) -> (left: [Float], right: [Float]) { driver.render(frames: frames) }
+
+    func testLoadedFilePlaysWithStripSettings() throws {
+        let t = try session.addTrack(name: "dc")
+        try session.loadFile(track: t, path: "dc.wav")
+        try session.set(.gain, of: .track(t), to: -6)
+        try session.set(.pan, of: .track(t), to: 1)
+        session.play()
+        let out = render()
+        // The −6 dB arrives by a 10 ms ramp; after it, the closed form.
+        XCTAssertEqual(out.right[2000], 0.5 * 0.501187, accuracy: 1e-6)
+        XCTAssertEqual(out.left[2000], 0, accuracy: 1e-6)
+    }
+
+    func testResampledFileHasTheEngineRatesLength() throws {
+        let t = try session.addTrack(name: "44k")
+        try session.loadFile(track: t, path: "dc44.wav")
+        session.play()
+        let out = render(50000)
+        let heard = out.left.indices.filter { abs(out.left[$0]) > 0.1 }
+        XCTAssertEqual(Double(heard.count), 48000, accuracy: 40)
+    }
+
+    func testSoloSilencesOtherTracks() throws {
+        let a = try session.addTrack(name: "a"), b = try session.addTrack(name: "b")
+        try session.loadFile(track: a, path: "dc.wav")
+        try session.loadFile(track: b, path: "dc.wav")
+        try session.set(.pan, of: .track(a), to: -1)
+        try session.set(.pan, of: .track(b), to: 1)
+        try session.set(.solo, of: .track(a), to: 1)
+        session.play()
+        let out = render()
+        XCTAssertEqual(out.left[3000], 0.5, accuracy: 1e-6)
+        XCTAssertEqual(out.right[3000], 0, accuracy: 1e-6)
+    }
+
+    func testSendsFeedBusesAndBusRemovalTakesThemAway() throws {
+        let t = try session.addTrack(name: "t"), bus = try session.addBus(name: "fx")
+        try session.loadFile(track: t, path: "dc.wav")
+        try session.set(.pan, of: .track(t), to: -1)
+        try session.set(.gain, of: .track(t), to: -.infinity)
+        try session.setSend(from: .track(t), to: bus, gain: 0, preFader: true)
+        session.play()
+        XCTAssertEqual(render().left[3000], 0.5, accuracy: 1e-6)
+        try session.removeBus(bus)
+        XCTAssertEqual(render().left[3000], 0, accuracy: 1e-6)
+        XCTAssertEqual(try session.strip(.track(t)).sends, [])
+    }
+
+    func testRefusedChangesLeaveTheStateAlone() throws {
+        let t = try session.addTrack(name: "t")
+        let before = session.snapshot()
+        XCTAssertThrowsError(try session.set(.gain, of: .track(t), to: .nan))
+        XCTAssertThrowsError(try session.set(.pan, of: .track(t), to: 2))
+        XCTAssertThrowsError(try session.set(.solo, of: .master, to: 1))
+        XCTAssertThrowsError(try session.setInput(track: t, port: 3))
+        XCTAssertThrowsError(try session.loadFile(track: t, path: "../dc.wav"))
+        XCTAssertThrowsError(try session.setSend(from: .track(t), to: 99, gain: 0))
+        var bad = Patch()
+        bad.tracks = [TrackSettings(id: 1, name: "x", file: "missing.wav")]
+        XCTAssertThrowsError(try session.apply(bad))
+        XCTAssertEqual(session.snapshot(), before)
+    }
+
+    func testRemovedTrackFreesItsSlotForReuse() throws {
+        for _ in 0..<100 {
+            let t = try session.addTrack(name: "t")
+            try session.loadFile(track: t, path: "dc.wav")
+            try session.removeTrack(t)
+            _ = render(128)
+        }
+        XCTAssertEqual(session.trackCount, 0)
+    }
+}
