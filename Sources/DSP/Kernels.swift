@@ -44,11 +44,42 @@ public enum Kernels {
         }
     }
 
-    /// Largest absolute sample value.
+    /// dst += src × gain, for a steady gain.
     @inlinable @_noLocks
-    public static func peak(_ src: UnsafePointer<Float>, _ count: Int) -> Float {
-        var m: Float = 0
-        for i in 0..<count { m = Swift.max(m, Swift.abs(src[i])) }
-        return m
+    public static func accumulate(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int, gain: Float) {
+        for i in 0..<count { dst[i] += src[i] * gain }
+    }
+
+    /// Largest |x| and Σx² in one pass, eight lanes wide (a scalar loop cannot be
+    /// vectorised: float addition is not reassociated for us).
+    @inlinable @_noLocks
+    public static func peakAndSumOfSquares(_ src: UnsafePointer<Float>, _ count: Int) -> (peak: Float, sumOfSquares: Float) {
+        var peak8 = SIMD8<Float>(repeating: 0), sum8 = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+            peak8 = pointwiseMax(peak8, pointwiseMax(v, -v))
+            sum8 += v * v
+            i += 8
+        }
+        var peak = peak8.max(), sum = sum8.sum()
+        while i < count {
+            peak = Swift.max(peak, Swift.abs(src[i]))
+            sum += src[i] * src[i]
+            i += 1
+        }
+        return (peak, sum)
+    }
+
+    /// x^n by repeated squaring: at most 2·log2(n) multiplications, no libm.
+    @inlinable @_noLocks
+    public static func power(_ x: Float, _ n: Int) -> Float {
+        var result: Float = 1, base = x, e = n
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return result
     }
 }

@@ -19,7 +19,7 @@ public protocol OSCSender: Sendable {
     func send(_ messages: [OSCMessage], to client: OSCClient)
 }
 
-/// Engine figures `/status` reports, supplied by the host (JACK) side.
+/// Engine figures `/status` and `/stats` report, supplied by the host (JACK) side.
 public struct EngineStatus: Sendable {
     public var sampleRate: Double
     public var period: Int
@@ -27,6 +27,13 @@ public struct EngineStatus: Sendable {
     public var dspLoad: Float
     public var xruns: Int
     public var uptime: Double
+    /// Process callbacks timed since the last reset, and their duration percentiles (µs).
+    public var callbacks: Int = 0
+    public var callbackP50: Double = 0
+    public var callbackP99: Double = 0
+    public var callbackMax: Double = 0
+    /// Xruns since the last reset.
+    public var recentXruns: Int = 0
 
     public init(sampleRate: Double, period: Int, dspLoad: Float, xruns: Int, uptime: Double) {
         self.sampleRate = sampleRate
@@ -35,4 +42,11 @@ public struct EngineStatus: Sendable {
         self.xruns = xruns
         self.uptime = uptime
     }
+}
+
+/// The host's view of the running engine, for `/status` and `/stats`.
+public protocol EngineMonitor: Sendable {
+    func status() -> EngineStatus
+    /// Start a new measurement window for the callback statistics.
+    func resetStatistics()
 }

@@ -12,15 +12,15 @@ public final class OSCRouter: Sendable {
     let feedback: FeedbackHub
     let jobs: JobQueue
     let clock: TimetagClock
-    let status: @Sendable () -> EngineStatus
+    let monitor: EngineMonitor
     let logger: Logger
 
-    public init(session: Session, sender: OSCSender, feedback: FeedbackHub, logger: Logger, status: @escaping @Sendable () -> EngineStatus) {
+    public init(session: Session, sender: OSCSender, feedback: FeedbackHub, monitor: EngineMonitor, logger: Logger) {
         self.session = session
         self.feedback = feedback
         self.jobs = JobQueue(sender: sender)
         self.clock = TimetagClock(engine: session.engine)
-        self.status = status
+        self.monitor = monitor
         self.logger = logger
     }
 
@@ -50,6 +50,19 @@ public final class OSCRouter: Sendable {
         case "status":
             try a.expect(0...0, "none")
             return [statusReply()]
+        case "stats":
+            if parts == ["stats", "reset"] {
+                try a.expect(0...0, "none")
+                monitor.resetStatistics()
+                return [OSCMessage("/stats/reset.done")]
+            }
+            guard parts.count == 1 else { throw ControlError("unknown address") }
+            try a.expect(0...0, "none")
+            let s = monitor.status()
+            return [OSCMessage("/stats.reply", [
+                .int(Int32(clamping: s.callbacks)), .float(Float(s.callbackP50)), .float(Float(s.callbackP99)),
+                .float(Float(s.callbackMax)), .int(Int32(clamping: s.recentXruns)), .float(s.dspLoad),
+            ])]
         case "sync":
             try a.expect(1...1, "an id")
             let id = m.args[0]
@@ -77,7 +90,7 @@ public final class OSCRouter: Sendable {
     }
 
     func statusReply() -> OSCMessage {
-        let s = status()
+        let s = monitor.status()
         return OSCMessage("/status.reply", [
             .float(Float(s.sampleRate)), .int(Int32(s.period)), .float(s.dspLoad), .int(Int32(clamping: s.xruns)),
             .int(Int32(session.trackCount)), .int(Int32(feedback.subscriberCount)), .float(Float(s.uptime)),

@@ -81,23 +81,19 @@ struct Serve: AsyncParsableCommand {
             }
         }
 
-        let started = Date()
+        let monitor = JackMonitor(jack: jack)
         let osc = try OSCServer(host: bind, port: oscPort, logger: logger)
         let feedback = FeedbackHub(session: session, sender: osc)
-        let router = OSCRouter(session: session, sender: osc, feedback: feedback, logger: logger) {
-            EngineStatus(
-                sampleRate: Double(jack.sampleRate), period: jack.bufferSize.load(ordering: .relaxed), dspLoad: jack.dspLoad,
-                xruns: jack.xruns.load(ordering: .relaxed), uptime: Date().timeIntervalSince(started)
-            )
-        }
+        let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger)
         osc.start(router: router)
         feedback.start()
         let health = HealthServer(host: bind, port: httpPort) {
             let gone = jack.shutdown
+            let s = monitor.status()
             let json = """
             {"status":"\(gone == nil ? "ok" : "jack-gone")","client":"\(jack.clientName)","sample_rate":\(jack.sampleRate),\
-            "period":\(jack.bufferSize.load(ordering: .relaxed)),"xruns":\(jack.xruns.load(ordering: .relaxed)),\
-            "dsp_load":\(jack.dspLoad),"tracks":\(session.trackCount),"uptime_s":\(Int(Date().timeIntervalSince(started)))}
+            "period":\(s.period),"xruns":\(s.xruns),"dsp_load":\(s.dspLoad),"tracks":\(session.trackCount),\
+            "uptime_s":\(Int(s.uptime))}
             """
             return (gone == nil, json)
         }.makeApplication()
@@ -115,6 +111,7 @@ struct Serve: AsyncParsableCommand {
                 break
             }
             engine.collectRetired()
+            monitor.drain()
             try? await Task.sleep(for: .milliseconds(20))
         }
         feedback.stop()

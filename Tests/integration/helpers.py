@@ -40,12 +40,13 @@ def free_port():
 
 
 class Jackd:
-    """jackd -r -n <unique> -d dummy: a private server per test module."""
+    """jackd -r -n <unique> -d dummy: a private server per test module. `realtime`
+    gives it SCHED_FIFO instead (-R), as benchmarks want."""
 
-    def __init__(self, period=PERIOD, rate=RATE, extra=()):
+    def __init__(self, period=PERIOD, rate=RATE, extra=(), realtime=False):
         self.name = f"dawgtest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.proc = subprocess.Popen(
-            ["jackd", "-r", "-n", self.name, *extra, "-d", "dummy", "-r", str(rate), "-p", str(period)],
+            ["jackd", "-R" if realtime else "-r", "-n", self.name, *extra, "-d", "dummy", "-r", str(rate), "-p", str(period)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 10
         while time.time() < deadline:

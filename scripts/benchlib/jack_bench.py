@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""JACK-side figures for dawg, with SuperCollider's scsynth doing the same work on
+the same kind of server for comparison. Each run gets its own private dummy jackd
+with realtime scheduling (-R), as an audio machine would run it.
+
+  CPU     % of one core used by the process over the run (/proc/<pid>/stat)
+  cb      dawg's process-callback duration percentiles, from its /stats
+  xruns   reported by JACK during the run
+  latency OSC command sent → first output sample carrying the change, in JACK frame
+          time (so the measuring client's own scheduling does not count)
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import jack
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1] / "Tests" / "integration"))
+from helpers import Dawg, Jackd, Peer, free_port, write_wav, RATE  # noqa: E402
+from scsynth_def import synthdef  # noqa: E402
+
+FILES = 8
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def make_audio(project, seconds=10):
+    t = np.arange(RATE * seconds) / RATE
+    rng = np.random.default_rng(3)
+    for i in range(FILES):
+        tone = 0.2 * np.sin(2 * np.pi * (110 * (i + 1)) * t) + 0.02 * rng.standard_normal(t.size)
+        write_wav(project / f"f{i}.wav", [tone.astype(np.float32)])
+
+
+def cpu_over(pid, seconds):
+    c0, t0 = cpu_seconds(pid), time.time()
+    time.sleep(seconds)
+    return 100 * (cpu_seconds(pid) - c0) / (time.time() - t0)
+
+
+def dawg_run(project, period, tracks, seconds):
+    import json
+    patch = {"schema": "dawg.patch", "version": 1, "name": f"bench{tracks}",
+             "transport": {"loop": True, "loopStart": 0, "loopEnd": 10, "play": True},
+             "tracks": [{"id": i + 1, "name": f"t{i}", "file": f"f{i % FILES}.wav",
+                         "strip": {"gain": -18, "pan": ((i % 9) - 4) / 4}} for i in range(tracks)]}
+    (project / "bench.json").write_text(json.dumps(patch))
+    server = Jackd(period=period, realtime=True)
+    d = Dawg(server.name, project, patch="bench.json")
+    p = Peer(d.osc_port)
+    try:
+        time.sleep(2)
+        p.request("/stats/reset", reply="/stats/reset.done")
+        cpu = cpu_over(d.proc.pid, seconds)
+        count, p50, p99, worst, xruns, load = p.request("/stats", reply="/stats.reply")
+        return {"cpu": cpu, "p50": p50, "p99": p99, "max": worst, "xruns": xruns, "callbacks": count, "dsp": load}
+    finally:
+        p.close()
+        d.stop()
+        server.stop()
+
+
+def scsynth_run(project, period, tracks, seconds):
+    server = Jackd(period=period, realtime=True)
+    port = free_port()
+    env = dict(os.environ, JACK_DEFAULT_SERVER=server.name, SC_JACK_DEFAULT_OUTPUTS="system:playback_1,system:playback_2")
+    sc = subprocess.Popen(["scsynth", "-u", str(port), "-B", "127.0.0.1", "-i", "0", "-o", "2", "-R", "0",
+                           "-b", "1024", "-n", "4096", "-z", "64"],
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        for line in sc.stdout:
+            if "server ready" in line:
+                break
+        p = Peer(port)
+        p.send("/d_recv", synthdef(), types=["b"])
+        p.expect("/done", 10)
+        for i in range(FILES):
+            p.send("/b_allocRead", i, str(project / f"f{i}.wav"))
+            p.expect("/done", 10)
+        amp = 10 ** (-18 / 20)
+        for i in range(tracks):
+            p.send("/s_new", "dawgbench", 1000 + i, 0, 0, "buf", i % FILES, "amp", amp, "pan", ((i % 9) - 4) / 4)
+        time.sleep(2)
+        ugens, synths = p.request("/status", reply="/status.reply")[1:3]
+        assert synths == tracks, (synths, tracks)
+        cpu = cpu_over(sc.pid, seconds)
+        avg, peak = p.request("/status", reply="/status.reply")[5:7]
+        p.close()
+        return {"cpu": cpu, "sc_avg": avg, "sc_peak": peak, "ugens": ugens}
+    finally:
+        sc.terminate()
+        sc.wait(10)
+        server.stop()
+
+
+def latency_run(project, period, trials):
+    write_wav(project / "dc.wav", [np.full(RATE * 30, 0.5, dtype=np.float32)])
+    server = Jackd(period=period, realtime=True)
+    d = Dawg(server.name, project)
+    p = Peer(d.osc_port)
+    client = jack.Client("latency-probe", servername=server.name, no_start_server=True)
+    port = client.inports.register("in")
+    state = {"armed": False, "frame": None}
+
+    @client.set_process_callback
+    def process(frames):
+        if state["armed"] and np.any(port.get_array()):
+            state["frame"] = client.last_frame_time
+            state["armed"] = False
+
+    client.activate()
+    client.connect("dawg:out_L", port)
+    try:
+        t, _ = p.request("/track/add", "dc", reply="/track/added")
+        p.send(f"/track/{t}/load", "dc.wav")
+        p.expect("/done", 10)
+        p.send("/transport/play")
+        results = []
+        for _ in range(trials):
+            p.send(f"/strip/{t}/gain", float("-inf"))
+            time.sleep(0.04)                       # the 10 ms fade and a margin
+            state["frame"], state["armed"] = None, True
+            sent = client.frame_time
+            p.send(f"/strip/{t}/gain", 0.0)
+            deadline = time.time() + 1
+            while state["frame"] is None and time.time() < deadline:
+                time.sleep(0.001)
+            if state["frame"] is not None:
+                results.append((state["frame"] - sent) / RATE * 1000)
+        return np.array(results)
+    finally:
+        client.deactivate()
+        client.close()
+        p.close()
+        d.stop()
+        server.stop()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=60, help="length of each CPU run")
+    ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
+    ap.add_argument("--trials", type=int, default=300, help="latency trials")
+    args = ap.parse_args()
+    project = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
+    make_audio(project)
+    print(f"JACK dummy backend, realtime (jackd -R), {RATE} Hz; {args.seconds:.0f} s per CPU run")
+    print("engine   tracks period    CPU %   cb p50 µs  cb p99 µs  cb max µs  xruns")
+    for tracks, period in ((8, 64), (32, 64), (128, 64), (128, 128), (128, 256)):
+        r = dawg_run(project, period, tracks, args.seconds)
+        print(f"dawg     {tracks:6d} {period:6d} {r['cpu']:8.2f} {r['p50']:11.0f} {r['p99']:10.0f} {r['max']:10.0f} {r['xruns']:6d}", flush=True)
+    for tracks, period in ((128, 64),):
+        r = scsynth_run(project, period, tracks, args.seconds)
+        print(f"scsynth  {tracks:6d} {period:6d} {r['cpu']:8.2f}   (scsynth's own avg/peak load {r['sc_avg']:.1f}/{r['sc_peak']:.1f} %, {r['ugens']} UGens)", flush=True)
+    for period in (64, 256):
+        lat = latency_run(project, period, args.trials)
+        budget = period / RATE * 1000 + 1
+        print(f"OSC → output change at {period} frames: p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms, "
+              f"max {lat.max():.2f} ms over {lat.size} trials (target p99 ≤ one period + 1 ms = {budget:.2f} ms)", flush=True)
+    if args.soak > 0:
+        r = dawg_run(project, 128, 64, args.soak)
+        print(f"soak: 64 tracks at 128 frames for {args.soak:.0f} s: {r['xruns']} xruns, CPU {r['cpu']:.2f} %, "
+              f"cb p99 {r['p99']:.0f} µs, max {r['max']:.0f} µs", flush=True)
+
+
+if __name__ == "__main__":
+    main()
