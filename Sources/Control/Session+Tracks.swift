@@ -6,10 +6,7 @@ extension Session {
     public func addTrack(name: String) throws -> Int {
         let name = try Validate.name(name)
         return try locked {
-            let slot = try takeSlot()
-            let id = nextID
-            nextID += 1
-            slots[id] = slot
+            let id = try newStrip()
             patch.tracks.append(TrackSettings(id: id, name: name))
             pushMix()
             pushGraph()
@@ -72,11 +69,8 @@ extension Session {
         let name = try Validate.name(name)
         return try locked {
             guard let bus = freeBuses.popLast() else { throw ControlError("no more buses: the limit is \(engine.config.maxBuses)") }
-            let slot: Int
-            do { slot = try takeSlot() } catch { freeBuses.append(bus); throw error }
-            let id = nextID
-            nextID += 1
-            slots[id] = slot
+            let id: Int
+            do { id = try newStrip() } catch { freeBuses.append(bus); throw error }
             busNumbers[id] = bus
             patch.buses.append(BusSettings(id: id, name: name))
             pushMix()
@@ -107,11 +101,15 @@ extension Session {
         return i
     }
 
-    func takeSlot() throws -> Int {
+    /// A fresh strip id with an engine slot of its own.
+    func newStrip() throws -> Int {
         guard let slot = freeSlots.popLast() else {
             throw ControlError("no more strips: the limit is \(engine.config.maxStrips - 1)")
         }
-        return slot
+        let id = nextID
+        nextID += 1
+        slots[id] = slot
+        return id
     }
 
     /// Called once the plan without the strip has been sent: commands after this that

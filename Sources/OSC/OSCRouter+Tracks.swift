@@ -3,12 +3,7 @@ import Control
 extension OSCRouter {
     func track(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
         if rest == ["add"] {
-            try a.expect(0...1, "a name")
-            let name = a.count == 1 ? try a.string(0, "name") : "track"
-            let id = try session.addTrack(name: name)
-            let added = OSCMessage("/track/added", [.int(Int32(id)), .string(name)])
-            feedback.broadcast([added], except: client)
-            return [added]
+            return try add("/track/added", a, client, defaultName: "track", session.addTrack)
         }
         guard rest.count == 2, let id = Int(rest[0]) else { throw ControlError("unknown address") }
         guard case .track = try session.stripRef(rest[0]) else { throw ControlError("no track with id \(rest[0])") }
@@ -47,12 +42,7 @@ extension OSCRouter {
 
     func bus(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
         if rest == ["add"] {
-            try a.expect(0...1, "a name")
-            let name = a.count == 1 ? try a.string(0, "name") : "bus"
-            let id = try session.addBus(name: name)
-            let added = OSCMessage("/bus/added", [.int(Int32(id)), .string(name)])
-            feedback.broadcast([added], except: client)
-            return [added]
+            return try add("/bus/added", a, client, defaultName: "bus", session.addBus)
         }
         guard rest.count == 2, rest[1] == "remove", let id = Int(rest[0]) else { throw ControlError("unknown address") }
         try a.expect(0...0, "none")
@@ -60,6 +50,17 @@ extension OSCRouter {
         let removed = OSCMessage("/bus/removed", [.int(Int32(id))])
         feedback.broadcast([removed], except: client)
         return [removed]
+    }
+
+    /// `/track/add` and `/bus/add`: reply to the sender, echo to everyone else.
+    private func add(
+        _ reply: String, _ a: OSCArguments, _ client: OSCClient, defaultName: String, _ make: (String) throws -> Int
+    ) throws -> [OSCMessage] {
+        try a.expect(0...1, "a name")
+        let name = a.count == 1 ? try a.string(0, "name") : defaultName
+        let added = OSCMessage(reply, [.int(Int32(try make(name))), .string(name)])
+        feedback.broadcast([added], except: client)
+        return [added]
     }
 
     func patch(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {

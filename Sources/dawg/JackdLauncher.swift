@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import JACKHost
 import Logging
@@ -44,6 +43,6 @@ final class JackdLauncher: @unchecked Sendable {
             let path = "\(dir)/\(tool)"
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        throw ValidationError("\(tool) is not installed (Debian: apt-get install jackd2)")
+        throw StartupError("\(tool) is not installed (Debian: apt-get install jackd2)")
     }
 }

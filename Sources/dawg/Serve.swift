@@ -77,7 +77,7 @@ struct Serve: AsyncParsableCommand {
             } catch {
                 jack.close()
                 launcher.stop()
-                throw ValidationError("cannot load patch \(path): \(error)")
+                throw StartupError("cannot load patch \(path): \(error)")
             }
         }
 
@@ -142,7 +142,7 @@ struct Serve: AsyncParsableCommand {
                 if !launcher.isRunning { break }
             }
             launcher.stop()
-            throw ValidationError("jackd did not start (try it by hand: jackd -r -d dummy)")
+            throw StartupError("jackd did not start (try it by hand: jackd -r -d dummy)")
         }
     }
 

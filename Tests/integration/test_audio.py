@@ -28,6 +28,17 @@ def start_from_zero(peer):
     time.sleep(0.2)
 
 
+def play_file(peer, name):
+    """A new track playing `name` from the start; returns its id."""
+    tid, _ = peer.request("/track/add", name, reply="/track/added")
+    peer.send(f"/track/{tid}/load", name)
+    assert peer.expect("/done", 10)
+    start_from_zero(peer)
+    peer.send("/transport/play")
+    time.sleep(0.3)
+    return tid
+
+
 def test_file_track_plays_exact_samples_with_gain_and_hard_pan(peer, capture):
     tid, _ = peer.request("/track/add", "noise", reply="/track/added")
     peer.send(f"/track/{tid}/load", "noise.wav")
@@ -50,12 +61,7 @@ def test_file_track_plays_exact_samples_with_gain_and_hard_pan(peer, capture):
 
 
 def test_centre_pan_is_minus_3db_each_side(peer, capture):
-    tid, _ = peer.request("/track/add", "dc", reply="/track/added")
-    peer.send(f"/track/{tid}/load", "dc.wav")
-    assert peer.expect("/done", 10)
-    start_from_zero(peer)
-    peer.send("/transport/play")
-    time.sleep(0.3)
+    play_file(peer, "dc.wav")
     left, right = capture.record(0.5)
     np.testing.assert_allclose(left, 0.5 * CENTRE, atol=1e-6)
     np.testing.assert_allclose(right, 0.5 * CENTRE, atol=1e-6)
@@ -109,12 +115,7 @@ def test_resampled_file_keeps_its_length(peer, capture):
 
 
 def test_mute_fades_out_without_a_click(peer, capture):
-    tid, _ = peer.request("/track/add", "dc", reply="/track/added")
-    peer.send(f"/track/{tid}/load", "dc.wav")
-    assert peer.expect("/done", 10)
-    start_from_zero(peer)
-    peer.send("/transport/play")
-    time.sleep(0.3)
+    tid = play_file(peer, "dc.wav")
     capture.start()
     time.sleep(0.2)
     peer.send(f"/strip/{tid}/mute", 1)

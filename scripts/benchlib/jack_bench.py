@@ -146,11 +146,25 @@ def latency_run(project, period, trials):
         server.stop()
 
 
+def baseline_run(period, seconds):
+    """Xruns seen by a client that does nothing (scripts/benchlib/idle_client.c): what the
+    machine's own scheduling costs, apart from any engine."""
+    binary = Path(tempfile.mkdtemp(prefix="dawg-idle-")) / "idle_client"
+    subprocess.run(["gcc", "-O2", "-o", str(binary), str(HERE / "idle_client.c"), "-ljack"], check=True)
+    server = Jackd(period=period, realtime=True)
+    try:
+        out = subprocess.run([str(binary), server.name, str(int(seconds))], capture_output=True, text=True, check=True)
+        return int(out.stdout.strip())
+    finally:
+        server.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=60, help="length of each CPU run")
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
+    ap.add_argument("--baseline", type=float, default=120, help="length of the idle-client xrun baselines; 0 skips them")
     args = ap.parse_args()
     project = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
     make_audio(project)
@@ -167,6 +181,10 @@ def main():
         budget = period / RATE * 1000 + 1
         print(f"OSC → output change at {period} frames: p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms, "
               f"max {lat.max():.2f} ms over {lat.size} trials (target p99 ≤ one period + 1 ms = {budget:.2f} ms)", flush=True)
+    if args.baseline > 0:
+        for period in (64, 128):
+            print(f"baseline: an idle JACK client at {period} frames saw {baseline_run(period, args.baseline)} xruns "
+                  f"in {args.baseline:.0f} s", flush=True)
     if args.soak > 0:
         r = dawg_run(project, 128, 64, args.soak)
         print(f"soak: 64 tracks at 128 frames for {args.soak:.0f} s: {r['xruns']} xruns, CPU {r['cpu']:.2f} %, "
