@@ -1,3 +1,5 @@
+import time
+
 import pytest
 
 from helpers import Dawg, Jackd, Peer, noise_signal, write_wav, RATE
@@ -24,6 +26,16 @@ def project(tmp_path):
 @pytest.fixture
 def dawg(jackd, project):
     d = Dawg(jackd.name, project)
+    # JACK transport outlives each dawg on the module's server: start every test
+    # from a stopped transport at zero.
+    p = Peer(d.osc_port)
+    p.send("/transport/stop")
+    p.send("/transport/locate", 0.0)
+    deadline = time.time() + 5
+    while p.request("/transport", reply="/transport/state") != [0, 0.0]:
+        assert time.time() < deadline, "transport did not stop"
+        time.sleep(0.02)
+    p.close()
     yield d
     code = d.stop()
     assert code == 0, d.log()
