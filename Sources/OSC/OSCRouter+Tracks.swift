@@ -67,13 +67,15 @@ extension OSCRouter {
         guard rest.count == 1, rest[0] == "save" || rest[0] == "load" else { throw ControlError("unknown address") }
         try a.expect(1...1, "a path inside the project directory")
         let path = try a.string(0, "path")
-        let session = self.session, address = m.path, isLoad = rest[0] == "load"
+        let session = self.session, feedback = self.feedback, address = m.path, isLoad = rest[0] == "load"
         // Refuse a hostile path now, before queueing.
         _ = try session.paths.resolve(path, mustExist: isLoad)
         return jobs.run(for: client) {
             do {
                 if isLoad {
                     let warnings = try session.loadPatch(from: path)
+                    // Everything may have changed: surfaces re-read the state.
+                    feedback.broadcast([OSCMessage("/patch/loaded", [.string(path)])])
                     return warnings.map { OSCMessage("/warning", [.string(address), .string($0)]) } + [OSCMessage("/done", [.string(address)])]
                 }
                 try session.savePatch(to: path)

@@ -58,6 +58,10 @@ def test_changes_by_one_client_reach_the_others(dawg, peer):
         assert other.expect("/master/mute") == [1.0]
         peer.send("/transport/play")
         assert other.expect("/transport/state")[0] == 1
+        peer.send("/patch/save", "shared.json")
+        assert peer.expect("/done", 10)
+        peer.send("/patch/load", "shared.json")
+        assert other.expect("/patch/loaded", 10) == ["shared.json"]
     finally:
         other.close()
 
