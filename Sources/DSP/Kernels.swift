@@ -6,11 +6,6 @@ public enum Kernels {
         for i in 0..<count { dst[i] = 0 }
     }
 
-    @inlinable @_noLocks
-    public static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
-        for i in 0..<count { dst[i] = src[i] }
-    }
-
     /// dst += src
     @inlinable @_noLocks
     public static func accumulate(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {

@@ -73,8 +73,7 @@ extension RealtimeCore {
     #endif
     @inlinable
     func isSilent(_ strip: Int) -> Bool {
-        let s = strips[strip]
-        return s.left.remaining == 0 && s.left.value == 0 && s.right.remaining == 0 && s.right.value == 0
+        strips[strip].left.isSilent && strips[strip].right.isSilent
     }
 
     /// What the clips hold under the transport for `count` frames: a pointer straight

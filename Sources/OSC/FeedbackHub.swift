@@ -24,7 +24,6 @@ public final class FeedbackHub: @unchecked Sendable {
     private var subscribers: [OSCClient: Subscriber] = [:]
     private var lastPlaying: Bool?
     private var running = false
-    private var thread: Thread?
 
     public init(session: Session, sender: OSCSender) {
         self.session = session
@@ -62,7 +61,6 @@ public final class FeedbackHub: @unchecked Sendable {
         }
         t.name = "dawg.feedback"
         t.start()
-        thread = t
     }
 
     public func stop() {
