@@ -18,7 +18,7 @@ def test_save_then_load_round_trips_the_state(jackd, peer, project):
     peer.send(f"/strip/{t}/send/{b}", -12.0)
     peer.send(f"/strip/{t}/send/{b}/pre", 1)
     peer.send(f"/strip/{t}/mute", 1)
-    peer.send("/master/gain", "-inf" and -20.0)
+    peer.send("/master/gain", -20.0)
     peer.send("/transport/loop", 0.5, 1.5)
     peer.send("/patch/save", "sub/session.json")
     assert peer.expect("/done", 10) == ["/patch/save"]
