@@ -15,14 +15,17 @@ struct HostRealtime {
     let outRight: OpaquePointer
     /// This cycle's capture buffers, filled at the top of each cycle.
     let inputBuffers: UnsafeMutablePointer<UnsafePointer<Float>?>
-    /// Callback durations in nanoseconds, drained by the control side.
-    let callbackTimes: SPSCRing<UInt32>
-    /// Durations that found the ring full (the control side stopped draining).
+    /// Each cycle's timing, drained by the control side.
+    let cycleTimes: SPSCRing<CycleTiming>
+    /// Timings that found the ring full (the control side stopped draining).
     let droppedTimes: UnsafeAtomic<Int>
     let followTransport: Bool
     var lastRolling = false
     var lastFrame: UInt32 = 0
     var seenTransport = false
+    /// The server's frame time at the previous cycle's start and that cycle's length
+    /// (the period may change between them); nil before the first.
+    var lastCycle: (frame: UInt32, length: UInt32)?
 
     /// Process thread: one JACK cycle.
     #if RT_CHECKS
@@ -30,6 +33,7 @@ struct HostRealtime {
     #endif
     mutating func cycle(_ nframes: UInt32) {
         let start = dawg_monotonic_ns()
+        let (woke, missed) = cyclePosition(nframes)
         let frames = Int(nframes)
         for i in 0..<inputCount {
             inputBuffers[i] = jackBuffer(inputPorts[i], nframes).map { UnsafePointer($0) }
@@ -39,9 +43,31 @@ struct HostRealtime {
             core.pointee.process(frames: frames, inputs: UnsafePointer(inputBuffers), left: left, right: right, nanos: start)
         }
         let elapsed = dawg_monotonic_ns() &- start
-        if !callbackTimes.push(UInt32(truncatingIfNeeded: min(elapsed, UInt64(UInt32.max)))) {
+        let timing = CycleTiming(busyNanos: UInt32(truncatingIfNeeded: min(elapsed, UInt64(UInt32.max))), wakeMicros: woke, missed: missed)
+        if !cycleTimes.push(timing) {
             droppedTimes.wrappingIncrement(ordering: .relaxed)
         }
+    }
+
+    /// Where this cycle stands in the server's: microseconds from the server's cycle
+    /// start to now (how long the thread took to run after JACK woke it, in JACK's
+    /// clock), and how many whole cycles the server ran since the previous callback
+    /// without this one running (the thread was held up past them).
+    mutating func cyclePosition(_ nframes: UInt32) -> (wakeMicros: UInt32, missed: UInt32) {
+        var frame: jack_nframes_t = 0
+        var cycleStart: jack_time_t = 0
+        var nextStart: jack_time_t = 0
+        var period: Float = 0
+        guard jack_get_cycle_times(client, &frame, &cycleStart, &nextStart, &period) == 0 else { return (0, 0) }
+        let now = jack_get_time()
+        let wake = now > cycleStart ? UInt32(truncatingIfNeeded: min(now - cycleStart, UInt64(UInt32.max))) : 0
+        var missed: UInt32 = 0
+        if let last = lastCycle, last.length > 0 {
+            let cycles = (frame &- last.frame) / last.length
+            missed = cycles > 1 ? cycles - 1 : 0
+        }
+        lastCycle = (frame, nframes)
+        return (wake, missed)
     }
 
     /// Follow JACK transport: start and stop with it, and relocate when it jumps

@@ -68,7 +68,7 @@ public final class JackHost: @unchecked Sendable {
         rt.initialize(to: HostRealtime(
             client: client, core: engine.core, inputPorts: portTable, inputCount: inputs.count,
             outLeft: outputs[0], outRight: outputs[1], inputBuffers: buffers,
-            callbackTimes: SPSCRing(capacity: 1 << 16), droppedTimes: .create(0), followTransport: followTransport
+            cycleTimes: SPSCRing(capacity: 1 << 16), droppedTimes: .create(0), followTransport: followTransport
         ))
         realtime = rt
         warmUp(engine)
@@ -111,10 +111,10 @@ public final class JackHost: @unchecked Sendable {
 
     // MARK: - Control side
 
-    /// Callback durations since the last call, in nanoseconds.
-    public func drainCallbackTimes(_ body: (UInt32) -> Void) {
+    /// Cycle timings since the last call.
+    public func drainCycleTimes(_ body: (CycleTiming) -> Void) {
         guard let rt = realtime else { return }
-        while let t = rt.pointee.callbackTimes.pop() { body(t) }
+        while let t = rt.pointee.cycleTimes.pop() { body(t) }
     }
 
     public var dspLoad: Float { jack_cpu_load(client) }

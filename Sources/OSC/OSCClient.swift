@@ -34,6 +34,14 @@ public struct EngineStatus: Sendable {
     public var callbackMax: Double = 0
     /// Xruns since the last reset.
     public var recentXruns: Int = 0
+    /// How late the callback started after the server's cycle start (µs), p99 and max.
+    public var wakeP99: Double = 0
+    public var wakeMax: Double = 0
+    /// Latest callback end after the cycle start (µs); beyond the period is late.
+    public var finishMax: Double = 0
+    /// Cycles that ended after their period was over, or that the server ran without the
+    /// engine: the engine's own share of xruns.
+    public var lateCycles: Int = 0
 
     public init(sampleRate: Double, period: Int, dspLoad: Float, xruns: Int, uptime: Double) {
         self.sampleRate = sampleRate

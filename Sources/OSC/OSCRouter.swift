@@ -62,6 +62,7 @@ public final class OSCRouter: Sendable {
             return [OSCMessage("/stats.reply", [
                 .int(Int32(clamping: s.callbacks)), .float(Float(s.callbackP50)), .float(Float(s.callbackP99)),
                 .float(Float(s.callbackMax)), .int(Int32(clamping: s.recentXruns)), .float(s.dspLoad),
+                .float(Float(s.wakeP99)), .float(Float(s.wakeMax)), .float(Float(s.finishMax)), .int(Int32(clamping: s.lateCycles)),
             ])]
         case "sync":
             try a.expect(1...1, "an id")

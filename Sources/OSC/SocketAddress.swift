@@ -20,7 +20,8 @@ enum SocketAddress {
         var a = addr.sin_addr
         var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
         inet_ntop(AF_INET, &a, &text, socklen_t(INET_ADDRSTRLEN))
-        return (String(cString: text), String(UInt16(bigEndian: addr.sin_port)))
+        let bytes = text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return (String(decoding: bytes, as: UTF8.self), String(UInt16(bigEndian: addr.sin_port)))
     }
 
     /// A bound socket of `type` (SOCK_DGRAM or SOCK_STREAM) on host:port.

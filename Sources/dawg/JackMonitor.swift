@@ -4,20 +4,21 @@ import JACKHost
 import OSC
 
 /// Figures about the running engine for `/status`, `/stats` and `/health`: JACK's own,
-/// and callback durations drained from the process thread into a histogram.
+/// and cycle timings drained from the process thread into histograms.
 final class JackMonitor: EngineMonitor, @unchecked Sendable {
     // @unchecked Sendable: `stats` and `xrunsAtReset` are touched only under `lock`.
     let jack: JackHost
     let started = Date()
     private let lock = ControlLock()
-    private var stats = CallbackStats()
+    private var stats = CycleStats()
     private var xrunsAtReset = 0
 
     init(jack: JackHost) { self.jack = jack }
 
-    /// Control side, called every few milliseconds: empty the callback-time ring.
+    /// Control side, called every few milliseconds: empty the cycle-timing ring.
     func drain() {
-        lock.withLock { jack.drainCallbackTimes { stats.record(nanoseconds: $0) } }
+        let period = UInt32(1_000_000 * jack.bufferSize.load(ordering: .relaxed) / max(1, jack.sampleRate))
+        lock.withLock { jack.drainCycleTimes { stats.record($0, periodMicros: period) } }
     }
 
     func status() -> EngineStatus {
@@ -30,10 +31,14 @@ final class JackMonitor: EngineMonitor, @unchecked Sendable {
         lock.withLock {
             s.callbacks = Int(stats.count)
             if stats.count > 0 {
-                s.callbackP50 = Double(stats.percentile(50))
-                s.callbackP99 = Double(stats.percentile(99))
-                s.callbackMax = Double(stats.max)
+                s.callbackP50 = Double(stats.busy.valueAtPercentile(50))
+                s.callbackP99 = Double(stats.busy.valueAtPercentile(99))
+                s.callbackMax = Double(stats.busy.max)
+                s.wakeP99 = Double(stats.wake.valueAtPercentile(99))
+                s.wakeMax = Double(stats.wake.max)
+                s.finishMax = Double(stats.finish.max)
             }
+            s.lateCycles = stats.late
             s.recentXruns = xruns - xrunsAtReset
         }
         return s

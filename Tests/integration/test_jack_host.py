@@ -120,3 +120,31 @@ def test_osc_and_http_listen_on_loopback_only(dawg):
     for port in (dawg.osc_port, dawg.http_port):
         lines = [l for l in out.splitlines() if f":{port} " in l]
         assert lines and all("127.0.0.1:" in l for l in lines), lines
+
+
+def test_stats_report_cycle_timing(dawg, peer):
+    peer.request("/stats/reset", reply="/stats/reset.done")
+    time.sleep(1)
+    count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late = peer.request("/stats", reply="/stats.reply")
+    # 48 kHz / 256 frames: 187.5 cycles a second.
+    assert 150 <= count <= 260
+    assert 0 < p50 <= p99 <= worst
+    assert 0 < wake99 <= wake_max
+    # Each cycle finishes its wake delay plus its run time after the cycle start.
+    assert finish_max >= 0.99 * worst - 1 and finish_max >= 0.99 * wake_max - 1
+    assert xruns >= 0 and late >= 0 and 0 <= load < 100
+
+
+def test_a_stalled_engine_is_counted_late_and_as_an_xrun(dawg, peer):
+    peer.request("/stats/reset", reply="/stats/reset.done")
+    xruns_before = peer.request("/status", reply="/status.reply")[3]
+    # Stop the whole process for 20 periods: its cycles cannot finish in time.
+    dawg.proc.send_signal(signal.SIGSTOP)
+    time.sleep(0.1)
+    dawg.proc.send_signal(signal.SIGCONT)
+    time.sleep(0.3)
+    stats = peer.request("/stats", reply="/stats.reply")
+    xruns, late = stats[4], stats[9]
+    # 100 ms is 18.75 periods the server ran without the engine.
+    assert xruns >= 1 and 17 <= late <= 40, stats
+    assert peer.request("/status", reply="/status.reply")[3] >= xruns_before + 1

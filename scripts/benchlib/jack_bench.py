@@ -6,11 +6,17 @@ with realtime scheduling (-R), as an audio machine would run it.
   CPU     % of one core used by the process over the run (/proc/<pid>/stat)
   cb      dawg's process-callback duration percentiles, from its /stats
   xruns   reported by JACK during the run
+  late    cycles dawg itself finished after their period, or never ran: its own share
+          of the xruns (the rest come from the server's or the machine's scheduling)
+  wake    how long after the server's cycle start dawg's callback began
   latency OSC command sent → first output sample carrying the change, in JACK frame
           time (so the measuring client's own scheduling does not count)
 """
 import argparse
+import contextlib
+import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,8 +54,9 @@ def cpu_over(pid, seconds):
     return 100 * (cpu_seconds(pid) - c0) / (time.time() - t0)
 
 
-def dawg_run(project, period, tracks, seconds):
-    import json
+def dawg_run(project, period, tracks, seconds, window=None):
+    """dawg playing `tracks` looped file tracks. `window`, if given, is entered for
+    exactly the measured span (the soak's side-by-side baseline)."""
     patch = {"schema": "dawg.patch", "version": 1, "name": f"bench{tracks}",
              "transport": {"loop": True, "loopStart": 0, "loopEnd": 10, "play": True},
              "tracks": [{"id": i + 1, "name": f"t{i}", "file": f"f{i % FILES}.wav",
@@ -60,10 +67,12 @@ def dawg_run(project, period, tracks, seconds):
     p = Peer(d.osc_port)
     try:
         time.sleep(2)
-        p.request("/stats/reset", reply="/stats/reset.done")
-        cpu = cpu_over(d.proc.pid, seconds)
-        count, p50, p99, worst, xruns, load = p.request("/stats", reply="/stats.reply")
-        return {"cpu": cpu, "p50": p50, "p99": p99, "max": worst, "xruns": xruns, "callbacks": count, "dsp": load}
+        with window or contextlib.nullcontext():
+            p.request("/stats/reset", reply="/stats/reset.done")
+            cpu = cpu_over(d.proc.pid, seconds)
+            count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late = p.request("/stats", reply="/stats.reply")
+        return {"cpu": cpu, "p50": p50, "p99": p99, "max": worst, "xruns": xruns, "callbacks": count, "dsp": load,
+                "wake_p99": wake99, "wake_max": wake_max, "finish_max": finish_max, "late": late}
     finally:
         p.close()
         d.stop()
@@ -146,17 +155,35 @@ def latency_run(project, period, trials):
         server.stop()
 
 
-def baseline_run(period, seconds):
-    """Xruns seen by a client that does nothing (scripts/benchlib/idle_client.c): what the
-    machine's own scheduling costs, apart from any engine."""
-    binary = Path(tempfile.mkdtemp(prefix="dawg-idle-")) / "idle_client"
-    subprocess.run(["gcc", "-O2", "-o", str(binary), str(HERE / "idle_client.c"), "-ljack"], check=True)
-    server = Jackd(period=period, realtime=True)
-    try:
-        out = subprocess.run([str(binary), server.name, str(int(seconds))], capture_output=True, text=True, check=True)
-        return int(out.stdout.strip())
-    finally:
-        server.stop()
+class IdleBaseline:
+    """The machine's own xruns over the same span as a dawg run: an idle JACK client
+    (scripts/benchlib/idle_client.c) on a second realtime server with the same period,
+    and the time the hypervisor took the CPUs away (steal, from /proc/stat)."""
+
+    def __init__(self, period):
+        self.period = period
+
+    def __enter__(self):
+        binary = Path(tempfile.mkdtemp(prefix="dawg-idle-")) / "idle_client"
+        subprocess.run(["gcc", "-O2", "-o", str(binary), str(HERE / "idle_client.c"), "-ljack", "-lpthread"], check=True)
+        self.server = Jackd(period=self.period, realtime=True)
+        self.client = subprocess.Popen([str(binary), self.server.name], stdout=subprocess.PIPE, text=True)
+        assert self.client.stdout.readline().strip() == "ready"
+        time.sleep(1)
+        self.client.send_signal(signal.SIGUSR1)
+        self.steal0 = steal_seconds()
+        return self
+
+    def __exit__(self, *exc):
+        self.steal = steal_seconds() - self.steal0
+        self.client.terminate()
+        self.xruns = int(self.client.communicate(timeout=10)[0].strip())
+        self.server.stop()
+
+
+def steal_seconds():
+    """Time the hypervisor ran something else while this machine's CPUs wanted to run."""
+    return int(Path("/proc/stat").read_text().split("\n", 1)[0].split()[8]) / TICK
 
 
 def main():
@@ -164,15 +191,15 @@ def main():
     ap.add_argument("--seconds", type=float, default=60, help="length of each CPU run")
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
-    ap.add_argument("--baseline", type=float, default=120, help="length of the idle-client xrun baselines; 0 skips them")
     args = ap.parse_args()
     project = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
     make_audio(project)
     print(f"JACK dummy backend, realtime (jackd -R), {RATE} Hz; {args.seconds:.0f} s per CPU run")
-    print("engine   tracks period    CPU %   cb p50 µs  cb p99 µs  cb max µs  xruns")
+    print("engine   tracks period    CPU %   cb p50 µs  cb p99 µs  cb max µs  wake p99 µs  xruns  late")
     for tracks, period in ((8, 64), (32, 64), (128, 64), (128, 128), (128, 256)):
         r = dawg_run(project, period, tracks, args.seconds)
-        print(f"dawg     {tracks:6d} {period:6d} {r['cpu']:8.2f} {r['p50']:11.0f} {r['p99']:10.0f} {r['max']:10.0f} {r['xruns']:6d}", flush=True)
+        print(f"dawg     {tracks:6d} {period:6d} {r['cpu']:8.2f} {r['p50']:11.0f} {r['p99']:10.0f} {r['max']:10.0f} "
+              f"{r['wake_p99']:12.0f} {r['xruns']:6d} {r['late']:5d}", flush=True)
     for tracks, period in ((128, 64),):
         r = scsynth_run(project, period, tracks, args.seconds)
         print(f"scsynth  {tracks:6d} {period:6d} {r['cpu']:8.2f}   (scsynth's own avg/peak load {r['sc_avg']:.1f}/{r['sc_peak']:.1f} %, {r['ugens']} UGens)", flush=True)
@@ -181,15 +208,15 @@ def main():
         budget = period / RATE * 1000 + 1
         print(f"OSC → output change at {period} frames: p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms, "
               f"max {lat.max():.2f} ms over {lat.size} trials (target p99 ≤ one period + 1 ms = {budget:.2f} ms)", flush=True)
-    if args.baseline > 0:
-        for period in (64, 128):
-            print(f"baseline: an idle JACK client at {period} frames saw {baseline_run(period, args.baseline)} xruns "
-                  f"in {args.baseline:.0f} s", flush=True)
     if args.soak > 0:
-        r = dawg_run(project, 128, 64, args.soak)
-        print(f"soak: 64 tracks at 128 frames for {args.soak:.0f} s: {r['xruns']} xruns, CPU {r['cpu']:.2f} %, "
-              f"cb p99 {r['p99']:.0f} µs, max {r['max']:.0f} µs", flush=True)
-
+        baseline = IdleBaseline(128)
+        r = dawg_run(project, 128, 64, args.soak, window=baseline)
+        print(f"soak, {args.soak:.0f} s at 128 frames ({128 / RATE * 1e6:.0f} µs period):\n"
+              f"  dawg, 64 tracks:  {r['xruns']} xruns, {r['late']} late cycles of its own; CPU {r['cpu']:.2f} %, "
+              f"cb p99 {r['p99']:.0f} µs, max {r['max']:.0f} µs; woke p99 {r['wake_p99']:.0f} µs, "
+              f"max {r['wake_max']:.0f} µs after the cycle start; finished at most {r['finish_max']:.0f} µs after it\n"
+              f"  idle client on a second server, same span: {baseline.xruns} xruns\n"
+              f"  CPU time taken by the hypervisor (steal): {baseline.steal:.2f} s", flush=True)
 
 if __name__ == "__main__":
     main()
