@@ -97,6 +97,7 @@ extension Session {
                 releaseSlot(of: id)
             }
             sentSends.removeAll()
+            scheduled.removeAll()
             self.patch = normalised
             audio = decoded
             for b in normalised.buses {

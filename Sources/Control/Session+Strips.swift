@@ -6,31 +6,28 @@ public enum StripControl: String, CaseIterable, Sendable {
 }
 
 extension Session {
-    /// Set one control. `time` is an engine frame-clock time (0: now). Returns the
-    /// control's new value as the address reports it.
+    /// Set one control. `time` is an engine frame-clock time (0: now); until then the
+    /// change waits beside the model (Session+Schedule). Returns the control's value at
+    /// that time as the address reports it.
     @discardableResult
     public func set(_ control: StripControl, of ref: StripRef, to value: Float, at time: UInt64 = 0) throws -> Float {
         try locked {
-            var s = try stripSettings(ref)
-            switch control {
-            case .gain: s.gain = try Validate.gain(value)
-            case .fader: s.gain = FaderLaw.db(forPosition: try Validate.unit(value, "fader"))
-            case .pan: s.pan = try Validate.pan(value)
-            case .mute: s.mute = try flag(value, "mute")
-            case .solo, .solosafe:
-                if ref == .master { throw ControlError("the master has no \(control.rawValue)") }
-                if control == .solo { s.solo = try flag(value, "solo") } else { s.soloSafe = try flag(value, "solosafe") }
-            case .invert: s.invert = try flag(value, "invert")
+            let change = StripChange.control(control, ref, value)
+            if time == 0 {
+                try applyNow(change)
+                return Self.value(control, try settings(ref, in: patch))
             }
-            try store(s, ref)
-            pushMix(at: time)
-            return Self.value(control, s)
+            // Validate against everything already scheduled before keeping it.
+            var probe = state(at: time)
+            try apply(change, to: &probe)
+            schedule(change, at: time)
+            return Self.value(control, try settings(ref, in: probe))
         }
     }
 
-    /// A control's current value.
+    /// A control's value once everything scheduled has happened.
     public func get(_ control: StripControl, of ref: StripRef) throws -> Float {
-        try locked { Self.value(control, try stripSettings(ref)) }
+        try locked { Self.value(control, try settings(ref, in: latest)) }
     }
 
     static func value(_ control: StripControl, _ s: StripSettings) -> Float {
@@ -46,26 +43,31 @@ extension Session {
     }
 
     /// Set the send from a track to a bus, creating it (post-fader unless `preFader`
-    /// says otherwise) if there was none. Returns (gain dB, pre-fader).
+    /// says otherwise) if there was none. Returns (gain dB, pre-fader). Only a gain
+    /// change to an existing send waits for `time`: creating a send or moving it
+    /// before or after the fader changes the graph, which happens now.
     @discardableResult
     public func setSend(from ref: StripRef, to bus: Int, gain: Float? = nil, preFader: Bool? = nil, at time: UInt64 = 0) throws -> (Float, Bool) {
         try locked {
             guard case .track = ref else { throw ControlError("only tracks have sends; \(ref) is not a track") }
             guard patch.buses.contains(where: { $0.id == bus }) else { throw ControlError.unknownBus(bus) }
             if let gain { _ = try Validate.gain(gain, "send gain") }
-            var s = try stripSettings(ref)
-            let structural: Bool
-            if let i = s.sends.firstIndex(where: { $0.bus == bus }) {
-                structural = preFader != nil && preFader != s.sends[i].preFader
+            var s = try settings(ref, in: patch)
+            let existing = s.sends.firstIndex { $0.bus == bus }
+            if let existing, preFader == nil || preFader == s.sends[existing].preFader, let gain {
+                let change = StripChange.sendGain(ref, bus: bus, dB: gain)
+                if time == 0 { try applyNow(change) } else { schedule(change, at: time) }
+                return (gain, s.sends[existing].preFader)
+            }
+            if let i = existing {
                 if let gain { s.sends[i].gain = gain }
                 if let preFader { s.sends[i].preFader = preFader }
             } else {
-                structural = true
                 s.sends.append(SendSettings(bus: bus, gain: gain ?? 0, preFader: preFader ?? false))
             }
-            try store(s, ref)
-            pushMix(at: time)
-            if structural { pushGraph() }
+            try store(s, ref, in: &patch)
+            pushMix()
+            pushGraph()
             let send = s.sends.first { $0.bus == bus }!
             return (send.gain, send.preFader)
         }
@@ -73,20 +75,66 @@ extension Session {
 
     public func send(from ref: StripRef, to bus: Int) throws -> (Float, Bool) {
         try locked {
-            guard let send = try stripSettings(ref).sends.first(where: { $0.bus == bus }) else {
+            guard let send = try settings(ref, in: latest).sends.first(where: { $0.bus == bus }) else {
                 throw ControlError("strip \(ref) has no send to bus \(bus)")
             }
             return (send.gain, send.preFader)
         }
     }
 
-    func store(_ s: StripSettings, _ ref: StripRef) throws {
+    /// Apply `change` to the model now and send what it changed.
+    func applyNow(_ change: StripChange) throws {
+        foldDue()
+        try apply(change, to: &patch)
+        pushMix()
+    }
+
+    /// Validate `change` and write it into `p`; throws and leaves `p` alone if refused.
+    func apply(_ change: StripChange, to p: inout Patch) throws {
+        let ref = change.strip
+        var s = try settings(ref, in: p)
+        switch change {
+        case .control(let control, _, let value):
+            switch control {
+            case .gain: s.gain = try Validate.gain(value)
+            case .fader: s.gain = FaderLaw.db(forPosition: try Validate.unit(value, "fader"))
+            case .pan: s.pan = try Validate.pan(value)
+            case .mute: s.mute = try flag(value, "mute")
+            case .solo, .solosafe:
+                if ref == .master { throw ControlError("the master has no \(control.rawValue)") }
+                if control == .solo { s.solo = try flag(value, "solo") } else { s.soloSafe = try flag(value, "solosafe") }
+            case .invert: s.invert = try flag(value, "invert")
+            }
+        case .sendGain(_, let bus, let dB):
+            guard let i = s.sends.firstIndex(where: { $0.bus == bus }) else {
+                throw ControlError("strip \(ref) has no send to bus \(bus)")
+            }
+            s.sends[i].gain = try Validate.gain(dB, "send gain")
+        }
+        try store(s, ref, in: &p)
+    }
+
+    func settings(_ ref: StripRef, in p: Patch) throws -> StripSettings {
         switch ref {
-        case .master: patch.master = s
-        case .track(let id): patch.tracks[try trackIndex(id)].strip = s
+        case .master: return p.master
+        case .track(let id):
+            guard let t = p.tracks.first(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
+            return t.strip
         case .bus(let id):
-            guard let i = patch.buses.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
-            patch.buses[i].strip = s
+            guard let b = p.buses.first(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
+            return b.strip
+        }
+    }
+
+    func store(_ s: StripSettings, _ ref: StripRef, in p: inout Patch) throws {
+        switch ref {
+        case .master: p.master = s
+        case .track(let id):
+            guard let i = p.tracks.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
+            p.tracks[i].strip = s
+        case .bus(let id):
+            guard let i = p.buses.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
+            p.buses[i].strip = s
         }
     }
 

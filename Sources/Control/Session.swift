@@ -17,7 +17,10 @@ public final class Session: @unchecked Sendable {
     let transportDriver: TransportDriver?
     let connections: ConnectionRestorer?
 
+    /// The state now. Strip changes waiting for a later time are in `scheduled`.
     var patch = Patch()
+    /// Strip changes from time-tagged bundles, in time order, then arrival order.
+    var scheduled: [ScheduledChange] = []
     /// Strip id → strip slot in the engine (the master is slot 0).
     var slots: [Int: Int] = [:]
     /// Bus id → bus number in the engine.
@@ -27,7 +30,8 @@ public final class Session: @unchecked Sendable {
     var nextID = 1
     var freeSlots: [Int]
     var freeBuses: [Int]
-    /// What each strip slot was last told, so a change sends only what differs.
+    /// What each strip slot was last told now (not by scheduled changes), so a change
+    /// sends only what differs.
     var sentGains: [Int: (Float, Float, Float)] = [:]
     var sentSends: [Int: Float] = [:]
     /// Commands dropped because the ring was full (the realtime side is not running).
@@ -56,7 +60,7 @@ public final class Session: @unchecked Sendable {
 
     /// The whole state, as a patch (plus live JACK connections when known).
     public func snapshot() -> Patch {
-        var p = locked { patch }
+        var p = locked { latest }
         if let connections { p.connections = connections.current() }
         return p
     }
@@ -83,19 +87,7 @@ public final class Session: @unchecked Sendable {
     }
 
     public func strip(_ ref: StripRef) throws -> StripSettings {
-        try locked { try stripSettings(ref) }
-    }
-
-    func stripSettings(_ ref: StripRef) throws -> StripSettings {
-        switch ref {
-        case .master: return patch.master
-        case .track(let id):
-            guard let t = patch.tracks.first(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
-            return t.strip
-        case .bus(let id):
-            guard let b = patch.buses.first(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
-            return b.strip
-        }
+        try locked { try settings(ref, in: latest) }
     }
 
     // MARK: - Sending to the engine
@@ -107,38 +99,27 @@ public final class Session: @unchecked Sendable {
         }
     }
 
-    /// Recompute every strip's and send's realtime gains and send the ones that
-    /// changed, applying at `time` (0: now).
-    func pushMix(at time: UInt64 = 0) {
-        let audible = MixLogic.audibility(patch)
-        func push(_ slot: Int, _ s: StripSettings, audible: Bool, stereo: Bool) {
-            let g = MixLogic.gains(s, audible: audible, stereoSource: stereo)
+    /// Recompute every strip's and send's realtime gains for the state now and send the
+    /// ones that changed; then re-send the scheduled changes those strips carry.
+    func pushMix() {
+        foldDue()
+        var changed: Set<StripRef> = []
+        forEachStrip(of: patch) { ref, slot, g, sends in
             let new = sentGains[slot] == nil
-            if let old = sentGains[slot], old == (g.left, g.right, g.fader) { return }
-            sentGains[slot] = (g.left, g.right, g.fader)
-            send(.stripGains(strip: Int32(slot), left: g.left, right: g.right, fader: g.fader, snap: new), at: time)
-        }
-        func pushSends(_ slot: Int, _ s: StripSettings) {
-            for send in s.sends {
-                guard let bus = busNumbers[send.bus] else { continue }
+            if sentGains[slot].map({ $0 != (g.left, g.right, g.fader) }) ?? true {
+                sentGains[slot] = (g.left, g.right, g.fader)
+                send(.stripGains(strip: Int32(slot), left: g.left, right: g.right, fader: g.fader, snap: new))
+                changed.insert(ref)
+            }
+            for (bus, gain) in sends {
                 let key = slot * engine.config.maxBuses + bus
-                let gain = Decibels.toGain(send.gain)
-                let new = sentSends[key] == nil
-                if sentSends[key] == gain { continue }
+                guard sentSends[key] != gain else { continue }
+                send(.sendGain(strip: Int32(slot), bus: Int32(bus), gain: gain, snap: sentSends[key] == nil))
                 sentSends[key] = gain
-                self.send(.sendGain(strip: Int32(slot), bus: Int32(bus), gain: gain, snap: new), at: time)
+                changed.insert(ref)
             }
         }
-        for t in patch.tracks {
-            guard let slot = slots[t.id] else { continue }
-            push(slot, t.strip, audible: audible.tracks[t.id] ?? true, stereo: audio[t.id]?.isStereo ?? false)
-            pushSends(slot, t.strip)
-        }
-        for b in patch.buses {
-            guard let slot = slots[b.id] else { continue }
-            push(slot, b.strip, audible: audible.buses[b.id] ?? true, stereo: true)
-        }
-        push(EngineConfig.masterStrip, patch.master, audible: !patch.master.mute, stereo: true)
+        resendScheduled(after: 0, reaching: changed)
     }
 
     /// Compile the graph from the model and install it.
