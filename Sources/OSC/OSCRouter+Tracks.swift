@@ -92,7 +92,6 @@ extension OSCRouter {
             try a.expect(0...1, "an optional rate in Hz")
             let rate = a.count == 1 ? try a.double(0, "rate") : FeedbackHub.defaultRate
             guard rate.isFinite, rate >= 1, rate <= 200 else { throw ControlError("rate must be from 1 to 200 Hz, not \(rate)") }
-            if client.isStream { throw ControlError("feedback is sent over UDP: subscribe from a UDP socket") }
             try feedback.subscribe(client, rate: rate)
             return [OSCMessage("/feedback/subscribed", [.float(Float(rate))])]
         case ["unsubscribe"]:

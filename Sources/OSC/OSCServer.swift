@@ -23,7 +23,7 @@ public final class OSCServer: OSCSender, @unchecked Sendable {
             receive(bytes, from: client)
         }
         udp.start(handle)
-        tcp.start(handle)
+        tcp.start(handle, closed: { client in router.feedback.unsubscribe(client) })
     }
 
     public func stop() {

@@ -28,7 +28,12 @@ final class TCPEndpoint: @unchecked Sendable {
                 var sent = 0
                 while sent < framed.count {
                     let n = framed.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + sent, framed.count - sent, Int32(MSG_NOSIGNAL)) }
-                    if n <= 0 { return }
+                    if n <= 0 {
+                        // Gone, or not reading (the send timed out): end the
+                        // connection; its reader sees that and cleans up.
+                        shutdown(fd, Int32(SHUT_RDWR))
+                        return
+                    }
                     sent += n
                 }
             }
@@ -45,7 +50,19 @@ final class TCPEndpoint: @unchecked Sendable {
         guard listen(fd, 16) == 0 else { throw ControlError("cannot listen on TCP port \(port)") }
     }
 
-    func start(_ handle: @escaping @Sendable (UnsafeRawBufferPointer, OSCClient) -> Void) {
+    /// A peer whose socket buffer stays full this long is cut off, so one stalled
+    /// surface cannot hold up feedback to the others.
+    static let sendTimeout = timeval(tv_sec: 0, tv_usec: 500_000)
+    /// Bytes queued for a peer at most: a fraction of a second of feedback, not
+    /// seconds of stale meters.
+    static let sendBuffer: Int32 = 256 << 10
+
+    /// Serve connections: `handle` gets each packet; `closed` hears of each connection
+    /// that ended, so what was kept for it (a feedback subscription) can go.
+    func start(
+        _ handle: @escaping @Sendable (UnsafeRawBufferPointer, OSCClient) -> Void,
+        closed: @escaping @Sendable (OSCClient) -> Void
+    ) {
         let t = Thread { [self] in
             while true {
                 var from = sockaddr_in()
@@ -57,6 +74,10 @@ final class TCPEndpoint: @unchecked Sendable {
                     if errno == EINTR || errno == ECONNABORTED { continue }
                     return
                 }
+                var timeout = Self.sendTimeout
+                setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var buffer = Self.sendBuffer
+                setsockopt(client, SOL_SOCKET, SO_SNDBUF, &buffer, socklen_t(MemoryLayout<Int32>.size))
                 let who = SocketAddress.describe(from)
                 let id = OSCClient(host: who.host, port: who.port, isStream: true)
                 let connection = Connection(fd: client)
@@ -69,6 +90,7 @@ final class TCPEndpoint: @unchecked Sendable {
                 let reader = Thread { [self] in
                     serve(connection, id, handle)
                     _ = lock.withLock { connections.removeValue(forKey: id) }
+                    closed(id)
                     close(client)
                 }
                 reader.name = "dawg.osc.tcp"

@@ -194,6 +194,41 @@ class Peer:
         self.sock.close()
 
 
+class TcpPeer(Peer):
+    """An OSC peer on a TCP connection, with 4-byte length-prefixed framing."""
+
+    def __init__(self, port, host="127.0.0.1", receive_buffer=None):
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if receive_buffer:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+        self.sock.settimeout(5)
+        self.sock.connect((host, port))
+        self.buffer = b""
+        self.backlog = []
+
+    def send(self, address, *args, types=None):
+        self.send_raw(build(address, args, types).dgram)
+
+    def send_raw(self, data):
+        self.sock.sendall(struct.pack(">I", len(data)) + data)
+
+    def _read(self, timeout):
+        self.sock.settimeout(timeout)
+        try:
+            chunk = self.sock.recv(1 << 16)
+        except socket.timeout:
+            return []
+        if not chunk:
+            raise ConnectionError("dawg closed the connection")
+        self.buffer += chunk
+        got = []
+        while len(self.buffer) >= 4 and len(self.buffer) >= 4 + struct.unpack(">I", self.buffer[:4])[0]:
+            n = struct.unpack(">I", self.buffer[:4])[0]
+            got += [(m.message.address, list(m.message.params)) for m in OscPacket(self.buffer[4:4 + n]).messages]
+            self.buffer = self.buffer[4 + n:]
+        return got
+
+
 class Capture:
     """A JACK client recording dawg's master outputs into preallocated arrays."""
 

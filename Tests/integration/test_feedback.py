@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from helpers import Peer
+from helpers import Peer, TcpPeer
 
 
 def load_dc(peer):
@@ -71,3 +71,39 @@ def test_bad_rate_is_refused(peer):
         peer.send("/feedback/subscribe", rate)
         assert peer.expect("/error")[0] == "/feedback/subscribe"
     assert peer.request("/status", reply="/status.reply")[5] == 0
+
+
+def test_tcp_subscriber_gets_feedback_on_its_connection_until_it_closes(dawg, peer):
+    tcp = TcpPeer(dawg.osc_port)
+    try:
+        assert tcp.request("/feedback/subscribe", 50.0, reply="/feedback/subscribed") == [pytest.approx(50.0)]
+        assert tcp.expect("/meter/master") == [-120.0, -120.0]
+        # A change by another client is echoed down the connection.
+        peer.send("/master/gain", -3.0)
+        assert tcp.expect("/master/gain") == [pytest.approx(-3.0)]
+        assert peer.request("/status", reply="/status.reply")[5] == 1
+    finally:
+        tcp.close()
+    # The subscription ends with the connection.
+    deadline = time.time() + 3
+    while peer.request("/status", reply="/status.reply")[5] != 0:
+        assert time.time() < deadline, "the closed TCP subscriber was kept"
+        time.sleep(0.05)
+
+
+def test_a_tcp_subscriber_that_stops_reading_is_cut_off(dawg, peer):
+    tcp = TcpPeer(dawg.osc_port, receive_buffer=4096)
+    try:
+        tcp.send("/feedback/subscribe", 200.0)
+        for _ in range(40):
+            peer.request("/track/add", "t", reply="/track/added")
+        # Never read: once the socket buffers fill, dawg gives up on this peer …
+        deadline = time.time() + 30
+        while peer.request("/status", reply="/status.reply")[5] != 0:
+            assert time.time() < deadline, "a stalled TCP subscriber was kept"
+            time.sleep(0.2)
+        # … and the others carry on.
+        peer.request("/feedback/subscribe", reply="/feedback/subscribed")
+        assert peer.expect("/meter/master")
+    finally:
+        tcp.close()

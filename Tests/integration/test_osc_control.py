@@ -107,23 +107,15 @@ def test_sync_answers_after_slow_commands(peer):
 
 
 def test_tcp_client_gets_replies_on_its_connection(dawg):
-    import socket
-    import struct
-    from helpers import build
-    s = socket.create_connection(("127.0.0.1", dawg.osc_port), timeout=5)
+    from helpers import TcpPeer
+    p = TcpPeer(dawg.osc_port)
     for address, args in (("/ping", ()), ("/track/add", ("tcp",)), ("/sync", (7,))):
-        d = build(address, args).dgram
-        s.sendall(struct.pack(">I", len(d)) + d)
-    from pythonosc.osc_message import OscMessage
+        p.send(address, *args)
     got = []
-    buf = b""
-    while len(got) < 3:
-        buf += s.recv(65536)
-        while len(buf) >= 4 and len(buf) >= 4 + struct.unpack(">I", buf[:4])[0]:
-            n = struct.unpack(">I", buf[:4])[0]
-            got.append(OscMessage(buf[4:4 + n]).address)
-            buf = buf[4 + n:]
-    s.close()
+    deadline = time.time() + 5
+    while len(got) < 3 and time.time() < deadline:
+        got += [a for a, _ in p._read(0.5)]
+    p.close()
     assert got == ["/pong", "/track/added", "/synced"]
 
 
