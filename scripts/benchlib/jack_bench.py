@@ -191,24 +191,27 @@ def main():
     ap.add_argument("--seconds", type=float, default=60, help="length of each CPU run")
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
+    ap.add_argument("--parts", default="cpu,scsynth,latency,soak", help="which parts to run, comma-separated")
     args = ap.parse_args()
+    parts = set(args.parts.split(","))
     project = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
     make_audio(project)
     print(f"JACK dummy backend, realtime (jackd -R), {RATE} Hz; {args.seconds:.0f} s per CPU run")
-    print("engine   tracks period    CPU %   cb p50 µs  cb p99 µs  cb max µs  wake p99 µs  xruns  late")
-    for tracks, period in ((8, 64), (32, 64), (128, 64), (128, 128), (128, 256)):
+    if parts & {"cpu", "scsynth"}:
+        print("engine   tracks period    CPU %   cb p50 µs  cb p99 µs  cb max µs  wake p99 µs  xruns  late")
+    for tracks, period in ((8, 64), (32, 64), (128, 64), (128, 128), (128, 256)) if "cpu" in parts else ():
         r = dawg_run(project, period, tracks, args.seconds)
         print(f"dawg     {tracks:6d} {period:6d} {r['cpu']:8.2f} {r['p50']:11.0f} {r['p99']:10.0f} {r['max']:10.0f} "
               f"{r['wake_p99']:12.0f} {r['xruns']:6d} {r['late']:5d}", flush=True)
-    for tracks, period in ((128, 64),):
+    for tracks, period in ((128, 64),) if "scsynth" in parts else ():
         r = scsynth_run(project, period, tracks, args.seconds)
         print(f"scsynth  {tracks:6d} {period:6d} {r['cpu']:8.2f}   (scsynth's own avg/peak load {r['sc_avg']:.1f}/{r['sc_peak']:.1f} %, {r['ugens']} UGens)", flush=True)
-    for period in (64, 256):
+    for period in (64, 256) if "latency" in parts else ():
         lat = latency_run(project, period, args.trials)
         budget = period / RATE * 1000 + 1
         print(f"OSC → output change at {period} frames: p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms, "
               f"max {lat.max():.2f} ms over {lat.size} trials (target p99 ≤ one period + 1 ms = {budget:.2f} ms)", flush=True)
-    if args.soak > 0:
+    if args.soak > 0 and "soak" in parts:
         baseline = IdleBaseline(128)
         r = dawg_run(project, 128, 64, args.soak, window=baseline)
         print(f"soak, {args.soak:.0f} s at 128 frames ({128 / RATE * 1e6:.0f} µs period):\n"
@@ -217,6 +220,7 @@ def main():
               f"max {r['wake_max']:.0f} µs after the cycle start; finished at most {r['finish_max']:.0f} µs after it\n"
               f"  idle client on a second server, same span: {baseline.xruns} xruns\n"
               f"  CPU time taken by the hypervisor (steal): {baseline.steal:.2f} s", flush=True)
+
 
 if __name__ == "__main__":
     main()
