@@ -1,5 +1,6 @@
 /// One process cycle as the process thread saw it: how late it started, how long it
-/// ran, and whether cycles went by without it. The two add up to how close the cycle came to its deadline (the period).
+/// ran, and whether cycles went by without it. Start plus run time is how close the
+/// cycle came to its deadline (the period).
 public struct CycleTiming: BitwiseCopyable, Sendable {
     /// Callback duration, nanoseconds.
     public var busyNanos: UInt32
