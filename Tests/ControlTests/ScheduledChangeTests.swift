@@ -53,11 +53,7 @@ extension SessionRenderTests {
     }
 
     func testAScheduledSendGainWaitsForItsSample() throws {
-        let t = try session.addTrack(name: "t"), bus = try session.addBus(name: "fx")
-        try session.loadFile(track: t, path: "dc.wav")
-        try session.set(.pan, of: .track(t), to: -1)
-        try session.set(.gain, of: .track(t), to: -.infinity)
-        try session.setSend(from: .track(t), to: bus, gain: 0, preFader: true)
+        let (t, bus) = try trackHeardThroughBus()
         session.play()
         try session.setSend(from: .track(t), to: bus, gain: -20, at: 8000)
         try session.set(.invert, of: .track(t), to: 1)

@@ -61,12 +61,18 @@ final class SessionRenderTests: XCTestCase {
         XCTAssertEqual(out.right[3000], 0, accuracy: 1e-6)
     }
 
-    func testSendsFeedBusesAndBusRemovalTakesThemAway() throws {
+    /// A DC track panned hard left, heard only through a pre-fader send to a bus.
+    func trackHeardThroughBus() throws -> (track: Int, bus: Int) {
         let t = try session.addTrack(name: "t"), bus = try session.addBus(name: "fx")
         try session.loadFile(track: t, path: "dc.wav")
         try session.set(.pan, of: .track(t), to: -1)
         try session.set(.gain, of: .track(t), to: -.infinity)
         try session.setSend(from: .track(t), to: bus, gain: 0, preFader: true)
+        return (t, bus)
+    }
+
+    func testSendsFeedBusesAndBusRemovalTakesThemAway() throws {
+        let (t, bus) = try trackHeardThroughBus()
         session.play()
         XCTAssertEqual(render().left[3000], 0.5, accuracy: 1e-6)
         try session.removeBus(bus)
