@@ -105,10 +105,10 @@ public final class Session: @unchecked Sendable {
         foldDue()
         var changed: Set<StripRef> = []
         forEachStrip(of: patch) { ref, slot, g, sends in
-            let new = sentGains[slot] == nil
-            if sentGains[slot].map({ $0 != (g.left, g.right, g.fader) }) ?? true {
+            let old = sentGains[slot]
+            if old == nil || old! != (g.left, g.right, g.fader) {
                 sentGains[slot] = (g.left, g.right, g.fader)
-                send(.stripGains(strip: Int32(slot), left: g.left, right: g.right, fader: g.fader, snap: new))
+                send(.stripGains(strip: Int32(slot), left: g.left, right: g.right, fader: g.fader, snap: old == nil))
                 changed.insert(ref)
             }
             for (bus, gain) in sends {

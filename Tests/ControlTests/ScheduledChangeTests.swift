@@ -24,11 +24,7 @@ extension SessionRenderTests {
     }
 
     func testAScheduledSoloReachesAStripChangedMeanwhile() throws {
-        let a = try session.addTrack(name: "a"), b = try session.addTrack(name: "b")
-        try session.loadFile(track: a, path: "dc.wav")
-        try session.loadFile(track: b, path: "dc.wav")
-        try session.set(.pan, of: .track(a), to: -1)
-        try session.set(.pan, of: .track(b), to: 1)
+        let (a, b) = try tracksLeftAndRight()
         session.play()
         try session.set(.solo, of: .track(a), to: 1, at: 10000)
         try session.set(.gain, of: .track(b), to: -6)

@@ -48,12 +48,18 @@ final class SessionRenderTests: XCTestCase {
         XCTAssertEqual(Double(heard.count), 48000, accuracy: 40)
     }
 
-    func testSoloSilencesOtherTracks() throws {
+    /// Two DC tracks, `a` panned hard left and `b` hard right.
+    func tracksLeftAndRight() throws -> (a: Int, b: Int) {
         let a = try session.addTrack(name: "a"), b = try session.addTrack(name: "b")
         try session.loadFile(track: a, path: "dc.wav")
         try session.loadFile(track: b, path: "dc.wav")
         try session.set(.pan, of: .track(a), to: -1)
         try session.set(.pan, of: .track(b), to: 1)
+        return (a, b)
+    }
+
+    func testSoloSilencesOtherTracks() throws {
+        let (a, _) = try tracksLeftAndRight()
         try session.set(.solo, of: .track(a), to: 1)
         session.play()
         let out = render()
