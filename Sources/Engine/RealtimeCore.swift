@@ -54,6 +54,7 @@ public struct RealtimeCore {
         scratch.initialize(repeating: 0, count: Self.scratchBuffers * config.maxFrames)
         pendingCapacity = config.pendingCapacity
         pending = .allocate(capacity: config.pendingCapacity)
+        touchPages(pending, count: config.pendingCapacity)
         // The master is always audible at unity until told otherwise.
         strips[EngineConfig.masterStrip].left.snap(to: 1)
         strips[EngineConfig.masterStrip].right.snap(to: 1)

@@ -2,8 +2,8 @@ import Atomics
 
 /// A fixed-capacity single-producer, single-consumer ring of plain values.
 ///
-/// Storage is allocated once on the control side; `push` and `pop` never allocate,
-/// lock or wait, so either end may be the realtime thread (`@_noLocks` callers check
+/// Storage is allocated and its pages touched once on the control side; `push` and
+/// `pop` never allocate, lock, wait or fault in a page, so either end may be the realtime thread (`@_noLocks` callers check
 /// them once specialised). One thread may push and one
 /// may pop at a time: callers with several producers serialise them themselves.
 public struct SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
@@ -21,6 +21,7 @@ public struct SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
         var size = 1
         while size < max(2, capacity) { size <<= 1 }
         storage = .allocate(capacity: size)
+        touchPages(storage, count: size)
         mask = size - 1
         head = .create(0)
         tail = .create(0)

@@ -1,5 +1,5 @@
-"""Zero allocations, frees, locks, waits, sleeps and I/O on the process thread,
-counted by an LD_PRELOAD shim around the running engine while it plays, edits its
+"""Zero allocations, frees, locks, waits, sleeps, I/O and page faults on the process
+thread, counted by an LD_PRELOAD shim around the running engine while it plays, edits its
 graph, loads files, follows JACK transport and takes an OSC storm."""
 import json
 import subprocess
@@ -89,6 +89,7 @@ def test_process_thread_makes_no_allocation_lock_or_io(jackd, project, shim, tmp
     result = run_under_shim(jackd, project, shim, tmp_path, lambda d: busy_session(jackd, d))
     assert result["cycles"] > 1000, result
     assert all(v == 0 for v in result["counts"].values()), result
+    assert result["page_faults"] == 0, result
 
 
 def test_the_shim_catches_an_allocation(jackd, project, shim, tmp_path):

@@ -1,7 +1,10 @@
 // LD_PRELOAD shim for dawg's realtime test: wraps jack_set_process_callback so it
 // knows when the process callback runs, and counts every allocation, free, lock,
-// wait, sleep and I/O call made on that thread while it does. At exit it writes the
-// counts (and where the first offenders were called from) to $RTCHECK_OUT as JSON.
+// wait, sleep and I/O call made on that thread while it does, and the page faults
+// the callback takes once warmed up (a first touch of memory the control side
+// allocated but never wrote: the kernel's work, under its mmap lock, on our time).
+// At exit it writes the counts (and where the first offenders were called from) to
+// $RTCHECK_OUT as JSON.
 // RTCHECK_CANARY=1 makes the wrapper itself allocate once, to prove the counting works.
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +30,10 @@ static const char *names[KINDS] = {"malloc", "calloc", "realloc", "free", "memal
 static _Thread_local int in_process;
 static atomic_long counts[KINDS];
 static atomic_long cycles;
+// The first cycles touch the thread's stack and JACK's port buffers for the first
+// time; faults are counted after them.
+enum { WARMUP_CYCLES = 200 };
+static atomic_long page_faults, faulting_cycles;
 static void *offenders[16];
 static atomic_int offender_count;
 static JackProcessCallback user_callback;
@@ -40,8 +48,15 @@ static void hit(int kind, void *from) {
 #define HIT(kind) hit(kind, __builtin_return_address(0))
 #define REAL(ret, name, ...) static ret (*real)(__VA_ARGS__); if (!real) real = dlsym(RTLD_NEXT, name)
 
+static long thread_faults(void) {
+    struct rusage u;
+    getrusage(RUSAGE_THREAD, &u);
+    return u.ru_minflt + u.ru_majflt;
+}
+
 static int wrapped(jack_nframes_t n, void *arg) {
     (void)arg;
+    long faults_before = thread_faults();
     in_process = 1;
     static int canary_done;
     if (!canary_done && getenv("RTCHECK_CANARY")) {
@@ -51,7 +66,11 @@ static int wrapped(jack_nframes_t n, void *arg) {
     }
     int r = user_callback(n, user_arg);
     in_process = 0;
-    atomic_fetch_add(&cycles, 1);
+    long faults = thread_faults() - faults_before;
+    if (atomic_fetch_add(&cycles, 1) >= WARMUP_CYCLES && faults > 0) {
+        atomic_fetch_add(&page_faults, faults);
+        atomic_fetch_add(&faulting_cycles, 1);
+    }
     return r;
 }
 
@@ -105,7 +124,8 @@ __attribute__((destructor)) static void report(void) {
     if (!path) return;
     FILE *f = fopen(path, "w");
     if (!f) return;
-    fprintf(f, "{\"cycles\": %ld, \"counts\": {", atomic_load(&cycles));
+    fprintf(f, "{\"cycles\": %ld, \"page_faults\": %ld, \"faulting_cycles\": %ld, \"counts\": {",
+            atomic_load(&cycles), atomic_load(&page_faults), atomic_load(&faulting_cycles));
     for (int i = 0; i < KINDS; i++) fprintf(f, "%s\"%s\": %ld", i ? ", " : "", names[i], atomic_load(&counts[i]));
     fprintf(f, "}, \"offenders\": [");
     int n = atomic_load(&offender_count);
