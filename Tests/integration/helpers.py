@@ -5,6 +5,8 @@ import signal
 import socket
 import struct
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -45,6 +47,7 @@ class Jackd:
 
     def __init__(self, period=PERIOD, rate=RATE, extra=(), realtime=False):
         self.name = f"dawgtest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.period, self.rate = period, rate
         self.proc = subprocess.Popen(
             ["jackd", "-R" if realtime else "-r", "-n", self.name, *extra, "-d", "dummy", "-r", str(rate), "-p", str(period)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -127,6 +130,26 @@ def build(address, args=(), types=None):
             t = "T" if a is True else "F" if a is False else "i" if isinstance(a, int) else "f" if isinstance(a, float) else "s"
         b.add_arg(a, t)
     return b.build()
+
+
+_BLASTER = """
+import socket, struct, sys
+data, port = sys.stdin.buffer.read(), int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+while data:
+    n = struct.unpack(">I", data[:4])[0]
+    s.sendto(data[4:4 + n], ("127.0.0.1", port))
+    data = data[4 + n:]
+"""
+
+
+def send_from_another_process(port, datagrams):
+    """Send OSC datagrams to dawg from a child process. Build them before a capture
+    starts: this process's JACK clients need the GIL on time, every cycle."""
+    with tempfile.TemporaryFile() as stream:
+        stream.write(b"".join(struct.pack(">I", len(d)) + d for d in datagrams))
+        stream.seek(0)
+        subprocess.run([sys.executable, "-c", _BLASTER, str(port)], stdin=stream, check=True, timeout=60)
 
 
 class Peer:
@@ -230,46 +253,80 @@ class TcpPeer(Peer):
 
 
 class Capture:
-    """A JACK client recording dawg's master outputs into preallocated arrays."""
+    """A JACK client recording dawg's master outputs on JACK's frame timeline.
+
+    A Python client can itself be late (the GIL, a busy machine); a cycle it missed, or
+    ran after the server moved on, holds nothing it can vouch for. Those samples come
+    back masked (and NaN beneath) rather than as gaps or zeros, so a late capture never
+    shifts, shortens or silences what dawg played. Compare with `assert_heard`."""
 
     def __init__(self, server, ports=("dawg:out_L", "dawg:out_R"), seconds=20):
         self.client = jack.Client(f"cap{uuid.uuid4().hex[:6]}", servername=server, no_start_server=True)
         self.inports = [self.client.inports.register(f"in_{i}") for i in range(len(ports))]
-        self.data = np.zeros((len(ports), seconds * self.client.samplerate), dtype=np.float32)
-        self.index = 0
+        self.data = np.full((len(ports), seconds * self.client.samplerate), np.nan, dtype=np.float32)
+        self.heard = np.zeros(self.data.shape[1], dtype=bool)
         self.recording = False
+        self.origin = self.previous = None
+        self.end = 0
 
         @self.client.set_process_callback
         def process(frames):
             if not self.recording:
                 return
-            n = min(frames, self.data.shape[1] - self.index)
-            for c, p in enumerate(self.inports):
-                self.data[c, self.index:self.index + n] = p.get_array()[:n]
-            self.index += n
+            start = self.client.last_frame_time
+            if self.origin is None:
+                self.origin = start
+            at = (start - self.origin) & 0xFFFFFFFF
+            # Heard: the cycle right after the one before, run before the next began.
+            heard = (self.previous is None or (start - self.previous[0]) & 0xFFFFFFFF == self.previous[1]) \
+                and (self.client.frame_time - start) & 0xFFFFFFFF < frames
+            self.previous = (start, frames)
+            if at + frames > self.data.shape[1]:
+                return
+            if heard:
+                for c, p in enumerate(self.inports):
+                    self.data[c, at:at + frames] = p.get_array()
+                self.heard[at:at + frames] = True
+            self.end = max(self.end, at + frames)
 
         self.client.activate()
         for p, src in zip(self.inports, ports):
             self.client.connect(src, p)
 
     def record(self, seconds):
-        self.index = 0
-        self.recording = True
+        self.start()
         time.sleep(seconds)
-        self.recording = False
-        return self.data[:, :self.index].copy()
+        return self.stop()
 
     def start(self):
-        self.index = 0
+        self.data.fill(np.nan)
+        self.heard.fill(False)
+        self.origin = self.previous = None
+        self.end = 0
         self.recording = True
 
     def stop(self):
+        """channels × frames from the first recorded cycle, a masked array: masked
+        where the client did not hear dawg."""
         self.recording = False
-        return self.data[:, :self.index].copy()
+        end = self.end
+        mask = np.broadcast_to(~self.heard[:end], (self.data.shape[0], end))
+        return np.ma.masked_array(self.data[:, :end].copy(), mask=mask.copy())
 
     def close(self):
         self.client.deactivate()
         self.client.close()
+
+
+def assert_heard(captured, expected, atol=1e-6, least=0.9):
+    """`captured` (from Capture) equals `expected` (a value or an array as long) on
+    every sample the capture client heard, and it heard at least `least` of them. A NaN
+    that dawg played is heard, and fails."""
+    heard = ~np.ma.getmaskarray(captured)
+    assert captured.size and heard.mean() >= least, \
+        f"the capture client heard {heard.sum()} of {captured.size} samples"
+    expected = np.broadcast_to(np.asarray(expected, dtype=np.float32), captured.shape)
+    np.testing.assert_allclose(np.ma.getdata(captured)[heard], expected[heard], rtol=0, atol=atol)
 
 
 class Source:

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from helpers import Capture
+from helpers import Capture, Jackd, assert_heard, build, send_from_another_process
 
 NAN, INF = float("nan"), float("inf")
 HUGE = "x" * 60000
@@ -50,6 +50,15 @@ def bad_requests(t, b):
               ("/ping", [1], None), ("/status", ["x"], None), ("/sync", [], None), ("/state", [1], None),
               ("/nope", [], None), ("/", [], None), ("//double", [], None), ("/" + "a" * 300, [], None)]
     return cases
+
+
+@pytest.fixture(scope="module")
+def jackd():
+    """A realtime server, as users run one: the storm's sender and dawg's OSC thread
+    must not starve the process threads of dawg and of the capture client."""
+    server = Jackd(realtime=True)
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -127,25 +136,29 @@ def test_files_that_are_not_audio_fail_cleanly(peer, project):
     assert peer.expect("/done", 10) == [f"/track/{t}/load"]
 
 
-def test_audio_does_not_glitch_during_an_osc_storm(jackd, peer, setup):
+def test_audio_does_not_glitch_during_an_osc_storm(jackd, dawg, peer, setup):
     t, b = setup
+    storm = [build(address, args, (types * len(args)) if types else None).dgram
+             for address, args, types in bad_requests(t, b) if "/load" not in address and "/patch" not in address]
     cap = Capture(jackd.name)
     try:
         time.sleep(0.2)
+        peer.request("/stats/reset", reply="/stats/reset.done")
         cap.start()
-        for _ in range(20):
-            for address, args, types in bad_requests(t, b):
-                if "/load" in address or "/patch" in address:
-                    continue
-                peer.send(address, *args, types=(types * len(args)) if types else None)
+        send_from_another_process(dawg.osc_port, storm * 20)
         time.sleep(0.3)
         left, right = cap.stop()
     finally:
         cap.close()
     peer.drain(0.5)
+    callback_p99_us = peer.request("/stats", reply="/stats.reply")[2]
     # The DC track plays on, direct plus its -6 dB send through the bus, every sample
     # the same: nothing bad reached the graph.
     expected = np.float32(0.5 * np.sqrt(0.5) * (1 + 10 ** (-6 / 20)))
     assert left.size > 4800
-    np.testing.assert_allclose(left, expected, atol=1e-6)
-    np.testing.assert_allclose(right, expected, atol=1e-6)
+    assert_heard(left, expected)
+    assert_heard(right, expected)
+    # Nor did the storm put work on the process thread. (Not "no late cycle": on a
+    # PREEMPT_NONE kernel a loopback UDP storm can hold up any realtime wake-up by a
+    # period, whichever process it is aimed at; README, Performance.)
+    assert callback_p99_us < 0.1 * 1e6 * jackd.period / jackd.rate

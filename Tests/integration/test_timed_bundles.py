@@ -27,6 +27,8 @@ def test_bundles_land_exactly_their_interval_apart(jackd, dawg, peer):
     down = int(np.flatnonzero(left < steady)[0])           # first sample of the fade-out
     silent = down + int(np.flatnonzero(left[down:] == 0)[0])
     up = silent + int(np.flatnonzero(left[silent:] > 0)[0])  # first sample of the fade-in
+    # Each edge found right after a sample the capture client heard: not after a gap.
+    assert left[down - 1] == steady and left[up - 1] == 0, (down, up)
     # Mute starts its ramp on one sample, unmute exactly 100 ms (4800 frames) later.
     assert up - down == RATE // 10, (down, up)
 

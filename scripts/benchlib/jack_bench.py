@@ -11,6 +11,8 @@ with realtime scheduling (-R), as an audio machine would run it.
   wake    how long after the server's cycle start dawg's callback began
   latency OSC command sent → first output sample carrying the change, in JACK frame
           time (so the measuring client's own scheduling does not count)
+  storm   late cycles while 3000 refused OSC requests arrive from another process,
+          against the same storm aimed at a UDP echo peer instead of dawg
 """
 import argparse
 import contextlib
@@ -28,7 +30,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "Tests" / "integration"))
-from helpers import Dawg, Jackd, Peer, free_port, write_wav, RATE  # noqa: E402
+from helpers import Dawg, Jackd, Peer, build, free_port, send_from_another_process, write_wav, RATE  # noqa: E402
+from test_bad_input import bad_requests  # noqa: E402
 from scsynth_def import synthdef  # noqa: E402
 
 FILES = 8
@@ -54,14 +57,19 @@ def cpu_over(pid, seconds):
     return 100 * (cpu_seconds(pid) - c0) / (time.time() - t0)
 
 
-def dawg_run(project, period, tracks, seconds, window=None):
-    """dawg playing `tracks` looped file tracks. `window`, if given, is entered for
-    exactly the measured span (the soak's side-by-side baseline)."""
+def write_patch(project, tracks):
+    """bench.json: `tracks` looped file tracks, playing."""
     patch = {"schema": "dawg.patch", "version": 1, "name": f"bench{tracks}",
              "transport": {"loop": True, "loopStart": 0, "loopEnd": 10, "play": True},
              "tracks": [{"id": i + 1, "name": f"t{i}", "file": f"f{i % FILES}.wav",
                          "strip": {"gain": -18, "pan": ((i % 9) - 4) / 4}} for i in range(tracks)]}
     (project / "bench.json").write_text(json.dumps(patch))
+
+
+def dawg_run(project, period, tracks, seconds, window=None):
+    """dawg playing `tracks` looped file tracks. `window`, if given, is entered for
+    exactly the measured span (the soak's side-by-side baseline)."""
+    write_patch(project, tracks)
     server = Jackd(period=period, realtime=True)
     d = Dawg(server.name, project, patch="bench.json")
     p = Peer(d.osc_port)
@@ -155,6 +163,46 @@ def latency_run(project, period, trials):
         server.stop()
 
 
+ECHO = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+while True:
+    data, peer = s.recvfrom(65536)
+    s.sendto(b"/error\\0\\0,s\\0\\0" + data[:32], peer)
+"""
+
+
+def storm_run(project, storms, period=256):
+    """dawg with 8 playing tracks while storms of refused requests arrive, each storm
+    aimed in turn at dawg and at a UDP echo peer: how many late cycles are dawg's."""
+    write_patch(project, 8)
+    server = Jackd(period=period, realtime=True)
+    d = Dawg(server.name, project, patch="bench.json")
+    p = Peer(d.osc_port)
+    echo_port = free_port()
+    echo = subprocess.Popen([sys.executable, "-c", ECHO, str(echo_port)])
+    storm = [build(a, args, (types * len(args)) if types else None).dgram for a, args, types in bad_requests(1, 2)] * 20
+    results = {"dawg": [], "echo peer": []}
+    try:
+        time.sleep(2)
+        for _ in range(storms):
+            for target, port in (("dawg", d.osc_port), ("echo peer", echo_port)):
+                p.request("/stats/reset", reply="/stats/reset.done")
+                t0 = time.time()
+                send_from_another_process(port, storm)
+                seconds = time.time() - t0
+                time.sleep(0.2)
+                stats = p.request("/stats", reply="/stats.reply")
+                results[target].append((stats[9], stats[4], stats[3], seconds))
+        return len(storm), {k: np.array(v) for k, v in results.items()}
+    finally:
+        echo.kill()
+        p.close()
+        d.stop()
+        server.stop()
+
+
 class IdleBaseline:
     """The machine's own xruns over the same span as a dawg run: an idle JACK client
     (scripts/benchlib/idle_client.c) on a second realtime server with the same period,
@@ -191,7 +239,8 @@ def main():
     ap.add_argument("--seconds", type=float, default=60, help="length of each CPU run")
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
-    ap.add_argument("--parts", default="cpu,scsynth,latency,soak", help="which parts to run, comma-separated")
+    ap.add_argument("--storms", type=int, default=20, help="OSC storms aimed at dawg, and as many at an echo peer")
+    ap.add_argument("--parts", default="cpu,scsynth,latency,storm,soak", help="which parts to run, comma-separated")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
     project = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
@@ -211,6 +260,13 @@ def main():
         budget = period / RATE * 1000 + 1
         print(f"OSC → output change at {period} frames: p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms, "
               f"max {lat.max():.2f} ms over {lat.size} trials (target p99 ≤ one period + 1 ms = {budget:.2f} ms)", flush=True)
+    if "storm" in parts:
+        size, r = storm_run(project, args.storms)
+        print(f"OSC storms of {size} refused requests from another process, 8 tracks at 256 frames:")
+        for target, v in r.items():
+            print(f"  aimed at {target:9s}: dawg had {v[:, 0].sum():.0f} late cycles in {np.count_nonzero(v[:, 0])} of "
+                  f"{len(v)} storms, {v[:, 1].sum():.0f} xruns, cb max {v[:, 2].max():.0f} µs; "
+                  f"a storm took {np.median(v[:, 3]):.2f} s to send", flush=True)
     if args.soak > 0 and "soak" in parts:
         baseline = IdleBaseline(128)
         r = dawg_run(project, 128, 64, args.soak, window=baseline)
