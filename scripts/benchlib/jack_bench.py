@@ -182,10 +182,13 @@ def storm_run(project, storms, period=256):
     p = Peer(d.osc_port)
     echo_port = free_port()
     echo = subprocess.Popen([sys.executable, "-c", ECHO, str(echo_port)])
-    storm = [build(a, args, (types * len(args)) if types else None).dgram for a, args, types in bad_requests(1, 2)] * 20
     results = {"dawg": [], "echo peer": []}
     try:
         time.sleep(2)
+        bus, _ = p.request("/bus/add", "fx", reply="/bus/added")
+        # The integration test's storm: every request refused (track 1, and the bus).
+        storm = [build(a, args, (types * len(args)) if types else None).dgram
+                 for a, args, types in bad_requests(1, bus) if "/load" not in a and "/patch" not in a] * 20
         for _ in range(storms):
             for target, port in (("dawg", d.osc_port), ("echo peer", echo_port)):
                 p.request("/stats/reset", reply="/stats/reset.done")
