@@ -45,6 +45,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Flag(name: .customLong("no-lock-memory"), help: "Do not lock dawg's memory in RAM (mlockall).")
+    var noLockMemory = false
+
     func validate() throws {
         guard (1...65535).contains(oscPort), (1...65535).contains(httpPort) else { throw ValidationError("ports must be from 1 to 65535") }
         guard oscPort != httpPort else { throw ValidationError("--osc-port and --http-port must differ") }
@@ -59,6 +62,7 @@ struct Serve: AsyncParsableCommand {
             return h
         }
         let logger = Logger(label: "dawg")
+        if !noLockMemory { MemoryLock.lock(logger: logger) }
         let stop = StopSignal()
         let server = jackServer ?? ProcessInfo.processInfo.environment["JACK_DEFAULT_SERVER"]
 

@@ -74,7 +74,8 @@ class Jackd:
 class Dawg:
     """A `dawg serve` process on free ports; waits for its ready line."""
 
-    def __init__(self, server, project, patch=None, inputs=2, extra=(), env=None, preload=None):
+    def __init__(self, server, project, patch=None, inputs=2, extra=(), env=None, preload=None, wrapper=()):
+        """`wrapper`: a command that execs dawg (setpriv, prlimit), so the pid stays dawg's."""
         self.osc_port, self.http_port = free_port(), free_port()
         args = [str(DAWG), "serve", "--project-dir", str(project), "--osc-port", str(self.osc_port),
                 "--http-port", str(self.http_port), "--inputs", str(inputs), "--log-level", "debug"]
@@ -85,7 +86,7 @@ class Dawg:
         e = dict(os.environ, **(env or {}))
         if preload:
             e["LD_PRELOAD"] = preload
-        self.proc = subprocess.Popen([*args, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
+        self.proc = subprocess.Popen([*wrapper, *args, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=e)
         self.stdout, self.stderr = [], []
         self._readers = [threading.Thread(target=self._pump, args=(s, out), daemon=True)
                          for s, out in ((self.proc.stdout, self.stdout), (self.proc.stderr, self.stderr))]

@@ -1,4 +1,6 @@
-"""The JACK side: ports, pretty names, latency, transport, xruns, lifecycle."""
+"""The JACK side: ports, pretty names, latency, transport, xruns, lifecycle, memory
+locking."""
+import os
 import signal
 import subprocess
 import time
@@ -27,7 +29,6 @@ def test_inputs_flag_sets_the_number_of_capture_ports(jackd, project):
 
 
 def test_ports_have_pretty_names(jackd, dawg):
-    import os
     env = dict(os.environ, JACK_DEFAULT_SERVER=jackd.name)
     for port, pretty in (("dawg:out_L", "dawg Master L"), ("dawg:in_2", "dawg Input 2")):
         out = subprocess.run(["jack_property", "-p", "-l", port], capture_output=True, text=True, env=env).stdout
@@ -105,6 +106,54 @@ def test_starts_a_dummy_jackd_when_none_runs_and_stops_it(project):
         assert d.stop() == 0
     time.sleep(0.5)
     assert subprocess.run(["pgrep", "-f", f"jackd -n {name}"], capture_output=True).returncode != 0
+
+
+def stack_is_locked(pid):
+    """The main stack's mapping carries VM_LOCKED ("lo" in smaps' VmFlags)."""
+    smaps = open(f"/proc/{pid}/smaps").read()
+    stack = smaps[smaps.index("[stack]"):]
+    flags = stack[stack.index("VmFlags:"):].split("\n", 1)[0].split()
+    return "lo" in flags
+
+
+def locking_is_unbounded(pid):
+    caps = next(l for l in open(f"/proc/{pid}/status") if l.startswith("CapEff:")).split()[1]
+    limit = next(l for l in open(f"/proc/{pid}/limits") if l.startswith("Max locked memory"))
+    return bool(int(caps, 16) & (1 << 14)) or limit.split()[3] == "unlimited"
+
+
+def test_memory_is_locked_when_locking_is_unbounded(jackd, project):
+    d = Dawg(jackd.name, project)
+    try:
+        if locking_is_unbounded(d.proc.pid):
+            assert stack_is_locked(d.proc.pid)
+            assert "memory locked" in d.log()
+        else:
+            assert not stack_is_locked(d.proc.pid)
+            assert "memory is not locked: RLIMIT_MEMLOCK is" in d.log()
+    finally:
+        assert d.stop() == 0
+
+
+def test_memory_is_left_unlocked_under_a_finite_limit_or_when_told(jackd, project):
+    # With a 64 kB limit, MCL_FUTURE would make allocations fail past it.
+    drop_capability = ["setpriv", "--bounding-set", "-ipc_lock", "--inh-caps", "-ipc_lock"] if os.geteuid() == 0 else []
+    bounded = Dawg(jackd.name, project, wrapper=[*drop_capability, "prlimit", "--memlock=65536"])
+    try:
+        assert not locking_is_unbounded(bounded.proc.pid)
+        assert not stack_is_locked(bounded.proc.pid)
+        assert "memory is not locked: RLIMIT_MEMLOCK is 64 kB" in bounded.log()
+        peer = Peer(bounded.osc_port)
+        assert peer.request("/ping", reply="/pong") == []
+        peer.close()
+    finally:
+        assert bounded.stop() == 0
+    told = Dawg(jackd.name, project, extra=("--no-lock-memory",))
+    try:
+        assert not stack_is_locked(told.proc.pid)
+        assert "memory locked" not in told.log() and "memory is not locked" not in told.log()
+    finally:
+        assert told.stop() == 0
 
 
 def test_health_endpoint(dawg):
