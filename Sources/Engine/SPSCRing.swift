@@ -3,9 +3,10 @@ import Atomics
 /// A fixed-capacity single-producer, single-consumer ring of plain values.
 ///
 /// Storage is allocated and its pages touched once on the control side; `push` and
-/// `pop` never allocate, lock, wait or fault in a page, so either end may be the realtime thread (`@_noLocks` callers check
-/// them once specialised). One thread may push and one
-/// may pop at a time: callers with several producers serialise them themselves.
+/// `pop` never allocate, lock, wait or fault in a page, so either end may be the
+/// realtime thread (`@_noLocks` callers check them once specialised). One thread may
+/// push and one may pop at a time: callers with several producers serialise them
+/// themselves.
 public struct SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
     // @unchecked Sendable: the two ends touch disjoint slots, ordered by the
     // acquire/release pair on `head` and `tail`; the SPSC contract above keeps it so.

@@ -92,7 +92,9 @@ def test_process_thread_makes_no_allocation_lock_or_io(jackd, project, shim, tmp
     assert result["page_faults"] == 0, result
 
 
-def test_the_shim_catches_an_allocation(jackd, project, shim, tmp_path):
-    # The same shim, told to allocate once inside the callback, must see it.
-    result = run_under_shim(jackd, project, shim, tmp_path, lambda d: time.sleep(0.5), canary=True)
+def test_the_shim_catches_an_allocation_and_a_page_fault(jackd, project, shim, tmp_path):
+    # The same shim, told to allocate once inside the callback and, once warmed up, to
+    # write a page nobody has touched, must see both.
+    result = run_under_shim(jackd, project, shim, tmp_path, lambda d: time.sleep(2), canary=True)
     assert result["counts"]["malloc"] >= 1 and result["counts"]["free"] >= 1, result
+    assert result["page_faults"] >= 1, result

@@ -5,7 +5,8 @@
 // allocated but never wrote: the kernel's work, under its mmap lock, on our time).
 // At exit it writes the counts (and where the first offenders were called from) to
 // $RTCHECK_OUT as JSON.
-// RTCHECK_CANARY=1 makes the wrapper itself allocate once, to prove the counting works.
+// RTCHECK_CANARY=1 makes the wrapper itself allocate once, and write a page nobody
+// has touched once warmed up, to prove the counting works.
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <jack/jack.h>
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -38,6 +40,7 @@ static void *offenders[16];
 static atomic_int offender_count;
 static JackProcessCallback user_callback;
 static void *user_arg;
+static char *untouched_page;
 
 static void hit(int kind, void *from) {
     if (!in_process) return;
@@ -64,6 +67,9 @@ static int wrapped(jack_nframes_t n, void *arg) {
         void *volatile p = malloc(16);  // volatile: the compiler may not elide the pair
         free(p);
     }
+    if (untouched_page && atomic_load(&cycles) == WARMUP_CYCLES + 1) {
+        untouched_page[0] = 1;
+    }
     int r = user_callback(n, user_arg);
     in_process = 0;
     long faults = thread_faults() - faults_before;
@@ -78,6 +84,9 @@ int jack_set_process_callback(jack_client_t *c, JackProcessCallback cb, void *ar
     REAL(int, "jack_set_process_callback", jack_client_t *, JackProcessCallback, void *);
     user_callback = cb;
     user_arg = arg;
+    if (getenv("RTCHECK_CANARY")) {
+        untouched_page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    }
     return real(c, wrapped, NULL);
 }
 
