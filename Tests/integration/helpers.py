@@ -42,10 +42,11 @@ def free_port():
 
 
 class Jackd:
-    """jackd -r -n <unique> -d dummy: a private server per test module. `realtime`
-    gives it SCHED_FIFO instead (-R), as benchmarks want."""
+    """jackd -R -n <unique> -d dummy: a private server per test module, realtime as
+    users run one, so that a busy machine (a build, the tests' own OSC storms) cannot
+    starve the process threads of dawg or of the Python clients that check it."""
 
-    def __init__(self, period=PERIOD, rate=RATE, extra=(), realtime=False):
+    def __init__(self, period=PERIOD, rate=RATE, extra=(), realtime=True):
         self.name = f"dawgtest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.period, self.rate = period, rate
         self.proc = subprocess.Popen(

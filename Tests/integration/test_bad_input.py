@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 
-from helpers import Capture, Jackd, assert_heard, build, send_from_another_process
+from helpers import Capture, assert_heard, build, send_from_another_process
 
 NAN, INF = float("nan"), float("inf")
 HUGE = "x" * 60000
@@ -50,15 +50,6 @@ def bad_requests(t, b):
               ("/ping", [1], None), ("/status", ["x"], None), ("/sync", [], None), ("/state", [1], None),
               ("/nope", [], None), ("/", [], None), ("//double", [], None), ("/" + "a" * 300, [], None)]
     return cases
-
-
-@pytest.fixture(scope="module")
-def jackd():
-    """A realtime server, as users run one: the storm's sender and dawg's OSC thread
-    must not starve the process threads of dawg and of the capture client."""
-    server = Jackd(realtime=True)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
