@@ -30,8 +30,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "Tests" / "integration"))
-from helpers import Dawg, Jackd, Peer, build, free_port, send_from_another_process, write_wav, RATE  # noqa: E402
-from test_bad_input import bad_requests  # noqa: E402
+from helpers import Dawg, Jackd, Peer, free_port, send_from_another_process, write_wav, RATE  # noqa: E402
+from test_bad_input import storm_datagrams  # noqa: E402
 from scsynth_def import synthdef  # noqa: E402
 
 FILES = 8
@@ -187,8 +187,7 @@ def storm_run(project, storms, period=256):
         time.sleep(2)
         bus, _ = p.request("/bus/add", "fx", reply="/bus/added")
         # The integration test's storm: every request refused (track 1, and the bus).
-        storm = [build(a, args, (types * len(args)) if types else None).dgram
-                 for a, args, types in bad_requests(1, bus) if "/load" not in a and "/patch" not in a] * 20
+        storm = storm_datagrams(1, bus) * 20
         for _ in range(storms):
             for target, port in (("dawg", d.osc_port), ("echo peer", echo_port)):
                 p.request("/stats/reset", reply="/stats/reset.done")
