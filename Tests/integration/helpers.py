@@ -146,8 +146,9 @@ while data:
 
 
 def send_from_another_process(port, datagrams):
-    """Send OSC datagrams to dawg from a child process. Build them before a capture
-    starts: this process's JACK clients need the GIL on time, every cycle."""
+    """Send OSC datagrams to a UDP port on this host from a child process. Build them
+    before a capture starts: this process's JACK clients need the GIL on time, every
+    cycle."""
     with tempfile.TemporaryFile() as stream:
         stream.write(b"".join(struct.pack(">I", len(d)) + d for d in datagrams))
         stream.seek(0)

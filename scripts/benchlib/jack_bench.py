@@ -11,8 +11,9 @@ with realtime scheduling (-R), as an audio machine would run it.
   wake    how long after the server's cycle start dawg's callback began
   latency OSC command sent → first output sample carrying the change, in JACK frame
           time (so the measuring client's own scheduling does not count)
-  storm   late cycles while 3000 refused OSC requests arrive from another process,
-          against the same storm aimed at a UDP echo peer instead of dawg
+  storm   late cycles while the integration test's storm of refused OSC requests
+          arrives from another process, against the same storm aimed at a UDP echo
+          peer instead of dawg
 """
 import argparse
 import contextlib
@@ -66,25 +67,33 @@ def write_patch(project, tracks):
     (project / "bench.json").write_text(json.dumps(patch))
 
 
-def dawg_run(project, period, tracks, seconds, window=None):
-    """dawg playing `tracks` looped file tracks. `window`, if given, is entered for
-    exactly the measured span (the soak's side-by-side baseline)."""
+@contextlib.contextmanager
+def playing_dawg(project, period, tracks):
+    """(dawg, a peer) on a private realtime server, `tracks` looped file tracks playing
+    for 2 s already."""
     write_patch(project, tracks)
     server = Jackd(period=period, realtime=True)
     d = Dawg(server.name, project, patch="bench.json")
     p = Peer(d.osc_port)
     try:
         time.sleep(2)
+        yield d, p
+    finally:
+        p.close()
+        d.stop()
+        server.stop()
+
+
+def dawg_run(project, period, tracks, seconds, window=None):
+    """dawg playing `tracks` looped file tracks. `window`, if given, is entered for
+    exactly the measured span (the soak's side-by-side baseline)."""
+    with playing_dawg(project, period, tracks) as (d, p):
         with window or contextlib.nullcontext():
             p.request("/stats/reset", reply="/stats/reset.done")
             cpu = cpu_over(d.proc.pid, seconds)
             count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late = p.request("/stats", reply="/stats.reply")
         return {"cpu": cpu, "p50": p50, "p99": p99, "max": worst, "xruns": xruns, "callbacks": count, "dsp": load,
                 "wake_p99": wake99, "wake_max": wake_max, "finish_max": finish_max, "late": late}
-    finally:
-        p.close()
-        d.stop()
-        server.stop()
 
 
 def scsynth_run(project, period, tracks, seconds):
@@ -176,33 +185,26 @@ while True:
 def storm_run(project, storms, period=256):
     """dawg with 8 playing tracks while storms of refused requests arrive, each storm
     aimed in turn at dawg and at a UDP echo peer: how many late cycles are dawg's."""
-    write_patch(project, 8)
-    server = Jackd(period=period, realtime=True)
-    d = Dawg(server.name, project, patch="bench.json")
-    p = Peer(d.osc_port)
     echo_port = free_port()
     echo = subprocess.Popen([sys.executable, "-c", ECHO, str(echo_port)])
     results = {"dawg": [], "echo peer": []}
     try:
-        time.sleep(2)
-        bus, _ = p.request("/bus/add", "fx", reply="/bus/added")
-        # The integration test's storm: every request refused (track 1, and the bus).
-        storm = storm_datagrams(1, bus) * 20
-        for _ in range(storms):
-            for target, port in (("dawg", d.osc_port), ("echo peer", echo_port)):
-                p.request("/stats/reset", reply="/stats/reset.done")
-                t0 = time.time()
-                send_from_another_process(port, storm)
-                seconds = time.time() - t0
-                time.sleep(0.2)
-                stats = p.request("/stats", reply="/stats.reply")
-                results[target].append((stats[9], stats[4], stats[3], seconds))
+        with playing_dawg(project, period, 8) as (d, p):
+            bus, _ = p.request("/bus/add", "fx", reply="/bus/added")
+            # The integration test's storm: every request refused (track 1, and the bus).
+            storm = storm_datagrams(1, bus) * 20
+            for _ in range(storms):
+                for target, port in (("dawg", d.osc_port), ("echo peer", echo_port)):
+                    p.request("/stats/reset", reply="/stats/reset.done")
+                    t0 = time.time()
+                    send_from_another_process(port, storm)
+                    seconds = time.time() - t0
+                    time.sleep(0.2)
+                    stats = p.request("/stats", reply="/stats.reply")
+                    results[target].append((stats[9], stats[4], stats[3], seconds))
         return len(storm), {k: np.array(v) for k, v in results.items()}
     finally:
         echo.kill()
-        p.close()
-        d.stop()
-        server.stop()
 
 
 class IdleBaseline:
