@@ -3,30 +3,55 @@ import Engine
 
 /// Pure rules that turn strip settings into what the realtime side needs.
 public enum MixLogic {
+    /// Who is heard.
+    public struct Audibility: Sendable {
+        public var tracks: [Int: Bool]
+        public var buses: [Int: Bool]
+        public var master: Bool
+
+        public func isAudible(_ ref: StripRef) -> Bool {
+            switch ref {
+            case .master: master
+            case .track(let id): tracks[id] ?? true
+            case .bus(let id): buses[id] ?? true
+            }
+        }
+    }
+
     /// Solo-in-place with solo-safe. When anything is soloed, a strip is heard if it is
-    /// soloed, solo-safe, or on the path of a soloed strip: a track that sends to a
-    /// soloed bus, a bus that a soloed track sends to. Mute always wins.
-    public static func audibility(_ patch: Patch) -> (tracks: [Int: Bool], buses: [Int: Bool]) {
+    /// soloed, solo-safe, or on the signal path of a soloed strip: upstream of it (a
+    /// track that sends to a soloed bus, a bus that outputs into one) or downstream (a
+    /// bus a soloed strip reaches through sends and bus outputs). Mute always wins.
+    public static func audibility(_ patch: Patch) -> Audibility {
         let anySolo = patch.tracks.contains { $0.strip.solo } || patch.buses.contains { $0.strip.solo }
-        let soloedBuses = Set(patch.buses.filter { $0.strip.solo }.map(\.id))
-        let busesFedBySolo = Set(patch.tracks.filter { $0.strip.solo }.flatMap { $0.strip.sends.map(\.bus) })
         var tracks: [Int: Bool] = [:], buses: [Int: Bool] = [:]
+        if !anySolo {
+            for t in patch.tracks { tracks[t.id] = !t.strip.mute }
+            for b in patch.buses { buses[b.id] = !b.strip.mute }
+            return Audibility(tracks: tracks, buses: buses, master: !patch.master.mute)
+        }
+        // Bus → the buses it feeds, directly.
+        var feeds: [Int: [Int]] = [:]
+        for b in patch.buses { if let o = b.output { feeds[b.id, default: []].append(o) } }
+        func downstream(_ start: [Int]) -> Set<Int> {
+            var seen = Set<Int>(), stack = start
+            while let b = stack.popLast() { if seen.insert(b).inserted { stack += feeds[b] ?? [] } }
+            return seen
+        }
+        let soloedBuses = patch.buses.filter { $0.strip.solo }.map(\.id)
+        // Buses a soloed strip reaches, and buses that reach a soloed bus.
+        let reachedBySolo = downstream(patch.tracks.filter { $0.strip.solo }.flatMap { $0.strip.sends.map(\.bus) } + soloedBuses.flatMap { feeds[$0] ?? [] })
+        let soloedSet = Set(soloedBuses)
+        func reachesSolo(_ bus: Int) -> Bool { !downstream([bus]).isDisjoint(with: soloedSet) }
         for t in patch.tracks {
             let s = t.strip
-            tracks[t.id] = !s.mute && (!anySolo || s.solo || s.soloSafe || s.sends.contains { soloedBuses.contains($0.bus) })
+            tracks[t.id] = !s.mute && (s.solo || s.soloSafe || s.sends.contains { reachesSolo($0.bus) })
         }
         for b in patch.buses {
             let s = b.strip
-            buses[b.id] = !s.mute && (!anySolo || s.solo || s.soloSafe || busesFedBySolo.contains(b.id))
+            let upstream = downstream(feeds[b.id] ?? []).contains { soloedSet.contains($0) }
+            buses[b.id] = !s.mute && (s.solo || s.soloSafe || reachedBySolo.contains(b.id) || upstream)
         }
-        return (tracks, buses)
-    }
-
-    /// The realtime gains for a strip: (pre-fader left, right, fader), all linear.
-    /// Mono sources use the constant-power pan law, stereo ones the balance law.
-    public static func gains(_ s: StripSettings, audible: Bool, stereoSource: Bool) -> (left: Float, right: Float, fader: Float) {
-        let sign: Float = audible ? (s.invert ? -1 : 1) : 0
-        let pan = stereoSource ? PanLaw.balance(s.pan) : PanLaw.mono(s.pan)
-        return (pan.left * sign, pan.right * sign, Decibels.toGain(s.gain))
+        return Audibility(tracks: tracks, buses: buses, master: !patch.master.mute)
     }
 }

@@ -137,19 +137,23 @@ public struct BusSettings: Codable, Equatable, Sendable {
     public var id: Int
     public var name: String
     public var strip: StripSettings
+    /// The bus it feeds; nil for the master.
+    public var output: Int?
 
-    public init(id: Int, name: String, strip: StripSettings = StripSettings()) {
+    public init(id: Int, name: String, strip: StripSettings = StripSettings(), output: Int? = nil) {
         self.id = id
         self.name = name
         self.strip = strip
+        self.output = output
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, strip }
+    enum CodingKeys: String, CodingKey { case id, name, strip, output }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
         name = try c.decodeIfPresent(String.self, forKey: .name) ?? "bus \(id)"
         strip = try c.decodeIfPresent(StripSettings.self, forKey: .strip) ?? StripSettings()
+        output = try c.decodeIfPresent(Int.self, forKey: .output)
     }
 }

@@ -19,6 +19,9 @@ enum PatchValidator {
             _ = try Validate.name(b.name)
             guard b.strip.sends.isEmpty else { throw ControlError("bus \(b.id): buses have no sends (they feed the master)") }
             try strip(b.strip, "bus \(b.id)", busIDs: busIDs, isMaster: false)
+            if let o = b.output {
+                guard busIDs.contains(o), o != b.id else { throw ControlError("bus \(b.id): output to bus \(o), which is not another bus") }
+            }
         }
         for t in p.tracks {
             _ = try Validate.name(t.name)

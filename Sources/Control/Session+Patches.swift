@@ -1,4 +1,5 @@
 import AudioFiles
+import Engine
 import Foundation
 
 extension Session {
@@ -90,21 +91,27 @@ extension Session {
             }
             normalised.tracks[i].file = paths.relative(absolute)
         }
-        locked {
+        try locked {
+            var candidate = self.patch
+            candidate.buses = normalised.buses
+            candidate.tracks = []
+            try validateGraph(candidate)  // bus outputs that loop
             // Retire the old strips, then build the new ones.
-            for id in self.patch.tracks.map(\.id) + self.patch.buses.map(\.id) {
-                if let bus = busNumbers.removeValue(forKey: id) { freeBuses.append(bus) }
-                releaseSlot(of: id)
-            }
-            sentSends.removeAll()
+            for ref in Array(strips.keys) where ref != .master { removeStrip(ref) }
             scheduled.removeAll()
             self.patch = normalised
             audio = decoded
             for b in normalised.buses {
-                slots[b.id] = freeSlots.popLast()!
-                busNumbers[b.id] = freeBuses.popLast()!
+                makeStripNodes(.bus(b.id), slot: freeSlots.popLast()!, settings: b.strip)
             }
-            for t in normalised.tracks { slots[t.id] = freeSlots.popLast()! }
+            for t in normalised.tracks {
+                let n = makeStripNodes(.track(t.id), slot: freeSlots.popLast()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? false)
+                if let a = decoded[t.id] {
+                    n.source = clipNode(a, at: t.position ?? 0)
+                } else if let input = t.input {
+                    n.source = CaptureInput.node(port: input - 1)
+                }
+            }
             nextID = (normalised.tracks.map(\.id) + normalised.buses.map(\.id)).max().map { $0 + 1 } ?? 1
             pushMix()
             pushGraph()

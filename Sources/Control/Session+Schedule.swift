@@ -27,6 +27,17 @@ enum StripChange {
         if case .control(.solo, _, _) = self { return true }
         return false
     }
+
+    /// The strips whose realtime values it changes (nil: every strip).
+    var reach: Set<StripRef>? { reachesEveryStrip ? nil : [strip] }
+
+    /// Whether it can change who is heard (so audibility must be worked out again).
+    var altersAudibility: Bool {
+        switch self {
+        case .control(let c, _, _): c == .mute || c == .solo || c == .solosafe
+        case .sendGain: false
+        }
+    }
 }
 
 // Why the session keeps scheduled changes: a strip's realtime command carries its whole
@@ -97,44 +108,5 @@ extension Session {
         let second = UInt64(engine.config.sampleRate)
         scheduled.removeAll { $0.folded && $0.time &+ second < end }
         if folded { rememberSent(patch) }
-    }
-
-    /// Send the whole realtime state of the strips in `refs` (nil: every strip) as
-    /// `state` has them, at `time`, whatever was sent before.
-    func sendStrips(_ refs: Set<StripRef>?, of state: Patch, at time: UInt64) {
-        forEachStrip(of: state) { ref, slot, gains, sends in
-            guard refs?.contains(ref) ?? true else { return }
-            send(.stripGains(strip: Int32(slot), left: gains.left, right: gains.right, fader: gains.fader, snap: false), at: time)
-            for (bus, gain) in sends {
-                send(.sendGain(strip: Int32(slot), bus: Int32(bus), gain: gain, snap: false), at: time)
-            }
-        }
-    }
-
-    /// Record `state` as what the realtime side holds now.
-    func rememberSent(_ state: Patch) {
-        forEachStrip(of: state) { _, slot, gains, sends in
-            sentGains[slot] = (gains.left, gains.right, gains.fader)
-            for (bus, gain) in sends { sentSends[slot * engine.config.maxBuses + bus] = gain }
-        }
-    }
-
-    /// Every strip with an engine slot, with its realtime gains and send gains
-    /// (engine bus number, linear) in `state`.
-    func forEachStrip(
-        of state: Patch, _ body: (StripRef, Int, (left: Float, right: Float, fader: Float), [(Int, Float)]) -> Void
-    ) {
-        let audible = MixLogic.audibility(state)
-        for t in state.tracks {
-            guard let slot = slots[t.id] else { continue }
-            let gains = MixLogic.gains(t.strip, audible: audible.tracks[t.id] ?? true, stereoSource: audio[t.id]?.isStereo ?? false)
-            let sends = t.strip.sends.compactMap { s in busNumbers[s.bus].map { ($0, Decibels.toGain(s.gain)) } }
-            body(.track(t.id), slot, gains, sends)
-        }
-        for b in state.buses {
-            guard let slot = slots[b.id] else { continue }
-            body(.bus(b.id), slot, MixLogic.gains(b.strip, audible: audible.buses[b.id] ?? true, stereoSource: true), [])
-        }
-        body(.master, EngineConfig.masterStrip, MixLogic.gains(state.master, audible: !state.master.mute, stereoSource: true), [])
     }
 }

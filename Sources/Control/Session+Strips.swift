@@ -49,7 +49,7 @@ extension Session {
     @discardableResult
     public func setSend(from ref: StripRef, to bus: Int, gain: Float? = nil, preFader: Bool? = nil, at time: UInt64 = 0) throws -> (Float, Bool) {
         try locked {
-            guard case .track = ref else { throw ControlError("only tracks have sends; \(ref) is not a track") }
+            guard case .track(let trackID) = ref else { throw ControlError("only tracks have sends; \(ref) is not a track") }
             guard patch.buses.contains(where: { $0.id == bus }) else { throw ControlError.unknownBus(bus) }
             if let gain { _ = try Validate.gain(gain, "send gain") }
             var s = try settings(ref, in: patch)
@@ -66,6 +66,7 @@ extension Session {
                 s.sends.append(SendSettings(bus: bus, gain: gain ?? 0, preFader: preFader ?? false))
             }
             try store(s, ref, in: &patch)
+            if let n = strips[.track(trackID)] { syncSends(n, s) }
             pushMix()
             pushGraph()
             let send = s.sends.first { $0.bus == bus }!
@@ -86,7 +87,7 @@ extension Session {
     func applyNow(_ change: StripChange) throws {
         foldDue()
         try apply(change, to: &patch)
-        pushMix()
+        pushMix(change.reach, audibility: change.altersAudibility)
     }
 
     /// Validate `change` and write it into `p`; throws and leaves `p` alone if refused.

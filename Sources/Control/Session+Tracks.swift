@@ -6,9 +6,10 @@ extension Session {
     public func addTrack(name: String) throws -> Int {
         let name = try Validate.name(name)
         return try locked {
-            let id = try newStrip()
-            patch.tracks.append(TrackSettings(id: id, name: name))
-            pushMix()
+            let (id, slot) = try newStrip()
+            let track = TrackSettings(id: id, name: name)
+            patch.tracks.append(track)
+            makeStripNodes(.track(id), slot: slot, settings: track.strip, stereo: false)
             pushGraph()
             return id
         }
@@ -19,9 +20,8 @@ extension Session {
             guard let i = patch.tracks.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
             patch.tracks.remove(at: i)
             audio[id] = nil
-            pushMix()
+            removeStrip(.track(id))
             pushGraph()
-            releaseSlot(of: id)
         }
     }
 
@@ -36,7 +36,8 @@ extension Session {
             patch.tracks[i].file = nil
             patch.tracks[i].position = nil
             audio[id] = nil
-            pushMix()
+            strips[.track(id)]?.source = CaptureInput.node(port: port - 1)
+            pushMix([.track(id)], audibility: false)  // a mono source changes the pan law
             pushGraph()
         }
     }
@@ -60,39 +61,71 @@ extension Session {
             patch.tracks[i].position = position
             patch.tracks[i].input = nil
             audio[id] = decoded
-            pushMix()  // a stereo file changes the pan law
+            strips[.track(id)]?.source = clipNode(decoded, at: position)
+            pushMix([.track(id)], audibility: false)  // a stereo file changes the pan law
             pushGraph()
         }
+    }
+
+    /// A source node playing `audio` from `position` seconds on the timeline.
+    func clipNode(_ audio: DecodedAudio, at position: Double) -> NodeState {
+        let clip = ClipNode(left: audio.left, right: audio.right, start: engine.frames(seconds: position), length: Int64(audio.frames))
+        return ClipPlayer.node(clips: [clip], stereo: audio.isStereo, retaining: [audio])
     }
 
     public func addBus(name: String) throws -> Int {
         let name = try Validate.name(name)
         return try locked {
-            guard let bus = freeBuses.popLast() else { throw ControlError("no more buses: the limit is \(engine.config.maxBuses)") }
-            let id: Int
-            do { id = try newStrip() } catch { freeBuses.append(bus); throw error }
-            busNumbers[id] = bus
-            patch.buses.append(BusSettings(id: id, name: name))
-            pushMix()
+            guard patch.buses.count < engine.config.maxBuses else {
+                throw ControlError("no more buses: the limit is \(engine.config.maxBuses)")
+            }
+            let (id, slot) = try newStrip()
+            let bus = BusSettings(id: id, name: name)
+            patch.buses.append(bus)
+            makeStripNodes(.bus(id), slot: slot, settings: bus.strip)
             pushGraph()
             return id
         }
     }
 
-    /// Remove a bus and every send that fed it.
+    /// Remove a bus, every send that fed it, and route buses that fed it to the master.
     public func removeBus(_ id: Int) throws {
         try locked {
             guard let i = patch.buses.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
             patch.buses.remove(at: i)
-            for t in patch.tracks.indices { patch.tracks[t].strip.sends.removeAll { $0.bus == id } }
+            for t in patch.tracks.indices where patch.tracks[t].strip.sends.contains(where: { $0.bus == id }) {
+                patch.tracks[t].strip.sends.removeAll { $0.bus == id }
+                if let n = strips[.track(patch.tracks[t].id)] { syncSends(n, patch.tracks[t].strip) }
+            }
+            for b in patch.buses.indices where patch.buses[b].output == id { patch.buses[b].output = nil }
+            removeStrip(.bus(id))
+            pushMix()  // who is heard may have changed (a soloed bus went away)
+            pushGraph()
+        }
+    }
+
+    /// Route bus `id` into bus `target` (nil: the master). Refused if it would make a
+    /// cycle; nothing changes then.
+    public func setBusOutput(_ id: Int, to target: Int?) throws {
+        try locked {
+            guard let i = patch.buses.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
+            if let target {
+                guard target != id else { throw ControlError("bus \(id) cannot feed itself") }
+                guard patch.buses.contains(where: { $0.id == target }) else { throw ControlError.unknownBus(target) }
+            }
+            var candidate = patch
+            candidate.buses[i].output = target
+            try validateGraph(candidate)
+            patch = candidate
             pushMix()
             pushGraph()
-            if let bus = busNumbers.removeValue(forKey: id) {
-                // Forget the sends into this bus, so a new bus there starts from silence.
-                for slot in 0..<engine.config.maxStrips { sentSends[slot * engine.config.maxBuses + bus] = nil }
-                freeBuses.append(bus)
-            }
-            releaseSlot(of: id)
+        }
+    }
+
+    public func busOutput(_ id: Int) throws -> Int? {
+        try locked {
+            guard let b = patch.buses.first(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
+            return b.output
         }
     }
 
@@ -101,23 +134,20 @@ extension Session {
         return i
     }
 
-    /// A fresh strip id with an engine slot of its own.
-    func newStrip() throws -> Int {
+    /// A fresh strip id and meter slot.
+    func newStrip() throws -> (id: Int, slot: Int) {
         guard let slot = freeSlots.popLast() else {
             throw ControlError("no more strips: the limit is \(engine.config.maxStrips - 1)")
         }
         let id = nextID
         nextID += 1
-        slots[id] = slot
-        return id
+        return (id, slot)
     }
 
-    /// Called once the plan without the strip has been sent: commands after this that
-    /// reuse the slot snap it to fresh values.
-    func releaseSlot(of id: Int) {
-        guard let slot = slots.removeValue(forKey: id) else { return }
-        sentGains[slot] = nil
-        for bus in 0..<engine.config.maxBuses { sentSends[slot * engine.config.maxBuses + bus] = nil }
-        freeSlots.append(slot)
+    /// Forget a strip's nodes (plans still running them keep them until retired) and
+    /// free its meter slot.
+    func removeStrip(_ ref: StripRef) {
+        guard let n = strips.removeValue(forKey: ref) else { return }
+        freeSlots.append(n.meterSlot)
     }
 }

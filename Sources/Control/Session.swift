@@ -21,19 +21,12 @@ public final class Session: @unchecked Sendable {
     var patch = Patch()
     /// Strip changes from time-tagged bundles, in time order, then arrival order.
     var scheduled: [ScheduledChange] = []
-    /// Strip id → strip slot in the engine (the master is slot 0).
-    var slots: [Int: Int] = [:]
-    /// Bus id → bus number in the engine.
-    var busNumbers: [Int: Int] = [:]
+    /// Every strip's engine nodes (the master's always exists).
+    var strips: [StripRef: StripNodes] = [:]
     /// Track id → decoded file.
     var audio: [Int: DecodedAudio] = [:]
     var nextID = 1
     var freeSlots: [Int]
-    var freeBuses: [Int]
-    /// What each strip slot was last told now (not by scheduled changes), so a change
-    /// sends only what differs.
-    var sentGains: [Int: (Float, Float, Float)] = [:]
-    var sentSends: [Int: Float] = [:]
     /// Commands dropped because the ring was full (the realtime side is not running).
     var droppedCommands = 0
 
@@ -47,8 +40,11 @@ public final class Session: @unchecked Sendable {
         self.transportDriver = transport
         self.connections = connections
         freeSlots = Array((1..<engine.config.maxStrips).reversed())
-        freeBuses = Array((0..<engine.config.maxBuses).reversed())
-        slots[0] = EngineConfig.masterStrip
+        let master = StripNodes(ref: .master, meterSlot: EngineConfig.masterStrip, gains: .init(), rampFrames: engine.config.rampFrames)
+        master.sum = SumProcessor.node()
+        master.output = MasterOutput.node()
+        strips[.master] = master
+        pushGraph()
     }
 
     public var sampleRate: Double { engine.config.sampleRate }
@@ -70,8 +66,8 @@ public final class Session: @unchecked Sendable {
     /// Every strip id that has a meter: tracks, buses, then "master".
     public func meteredStrips() -> [(id: String, slot: Int)] {
         locked {
-            patch.tracks.compactMap { t in slots[t.id].map { (String(t.id), $0) } }
-                + patch.buses.compactMap { b in slots[b.id].map { (String(b.id), $0) } }
+            patch.tracks.compactMap { t in strips[.track(t.id)].map { (String(t.id), $0.meterSlot) } }
+                + patch.buses.compactMap { b in strips[.bus(b.id)].map { (String(b.id), $0.meterSlot) } }
                 + [("master", EngineConfig.masterStrip)]
         }
     }
@@ -93,58 +89,15 @@ public final class Session: @unchecked Sendable {
     // MARK: - Sending to the engine
 
     func send(_ command: Command, at time: UInt64 = 0) {
-        if !engine.send(command, at: time) {
-            droppedCommands += 1
-            logger.warning("command ring full; dropped a command")
-        }
+        if !engine.send(command, at: time) { dropped() }
     }
 
-    /// Recompute every strip's and send's realtime gains for the state now and send the
-    /// ones that changed; then re-send the scheduled changes those strips carry.
-    func pushMix() {
-        foldDue()
-        var changed: Set<StripRef> = []
-        forEachStrip(of: patch) { ref, slot, g, sends in
-            let old = sentGains[slot]
-            if old == nil || old! != (g.left, g.right, g.fader) {
-                sentGains[slot] = (g.left, g.right, g.fader)
-                send(.stripGains(strip: Int32(slot), left: g.left, right: g.right, fader: g.fader, snap: old == nil))
-                changed.insert(ref)
-            }
-            for (bus, gain) in sends {
-                let key = slot * engine.config.maxBuses + bus
-                guard sentSends[key] != gain else { continue }
-                send(.sendGain(strip: Int32(slot), bus: Int32(bus), gain: gain, snap: sentSends[key] == nil))
-                sentSends[key] = gain
-                changed.insert(ref)
-            }
-        }
-        resendScheduled(after: 0, reaching: changed)
+    func set(_ node: NodeState, _ index: Int32, _ value: ParameterValue, at time: UInt64 = 0) {
+        if !engine.set(node, index, value, at: time) { dropped() }
     }
 
-    /// Compile the graph from the model and install it.
-    func pushGraph() {
-        var tracks: [TrackNode] = []
-        var keep: [AnyObject] = []
-        for t in patch.tracks {
-            guard let slot = slots[t.id] else { continue }
-            let sends = t.strip.sends.compactMap { s in busNumbers[s.bus].map { SendNode(bus: $0, preFader: s.preFader) } }
-            var source = TrackNode.Source.silent
-            if let input = t.input {
-                source = .input(input - 1)
-            } else if let a = audio[t.id] {
-                let start = engine.frames(seconds: t.position ?? 0)
-                source = .clips([ClipNode(left: a.left, right: a.right, start: start, length: Int64(a.frames))], stereo: a.isStereo)
-                keep.append(a)
-            }
-            tracks.append(TrackNode(strip: slot, source: source, sends: sends))
-        }
-        let buses = patch.buses.compactMap { b in
-            slots[b.id].flatMap { s in busNumbers[b.id].map { BusNode(strip: s, bus: $0) } }
-        }
-        if !engine.install(GraphDescription(tracks: tracks, buses: buses), keepAlive: keep) {
-            droppedCommands += 1
-            logger.error("could not install a new graph: the realtime side is not taking commands")
-        }
+    func dropped() {
+        droppedCommands += 1
+        logger.warning("command ring full; dropped a command")
     }
 }

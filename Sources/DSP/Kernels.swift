@@ -6,6 +6,18 @@ public enum Kernels {
         for i in 0..<count { dst[i] = 0 }
     }
 
+    /// dst = src
+    @inlinable @_noLocks
+    public static func copy(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
+        for i in 0..<count { dst[i] = src[i] }
+    }
+
+    /// dst = src × gain, for a steady gain.
+    @inlinable @_noLocks
+    public static func multiply(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int, gain: Float) {
+        for i in 0..<count { dst[i] = src[i] * gain }
+    }
+
     /// dst += src
     @inlinable @_noLocks
     public static func accumulate(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {

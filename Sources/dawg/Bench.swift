@@ -40,20 +40,25 @@ struct Bench: ParsableCommand {
     func measure(tracks n: Int, period: Int) -> (mean: Double, p99: Double, max: Double) {
         let engine = EngineHandle(config: EngineConfig(sampleRate: Double(sampleRate), maxFrames: 8192, maxStrips: n + 1, maxBuses: 1, inputs: 0))
         let frames = Int(seconds * Double(sampleRate))
-        // A different tone per track, so no two tracks read the same memory.
-        let audio = (0..<n).map { i -> [Float] in
+        // A different tone per track, so no two tracks read the same memory. The
+        // buffers live until the end of this function, past every cycle that reads them.
+        let audio = (0..<n).map { i -> UnsafeMutableBufferPointer<Float> in
             let f = Float(110 + 10 * i)
-            return (0..<frames).map { 0.1 * sinf(2 * .pi * f * Float($0) / Float(sampleRate)) }
+            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: frames)
+            for t in 0..<frames { b[t] = 0.1 * sinf(2 * .pi * f * Float(t) / Float(sampleRate)) }
+            return b
         }
-        var nodes: [TrackNode] = []
+        defer { audio.forEach { $0.deallocate() } }
+        var mix = PlainMix(config: engine.config)
         for (i, samples) in audio.enumerated() {
             let pan = PanLaw.mono(Float(i % 9) / 4 - 1)
-            engine.send(.stripGains(strip: Int32(i + 1), left: pan.left, right: pan.right, fader: Decibels.toGain(-6), snap: true))
-            samples.withUnsafeBufferPointer { b in
-                nodes.append(TrackNode(strip: i + 1, source: .clips([ClipNode(left: b.baseAddress!, right: b.baseAddress!, start: 0, length: Int64(frames))], stereo: false)))
-            }
+            let clip = ClipNode(left: samples.baseAddress!, right: samples.baseAddress!, start: 0, length: Int64(frames))
+            mix.add(
+                source: ClipPlayer.node(clips: [clip], stereo: false, retaining: []),
+                gains: .init(fader: Decibels.toGain(-6), panLeft: pan.left, panRight: pan.right), slot: i + 1
+            )
         }
-        engine.install(GraphDescription(tracks: nodes))
+        _ = try! engine.install(mix.description())
         engine.send(.play)
         let left = UnsafeMutablePointer<Float>.allocate(capacity: period), right = UnsafeMutablePointer<Float>.allocate(capacity: period)
         let inputs = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: 1)
@@ -66,7 +71,6 @@ struct Bench: ParsableCommand {
             engine.core.pointee.process(frames: period, inputs: inputs, left: left, right: right, nanos: t0)
             times.append(Double(dawg_monotonic_ns() - t0) / 1000)
         }
-        withExtendedLifetime(audio) {}
         let measured = Array(times.dropFirst(10)).sorted()
         return (measured.reduce(0, +) / Double(measured.count), measured[Int(Double(measured.count - 1) * 0.99)], measured.last!)
     }

@@ -44,16 +44,32 @@ final class MixLogicTests: XCTestCase {
         XCTAssertEqual(a.buses, [10: true])
     }
 
+    func testSoloThroughABusChainKeepsThePathAudible() {
+        // track 1 → bus 10 → bus 11 (soloed) → master; bus 12 elsewhere.
+        var p = patch([(1, strip(sends: [10])), (2, strip())], buses: [(10, strip()), (11, strip(solo: true)), (12, strip())])
+        p.buses[0].output = 11
+        let a = MixLogic.audibility(p)
+        XCTAssertEqual(a.tracks, [1: true, 2: false])
+        XCTAssertEqual(a.buses, [10: true, 11: true, 12: false])
+    }
+
+    func testSoloedTrackKeepsEveryBusDownstreamAudible() {
+        var p = patch([(1, strip(solo: true, sends: [10]))], buses: [(10, strip()), (11, strip()), (12, strip())])
+        p.buses[0].output = 11
+        XCTAssertEqual(MixLogic.audibility(p).buses, [10: true, 11: true, 12: false])
+    }
+
     func testGainsCombinePolarityPanAndFader() {
         var s = StripSettings()
         s.gain = -6
         s.pan = -1
         s.invert = true
-        let g = MixLogic.gains(s, audible: true, stereoSource: false)
-        XCTAssertEqual(g.left, -1, accuracy: 1e-6)
-        XCTAssertEqual(g.right, 0, accuracy: 1e-6)
+        let g = Session.gains(s, stereo: false, audible: true)
+        XCTAssertEqual(g.panLeft, 1, accuracy: 1e-6)
+        XCTAssertEqual(g.panRight, 0, accuracy: 1e-6)
+        XCTAssertEqual(g.polarity, -1)
         XCTAssertEqual(g.fader, 0.501187, accuracy: 1e-6)
-        XCTAssertEqual(MixLogic.gains(s, audible: false, stereoSource: false).left, 0)
+        XCTAssertFalse(Session.gains(s, stereo: false, audible: false).audible)
     }
 }
 

@@ -21,14 +21,23 @@ final class TestAudio {
     func clip(at start: Int64 = 0) -> ClipNode {
         ClipNode(left: samples, right: samples, start: start, length: Int64(count))
     }
+
+    /// A mono source node playing this audio from `start`.
+    func node(at start: Int64 = 0) -> NodeState {
+        ClipPlayer.node(clips: [clip(at: start)], stereo: false, retaining: [self])
+    }
+}
+
+/// Strip gains with the strip's pan law and fader.
+func gains(gainDb: Float = 0, pan: Float = 0, audible: Bool = true, polarity: Float = 1) -> StripProcessor.Gains {
+    let g = PanLaw.mono(pan)
+    return StripProcessor.Gains(fader: Decibels.toGain(gainDb), panLeft: g.left, panRight: g.right, audible: audible, polarity: polarity)
 }
 
 extension EngineHandle {
-    /// Strip gains with the strip's pan law and fader, applied at once.
-    func setStrip(_ strip: Int, gainDb: Float = 0, pan: Float = 0, audible: Bool = true, polarity: Float = 1, at time: UInt64 = 0, snap: Bool = true) {
-        let g = PanLaw.mono(pan)
-        let a: Float = audible ? polarity : 0
-        send(.stripGains(strip: Int32(strip), left: g.left * a, right: g.right * a, fader: Decibels.toGain(gainDb), snap: snap), at: time)
+    /// Send every strip parameter of `gains` to `strip` at `time`.
+    func setStrip(_ strip: NodeState, _ gains: StripProcessor.Gains, at time: UInt64 = 0) {
+        for (index, value) in gains.changes(from: nil) { set(strip, index, value, at: time) }
     }
 }
 

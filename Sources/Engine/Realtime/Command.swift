@@ -2,23 +2,24 @@
 /// and validated on the control side, pushed into the command ring, applied by the
 /// realtime side at the top of a cycle (or at their sample time).
 public enum Command: BitwiseCopyable {
-    /// Strip gains: `left`/`right` before the fader (polarity × audible × pan law),
-    /// `fader` the fader's linear gain. Ramped unless `snap` (a strip that is new).
-    case stripGains(strip: Int32, left: Float, right: Float, fader: Float, snap: Bool)
-    /// Linear gain of the send from `strip` to bus number `bus`.
-    case sendGain(strip: Int32, bus: Int32, gain: Float, snap: Bool)
+    /// Set parameter `index` of the node whose state is at `node` (of kind `kind`).
+    /// The node's `NodeState` is kept alive by `EngineHandle` until the command's time
+    /// has passed.
+    case parameter(kind: ProcessorKind, node: UnsafeMutableRawPointer, index: Int32, value: ParameterValue)
     case play
     case stop
     /// Move the transport to a timeline frame.
     case locate(frame: Int64)
     case loop(start: Int64, end: Int64, enabled: Bool)
+    case tempo(Float)
     /// Replace the running plan. Ownership of the pointee moves to the realtime side,
     /// which hands the previous plan back through the retired-plan ring.
     case installPlan(UnsafeMutablePointer<Plan>)
 }
 
-// The only pointer a command carries is a plan whose ownership moves with the
-// command (see `installPlan`), so sending it to another thread is safe.
+// The pointers a command carries are a plan whose ownership moves with the command
+// (see `installPlan`) and node state that its owner keeps alive until the command has
+// been applied (see `parameter`), so sending them to another thread is safe.
 extension Command: @unchecked Sendable {}
 
 /// A command with the engine frame-clock time at which it applies; 0 means "now"

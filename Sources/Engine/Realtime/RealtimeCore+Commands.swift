@@ -60,18 +60,8 @@ extension RealtimeCore {
     #endif
     mutating func apply(_ command: Command) {
         switch command {
-        case let .stripGains(strip, l, r, fader, snap):
-            let s = strips + Int(strip)
-            let frames: Int32 = snap ? 0 : rampFrames
-            s.pointee.left.move(to: l, over: frames)
-            s.pointee.right.move(to: r, over: frames)
-            s.pointee.fader.move(to: fader, over: frames)
-            if snap {
-                s.pointee.meterLeft = MeterState()
-                s.pointee.meterRight = MeterState()
-            }
-        case let .sendGain(strip, bus, gain, snap):
-            sendRamps[Int(strip) * maxBuses + Int(bus)].move(to: gain, over: snap ? 0 : rampFrames)
+        case let .parameter(kind, node, index, value):
+            ProcessorKind.set(kind, node, index, value)
         case .play:
             transport.playing = true
         case .stop:
@@ -82,6 +72,8 @@ extension RealtimeCore {
             transport.loopStart = start
             transport.loopEnd = end
             transport.looping = enabled && end > start
+        case .tempo(let bpm):
+            transport.tempo = bpm
         case .installPlan(let next):
             let old = plan
             plan = next

@@ -4,30 +4,34 @@ public struct EngineConfig: Sendable {
     public var sampleRate: Double
     /// Largest period the engine accepts (JACK's own maximum is 8192).
     public var maxFrames: Int
-    /// Strip slots: tracks, buses and the master (slot 0).
+    /// Meter slots: tracks, buses and the master (slot 0).
     public var maxStrips: Int
-    /// Bus numbers 0..<maxBuses.
+    /// Buses a session may have.
     public var maxBuses: Int
     /// Capture ports the engine reads.
     public var inputs: Int
+    /// Buffers the graph compiler may hand out at once (each `maxFrames` floats).
+    public var maxBuffers: Int
     /// Length of every gain ramp (fader, pan, mute, sends).
     public var rampSeconds: Double
     public var commandCapacity: Int
     /// Timed commands waiting for their sample time.
     public var pendingCapacity: Int
 
-    /// The master's strip slot.
+    /// The master's meter slot.
     @inlinable public static var masterStrip: Int { 0 }
 
     public init(
-        sampleRate: Double = 48000, maxFrames: Int = 8192, maxStrips: Int = 512, maxBuses: Int = 32,
-        inputs: Int = 2, rampSeconds: Double = 0.01, commandCapacity: Int = 8192, pendingCapacity: Int = 1024
+        sampleRate: Double = 48000, maxFrames: Int = 8192, maxStrips: Int = 512, maxBuses: Int = 64,
+        inputs: Int = 2, maxBuffers: Int = 256, rampSeconds: Double = 0.01, commandCapacity: Int = 8192,
+        pendingCapacity: Int = 1024
     ) {
         self.sampleRate = sampleRate
         self.maxFrames = maxFrames
         self.maxStrips = maxStrips
         self.maxBuses = maxBuses
         self.inputs = inputs
+        self.maxBuffers = maxBuffers
         self.rampSeconds = rampSeconds
         self.commandCapacity = commandCapacity
         self.pendingCapacity = pendingCapacity

@@ -3,26 +3,27 @@ import DSP
 /// The realtime side of the engine: everything `process` touches, as plain values and
 /// pointers allocated by `EngineHandle` before the first cycle. No references, so the
 /// audio thread never retains, releases or frees anything.
+///
+/// Each cycle it drains the command ring, then runs the current plan's steps in order,
+/// split into sub-blocks where a timed command falls or the loop wraps.
 public struct RealtimeCore {
     @usableFromInline let maxFrames: Int
-    @usableFromInline let maxBuses: Int
     @usableFromInline let inputCount: Int
-    @usableFromInline let rampFrames: Int32
     @usableFromInline let ballistics: MeterBallistics
 
     @usableFromInline var plan: UnsafeMutablePointer<Plan>
-    public let commands: SPSCRing<TimedCommand>
+    let commands: SPSCRing<TimedCommand>
     /// Plans replaced by `installPlan`, handed back to be freed off the audio thread.
-    public let retired: SPSCRing<UnsafeMutablePointer<Plan>>
+    let retired: SPSCRing<UnsafeMutablePointer<Plan>>
     public let published: Published
 
-    @usableFromInline let strips: UnsafeMutablePointer<StripState>
-    /// Send gains, `maxBuses` per strip: index `strip * maxBuses + bus`.
-    @usableFromInline let sendRamps: UnsafeMutablePointer<Ramp>
-    /// Stereo bus inputs, `2 * maxFrames` floats per bus.
-    @usableFromInline let busBuffers: UnsafeMutablePointer<Float>
-    /// Working buffers: source L/R, pre-fader L/R, post-fader L/R, master L/R.
-    @usableFromInline let scratch: UnsafeMutablePointer<Float>
+    /// The buffers the graph compiler hands out: `bufferCount` × `maxFrames` floats.
+    let pool: UnsafeMutablePointer<Float>
+    let bufferCount: Int
+    /// Processors' per-call working memory (`CycleContext.scratch`).
+    let scratch: UnsafeMutablePointer<Float>
+    /// The context of the block being rendered.
+    let context: UnsafeMutablePointer<CycleContext>
     @usableFromInline let pending: UnsafeMutablePointer<TimedCommand>
     @usableFromInline let pendingCapacity: Int
     @usableFromInline var pendingCount = 0
@@ -31,48 +32,39 @@ public struct RealtimeCore {
     /// Frames processed since the engine started (the time base of timed commands).
     public internal(set) var clock: UInt64 = 0
 
-    static let scratchBuffers = 8
-
     init(config: EngineConfig, emptyPlan: UnsafeMutablePointer<Plan>) {
         maxFrames = config.maxFrames
-        maxBuses = config.maxBuses
         inputCount = config.inputs
-        rampFrames = config.rampFrames
         ballistics = MeterBallistics(sampleRate: config.sampleRate)
         plan = emptyPlan
         commands = SPSCRing(capacity: config.commandCapacity)
         retired = SPSCRing(capacity: 256)
         published = Published(strips: config.maxStrips)
         // Allocate and touch every buffer now, so the first cycle faults in no page.
-        strips = .allocate(capacity: config.maxStrips)
-        strips.initialize(repeating: StripState(), count: config.maxStrips)
-        sendRamps = .allocate(capacity: config.maxStrips * config.maxBuses)
-        sendRamps.initialize(repeating: Ramp(0), count: config.maxStrips * config.maxBuses)
-        busBuffers = .allocate(capacity: config.maxBuses * 2 * config.maxFrames)
-        busBuffers.initialize(repeating: 0, count: config.maxBuses * 2 * config.maxFrames)
-        scratch = .allocate(capacity: Self.scratchBuffers * config.maxFrames)
-        scratch.initialize(repeating: 0, count: Self.scratchBuffers * config.maxFrames)
+        bufferCount = config.maxBuffers
+        pool = .allocate(capacity: config.maxBuffers * config.maxFrames)
+        pool.initialize(repeating: 0, count: config.maxBuffers * config.maxFrames)
+        scratch = .allocate(capacity: CycleContext.scratchBuffers * config.maxFrames)
+        scratch.initialize(repeating: 0, count: CycleContext.scratchBuffers * config.maxFrames)
+        context = .allocate(capacity: 1)
+        touchPages(context, count: 1)
         pendingCapacity = config.pendingCapacity
         pending = .allocate(capacity: config.pendingCapacity)
         touchPages(pending, count: config.pendingCapacity)
-        // The master is always audible at unity until told otherwise.
-        strips[EngineConfig.masterStrip].left.snap(to: 1)
-        strips[EngineConfig.masterStrip].right.snap(to: 1)
-        strips[EngineConfig.masterStrip].fader.snap(to: 1)
     }
 
     func destroy() {
         commands.destroy()
         retired.destroy()
         published.destroy()
-        strips.deallocate()
-        sendRamps.deallocate()
-        busBuffers.deallocate()
+        pool.deallocate()
         scratch.deallocate()
+        context.deallocate()
         pending.deallocate()
     }
 
-    @inlinable func buffer(_ index: Int) -> UnsafeMutablePointer<Float> { scratch + index * maxFrames }
+    /// Control side: buffer `index` of the pool (the compiler's addresses).
+    func buffer(_ index: Int) -> UnsafeMutablePointer<Float> { pool + index * maxFrames }
 
     /// Process thread: render one cycle.
     ///
@@ -127,7 +119,13 @@ public struct RealtimeCore {
             if t.playing && t.looping && t.loopEnd > t.loopStart && t.position < t.loopEnd {
                 chunk = min(chunk, Int(t.loopEnd - t.position))
             }
-            renderGraph(offset: offset + done, count: chunk, inputs: inputs, left: left, right: right)
+            context.pointee = CycleContext(
+                frames: chunk, offset: offset + done, playing: t.playing, position: t.position,
+                capture: inputs, captureCount: inputCount, outLeft: left, outRight: right,
+                meters: ballistics.block(chunk), published: published, tempo: t.tempo,
+                scratch: scratch, scratchStride: maxFrames
+            )
+            runPlan()
             if transport.playing {
                 transport.position += Int64(chunk)
                 if transport.looping && transport.loopEnd > transport.loopStart && transport.position == transport.loopEnd {
@@ -135,6 +133,17 @@ public struct RealtimeCore {
                 }
             }
             done += chunk
+        }
+    }
+
+    /// Every step of the plan, in order, over the block in `context`.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    func runPlan() {
+        let ctx = UnsafePointer(context)
+        for step in plan.pointee.steps {
+            ProcessorKind.process(step, ctx)
         }
     }
 
@@ -146,23 +155,6 @@ public struct RealtimeCore {
         published.position.store(transport.position, ordering: .relaxed)
         published.clock.store(clock, ordering: .relaxed)
         published.cycles.wrappingIncrement(ordering: .relaxed)
-        let p = plan
-        for t in p.pointee.tracks { publishMeter(Int(t.strip)) }
-        for b in p.pointee.buses { publishMeter(Int(b.strip)) }
-        publishMeter(EngineConfig.masterStrip)
-    }
-
-    #if RT_CHECKS
-    @_noLocks
-    #endif
-    @inlinable
-    func publishMeter(_ strip: Int) {
-        let s = strips[strip]
-        published.storeMeter(
-            strip: strip,
-            peak: max(s.meterLeft.peak, s.meterRight.peak),
-            meanSquare: max(s.meterLeft.meanSquare, s.meterRight.meanSquare)
-        )
     }
 }
 

@@ -25,8 +25,8 @@ public struct Published: @unchecked Sendable {
     public let cycles: UnsafeAtomic<UInt64>
 
     init(strips: Int) {
-        meterStorage = .allocate(capacity: strips * 2)
-        meterStorage.initialize(repeating: .init(0), count: strips * 2)
+        meterStorage = .allocate(capacity: strips * 3)
+        meterStorage.initialize(repeating: .init(0), count: strips * 3)
         playing = .create(false)
         position = .create(0)
         clock = .create(0)
@@ -52,14 +52,28 @@ public struct Published: @unchecked Sendable {
     #endif
     @inlinable
     func storeMeter(strip: Int, peak: Float, meanSquare: Float) {
-        UnsafeAtomic<UInt32>(at: meterStorage + 2 * strip).store(peak.bitPattern, ordering: .relaxed)
-        UnsafeAtomic<UInt32>(at: meterStorage + 2 * strip + 1).store(meanSquare.bitPattern, ordering: .relaxed)
+        UnsafeAtomic<UInt32>(at: meterStorage + 3 * strip).store(peak.bitPattern, ordering: .relaxed)
+        UnsafeAtomic<UInt32>(at: meterStorage + 3 * strip + 1).store(meanSquare.bitPattern, ordering: .relaxed)
+    }
+
+    /// Realtime side: a dynamics processor's gain reduction on a strip, in dB (≥ 0).
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    @inlinable
+    func storeGainReduction(strip: Int, db: Float) {
+        UnsafeAtomic<UInt32>(at: meterStorage + 3 * strip + 2).store(db.bitPattern, ordering: .relaxed)
+    }
+
+    /// Control side: the latest gain reduction of a strip's compressor, in dB.
+    public func gainReduction(strip: Int) -> Float {
+        Float(bitPattern: UnsafeAtomic<UInt32>(at: meterStorage + 3 * strip + 2).load(ordering: .relaxed))
     }
 
     /// Control side: the latest peak (with fall-back) and RMS of a strip, linear.
     public func meter(strip: Int) -> (peak: Float, rms: Float) {
-        let p = UnsafeAtomic<UInt32>(at: meterStorage + 2 * strip).load(ordering: .relaxed)
-        let r = UnsafeAtomic<UInt32>(at: meterStorage + 2 * strip + 1).load(ordering: .relaxed)
+        let p = UnsafeAtomic<UInt32>(at: meterStorage + 3 * strip).load(ordering: .relaxed)
+        let r = UnsafeAtomic<UInt32>(at: meterStorage + 3 * strip + 1).load(ordering: .relaxed)
         return (Float(bitPattern: p), Float(bitPattern: r).squareRoot())
     }
 

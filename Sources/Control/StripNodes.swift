@@ -1,0 +1,43 @@
+import Engine
+
+/// The engine nodes behind one strip, and what the realtime side was last told.
+/// Owned by the session (under its lock); the node states persist while the strip
+/// exists, so recompiling the graph around it keeps its ramps, meters and filters.
+final class StripNodes {
+    let ref: StripRef
+    /// Where its meters are published.
+    let meterSlot: Int
+    let strip: NodeState
+    /// A track's source (clips or a capture port); replaced when the source changes.
+    var source: NodeState?
+    /// A bus's or the master's mix point.
+    var sum: NodeState?
+    /// The master's connection to the host's outputs.
+    var output: NodeState?
+    /// Bus id → the send into it.
+    var sends: [Int: NodeState] = [:]
+    /// What the strip node holds now (not counting scheduled changes).
+    var sent: StripProcessor.Gains
+    /// Bus id → linear gain the send node holds now.
+    var sentSends: [Int: Float] = [:]
+
+    init(ref: StripRef, meterSlot: Int, gains: StripProcessor.Gains, rampFrames: Int32) {
+        self.ref = ref
+        self.meterSlot = meterSlot
+        sent = gains
+        strip = StripProcessor.node(gains: gains, meterSlot: meterSlot, rampFrames: rampFrames)
+    }
+
+    /// Stable node keys: the strip id in the high bits, the node's role, and for sends
+    /// the bus id.
+    enum Role: Int { case source = 1, sum, strip, output, send }
+
+    func key(_ role: Role, _ extra: Int = 0) -> Int {
+        let id: Int
+        switch ref {
+        case .master: id = 0
+        case .track(let t), .bus(let t): id = t
+        }
+        return id << 28 | role.rawValue << 20 | extra
+    }
+}

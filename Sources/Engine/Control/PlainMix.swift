@@ -1,0 +1,42 @@
+/// Control side: the smallest useful graph — sources, each through a strip, into a
+/// master strip and the host's outputs. For benchmarks and tests that need no session;
+/// the session builds its own, richer graph (Control/Session+Graph.swift).
+public struct PlainMix {
+    public let masterStrip: NodeState
+    public private(set) var graph = GraphDescription()
+    private var mix: [[PortRef]] = [[], []]
+    private let config: EngineConfig
+
+    static let masterSum = -1, masterKey = -2, outputKey = -3
+
+    public init(config: EngineConfig, master: StripProcessor.Gains = .init()) {
+        self.config = config
+        masterStrip = StripProcessor.node(gains: master, meterSlot: EngineConfig.masterStrip, rampFrames: config.rampFrames)
+    }
+
+    /// Add a source (channels it outputs) through a new strip at `gains` publishing
+    /// meters on `slot`. Returns the strip's node.
+    @discardableResult
+    public mutating func add(source: NodeState?, channels: Int = 1, gains: StripProcessor.Gains, slot: Int) -> NodeState {
+        let key = graph.nodes.count
+        var stripInputs: [[PortRef]] = [[]]
+        if let source {
+            graph.nodes.append(.init(key: key, state: source, outputs: channels))
+            stripInputs = (0..<channels).map { [PortRef(key, $0)] }
+        }
+        let strip = StripProcessor.node(gains: gains, meterSlot: slot, rampFrames: config.rampFrames)
+        graph.nodes.append(.init(key: key + 1, state: strip, inputs: stripInputs, outputs: 2))
+        mix[0].append(PortRef(key + 1, 0))
+        mix[1].append(PortRef(key + 1, 1))
+        return strip
+    }
+
+    /// The graph with the master at the end.
+    public func description(sum: NodeState = SumProcessor.node(), output: NodeState = MasterOutput.node()) -> GraphDescription {
+        var g = graph
+        g.nodes.append(.init(key: Self.masterSum, state: sum, inputs: mix, outputs: 2, name: "master mix"))
+        g.nodes.append(.init(key: Self.masterKey, state: masterStrip, inputs: [[PortRef(Self.masterSum, 0)], [PortRef(Self.masterSum, 1)]], outputs: 2, name: "master"))
+        g.nodes.append(.init(key: Self.outputKey, state: output, inputs: [[PortRef(Self.masterKey, 0)], [PortRef(Self.masterKey, 1)]], outputs: 0, name: "output"))
+        return g
+    }
+}
