@@ -1,5 +1,6 @@
 import Engine
 import DSP
+import Foundation
 
 /// Decoded test audio that outlives the plans pointing into it.
 final class TestAudio {
@@ -42,3 +43,50 @@ extension EngineHandle {
 }
 
 let centre = Float(0.5).squareRoot()
+
+/// Render `audio` (mono) through `inserts` in series, then a strip panned hard left,
+/// into the master: returns the left output (the inserts' output, exactly).
+func renderThrough(
+    _ inserts: [NodeState], _ audio: TestAudio, sampleRate: Double = 48000, period: Int = 64, frames: Int,
+    between: ((EngineHandle, Int) -> Void)? = nil
+) -> [Float] {
+    let engine = EngineHandle(config: EngineConfig(sampleRate: sampleRate, maxFrames: 1024, maxStrips: 8, maxBuffers: 32))
+    let driver = OfflineDriver(engine: engine, period: period)
+    var mix = PlainMix(config: engine.config)
+    var nodes: [GraphDescription.Node] = [.init(key: 100, state: audio.node(), outputs: 1)]
+    for (i, n) in inserts.enumerated() {
+        nodes.append(.init(key: 101 + i, state: n, inputs: [[PortRef(100 + i, 0)]], outputs: 1))
+    }
+    let strip = StripProcessor.node(gains: .init(panLeft: 1, panRight: 0), meterSlot: 1, rampFrames: engine.config.rampFrames)
+    nodes.append(.init(key: 200, state: strip, inputs: [[PortRef(100 + inserts.count, 0)]], outputs: 2))
+    var graph = mix.description()
+    // Feed the strip into the master mix (key −1 in PlainMix).
+    let sum = graph.nodes.firstIndex { $0.key == -1 }!
+    graph.nodes[sum].inputs = [[PortRef(200, 0)], [PortRef(200, 1)]]
+    graph.nodes += nodes
+    _ = mix
+    precondition((try? engine.install(graph)) == true)
+    engine.send(.play)
+    var out: [Float] = []
+    out.reserveCapacity(frames)
+    var done = 0
+    while done < frames {
+        between?(engine, done)
+        out += driver.render(frames: period).left
+        done += period
+    }
+    return Array(out.prefix(frames))
+}
+
+/// Magnitude in dB of `x`'s spectrum at `f` Hz (a single DFT bin, by phasor rotation).
+func magnitudeDb(_ x: [Float], at f: Double, sampleRate: Double) -> Double {
+    let w = 2 * Double.pi * f / sampleRate
+    let step = (re: cos(w), im: -sin(w))
+    var p = (re: 1.0, im: 0.0), sum = (re: 0.0, im: 0.0)
+    for v in x {
+        sum.re += Double(v) * p.re
+        sum.im += Double(v) * p.im
+        p = (p.re * step.re - p.im * step.im, p.re * step.im + p.im * step.re)
+    }
+    return 10 * log10(sum.re * sum.re + sum.im * sum.im)
+}

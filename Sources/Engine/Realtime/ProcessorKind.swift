@@ -7,7 +7,7 @@
 /// (`@_noLocks` refuses both), so each arm calls one concrete type directly.
 public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case clips, capture, strip, send, sum, output
-    case eq
+    case eq, compressor, gate
 
     /// Process thread: run one step of the schedule.
     #if RT_CHECKS
@@ -28,6 +28,8 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .sum: s.assumingMemoryBound(to: SumProcessor.self).pointee.process(block)
         case .output: s.assumingMemoryBound(to: MasterOutput.self).pointee.process(block)
         case .eq: s.assumingMemoryBound(to: EqualizerProcessor.self).pointee.process(block)
+        case .compressor: s.assumingMemoryBound(to: CompressorProcessor.self).pointee.process(block)
+        case .gate: s.assumingMemoryBound(to: GateProcessor.self).pointee.process(block)
         }
     }
 
@@ -44,6 +46,8 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .sum: s.assumingMemoryBound(to: SumProcessor.self).pointee.set(index, value)
         case .output: s.assumingMemoryBound(to: MasterOutput.self).pointee.set(index, value)
         case .eq: s.assumingMemoryBound(to: EqualizerProcessor.self).pointee.set(index, value)
+        case .compressor: s.assumingMemoryBound(to: CompressorProcessor.self).pointee.set(index, value)
+        case .gate: s.assumingMemoryBound(to: GateProcessor.self).pointee.set(index, value)
         }
     }
 
@@ -51,7 +55,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     /// (Only kinds that read each sample before writing it, channel by channel.)
     var processesInPlace: Bool {
         switch self {
-        case .eq: true
+        case .eq, .compressor, .gate: true
         default: false
         }
     }

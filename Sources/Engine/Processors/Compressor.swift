@@ -1,0 +1,157 @@
+import DSP
+
+/// Control side: a compressor's settings in a mixer's terms.
+public struct CompressorSettings: Equatable, Sendable, Codable {
+    public enum Detection: String, Sendable, Codable { case peak, rms }
+    /// dBFS
+    public var threshold: Float = -18
+    public var ratio: Float = 4
+    /// dB, centred on the threshold
+    public var knee: Float = 6
+    /// ms
+    public var attack: Float = 10
+    /// ms
+    public var release: Float = 100
+    /// dB
+    public var makeup: Float = 0
+    public var detect: Detection = .peak
+    /// Track or bus id whose post-fader signal keys it; nil for its own input.
+    public var sidechain: Int?
+    public var on = false
+
+    public init() {}
+}
+
+/// Compressor with a soft knee (`GainComputer`), peak or RMS detection, stereo-linked,
+/// keyed by its own input or by a side-chain (inputs after its own channels). Gain
+/// reduction goes to the strip's meter slot for the feedback. Switching it on or off
+/// crossfades over the ramp.
+public struct CompressorProcessor: RealtimeProcessor {
+    /// [threshold dB, ratio, knee dB]
+    public static let curve: Int32 = 0
+    /// [attack keep, release keep]: per-sample one-pole coefficients exp(−1/(τ·fs)).
+    public static let times: Int32 = 1
+    /// [linear make-up gain]
+    public static let makeup: Int32 = 2
+    /// [0 peak, 1 RMS]
+    public static let detect: Int32 = 3
+    /// [0 | 1]
+    public static let on: Int32 = 4
+
+    var computer: GainComputer
+    var attackKeep: Float
+    var releaseKeep: Float
+    var makeupGain: Ramp
+    var rms: Bool
+    var wet: Ramp
+    var ballistics = BallisticsState()
+    var meanSquare: Float = 0
+    /// Keep factor of the RMS detector's 10 ms average.
+    let rmsKeep: Float
+    let meterSlot: Int
+    let rampFrames: Int32
+
+    /// Control side.
+    public init(_ s: CompressorSettings, sampleRate: Double, meterSlot: Int, rampFrames: Int32) {
+        computer = GainComputer(threshold: s.threshold, ratio: s.ratio, knee: s.knee)
+        (attackKeep, releaseKeep) = Self.keeps(s, sampleRate: sampleRate)
+        makeupGain = Ramp(Decibels.toGain(s.makeup))
+        rms = s.detect == .rms
+        wet = Ramp(s.on ? 1 : 0)
+        rmsKeep = OnePole.keep(seconds: 0.01, sampleRate: sampleRate)
+        self.meterSlot = meterSlot
+        self.rampFrames = rampFrames
+    }
+
+    public static func node(_ s: CompressorSettings, sampleRate: Double, meterSlot: Int, rampFrames: Int32) -> NodeState {
+        NodeState(.compressor, CompressorProcessor(s, sampleRate: sampleRate, meterSlot: meterSlot, rampFrames: rampFrames))
+    }
+
+    /// Control side: per-sample keep factors for the attack and release times.
+    public static func keeps(_ s: CompressorSettings, sampleRate: Double) -> (Float, Float) {
+        (OnePole.keep(ms: s.attack, sampleRate: sampleRate), OnePole.keep(ms: s.release, sampleRate: sampleRate))
+    }
+
+    /// Control side: the parameter commands that bring a node at `old` to `new`.
+    public static func changes(from old: CompressorSettings?, to new: CompressorSettings, sampleRate: Double) -> [(Int32, ParameterValue)] {
+        var out: [(Int32, ParameterValue)] = []
+        if old?.threshold != new.threshold || old?.ratio != new.ratio || old?.knee != new.knee {
+            out.append((curve, [new.threshold, new.ratio, new.knee]))
+        }
+        if old?.attack != new.attack || old?.release != new.release {
+            let k = keeps(new, sampleRate: sampleRate)
+            out.append((times, [k.0, k.1]))
+        }
+        if old?.makeup != new.makeup { out.append((makeup, [Decibels.toGain(new.makeup)])) }
+        if old?.detect != new.detect { out.append((detect, [new.detect == .rms ? 1 : 0])) }
+        if old?.on != new.on { out.append((on, [new.on ? 1 : 0])) }
+        return out
+    }
+
+    /// Process thread.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    public mutating func set(_ index: Int32, _ v: ParameterValue) {
+        switch index {
+        case Self.curve: computer = GainComputer(threshold: v[0], ratio: v[1], knee: v[2])
+        case Self.times: (attackKeep, releaseKeep) = (v[0], v[1])
+        case Self.makeup: makeupGain.move(to: v[0], over: rampFrames)
+        case Self.detect: rms = v[0] != 0
+        case Self.on:
+            if wet.isSilent && v[0] != 0 { ballistics = BallisticsState(); meanSquare = 0 }
+            wet.move(to: v[0] != 0 ? 1 : 0, over: rampFrames)
+        default: break
+        }
+    }
+
+    /// Process thread.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    public mutating func process(_ block: ProcessBlock) {
+        let ctx = block.context.pointee
+        let count = ctx.frames
+        let channels = min(2, block.outputCount)
+        guard channels > 0, block.inputCount >= channels else { return block.silenceOutputs() }
+        let inL = block.input(0), inR = channels == 2 ? block.input(1) : block.input(0)
+        // The key: a side-chain's channels when wired, else the input itself.
+        let keyed = block.inputCount > channels
+        let keyL = keyed ? block.input(channels) : inL
+        let keyR = keyed && block.inputCount > channels + 1 ? block.input(channels + 1) : keyL
+        if wet.isSilent {
+            for c in 0..<channels { block.write(c, from: block.input(c)) }
+            ctx.published.storeGainReduction(strip: meterSlot, db: 0)
+            return
+        }
+        // Gains into scratch first: the outputs may be the inputs (in place).
+        let gains = ctx.scratch
+        var most: Float = 0
+        for i in 0..<count {
+            let level = max(abs(keyL[i]), abs(keyR[i]))
+            let levelDb: Float
+            if rms {
+                meanSquare = rmsKeep * meanSquare + (1 - rmsKeep) * level * level
+                levelDb = 0.5 * FastMath.db(meanSquare)
+            } else {
+                levelDb = FastMath.db(level)
+            }
+            let reduction = ballistics.follow(computer.reduction(levelDb), attackKeep: attackKeep, releaseKeep: releaseKeep)
+            most = max(most, reduction)
+            let w = wet.next()
+            // Crossfade dry (gain 1) and compressed.
+            gains[i] = 1 + w * (FastMath.gain(db: -reduction) * makeupGain.next() - 1)
+        }
+        if meanSquare < 1e-30 { meanSquare = 0 }
+        ctx.published.storeGainReduction(strip: meterSlot, db: most)
+        for c in 0..<channels {
+            let src = c == 0 ? inL : inR
+            let out = block.output(c)
+            if block.adds(c) {
+                for i in 0..<count { out[i] += src[i] * gains[i] }
+            } else {
+                for i in 0..<count { out[i] = src[i] * gains[i] }
+            }
+        }
+    }
+}
