@@ -34,13 +34,15 @@ let package = Package(
         .systemLibrary(name: "CSamplerate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
         // Wrappers for the variadic C calls Swift cannot make, and a monotonic clock.
         .target(name: "CShim", dependencies: ["CJack", "CLo"]),
+        // Flushing denormals on the thread that renders (process thread, offline driver).
+        .target(name: "CFloatEnv"),
 
         // Realtime kernels: Foundation-free, plain functions over pointers.
         .target(name: "DSP", dependencies: ["CFFTW"], swiftSettings: realtime),
         // Graph model, compiler, rings, transport, the realtime processor and the offline driver.
         .target(
             name: "Engine",
-            dependencies: ["DSP", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["DSP", "CFloatEnv", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: realtime
         ),
         // Decoding files into memory at the engine rate (libsndfile + libsamplerate).
@@ -48,7 +50,8 @@ let package = Package(
         // The JACK client: ports, callbacks, transport following.
         .target(
             name: "JACKHost",
-            dependencies: ["Engine", "CJack", "CShim", .product(name: "Atomics", package: "swift-atomics")]
+            dependencies: ["Engine", "CJack", "CShim", "CFloatEnv", .product(name: "Atomics", package: "swift-atomics")],
+            swiftSettings: realtime
         ),
         // Control side: the session model, validation, slow jobs, patches.
         .target(

@@ -1,3 +1,5 @@
+import Engine
+
 /// A whole engine set-up: what `patches/*.json` holds, what `/state` replies and what
 /// the session keeps as its model. Schema: docs/patch.md. Gains are in dB; `-inf`
 /// (as the string "-inf" in JSON) is silence.
@@ -60,10 +62,17 @@ public struct StripSettings: Codable, Equatable, Sendable {
     public var soloSafe = false
     public var invert = false
     public var sends: [SendSettings] = []
+    public var eq = EQSettings()
+    public var comp = CompressorSettings()
+    public var gate = GateSettings()
+    /// The order the inserts run in, before the fader and pan.
+    public var inserts: [InsertKind] = InsertKind.defaultOrder
+    /// The strip preset last applied (a name in presets/strips/), if any.
+    public var preset: String?
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case gain, pan, mute, solo, soloSafe, invert, sends }
+    enum CodingKeys: String, CodingKey { case gain, pan, mute, solo, soloSafe, invert, sends, eq, comp, gate, inserts, preset }
 
     // Every key is optional in a patch file, so hand-written patches stay short.
     public init(from decoder: Decoder) throws {
@@ -75,6 +84,11 @@ public struct StripSettings: Codable, Equatable, Sendable {
         soloSafe = try c.decodeIfPresent(Bool.self, forKey: .soloSafe) ?? false
         invert = try c.decodeIfPresent(Bool.self, forKey: .invert) ?? false
         sends = try c.decodeIfPresent([SendSettings].self, forKey: .sends) ?? []
+        eq = try c.decodeIfPresent(EQSettings.self, forKey: .eq) ?? EQSettings()
+        comp = try c.decodeIfPresent(CompressorSettings.self, forKey: .comp) ?? CompressorSettings()
+        gate = try c.decodeIfPresent(GateSettings.self, forKey: .gate) ?? GateSettings()
+        inserts = try c.decodeIfPresent([InsertKind].self, forKey: .inserts) ?? InsertKind.defaultOrder
+        preset = try c.decodeIfPresent(String.self, forKey: .preset)
     }
 }
 

@@ -43,6 +43,7 @@ enum PatchValidator {
             _ = try Validate.gain(s.gain)
             _ = try Validate.pan(s.pan)
             if isMaster && (s.solo || s.soloSafe || !s.sends.isEmpty) { throw ControlError("the master has no solo or sends") }
+            try InsertTable.validate(s)
             var seen = Set<Int>()
             for send in s.sends {
                 guard busIDs.contains(send.bus) else { throw ControlError("send to bus \(send.bus), which does not exist") }

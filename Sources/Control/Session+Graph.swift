@@ -2,10 +2,12 @@ import Engine
 
 /// The graph compiler's front: from the session's model to a `GraphDescription`.
 ///
-/// Track: source → strip → its destination's mix point (the master), with each send
-/// reading the strip's post-fader (outputs 0, 1) or pre-fader (2, 3) pair into a bus's
-/// mix point. Bus: mix point → strip → the mix point it outputs to (the master or
-/// another bus). Master: mix point → strip → the host's outputs.
+/// Every strip is a chain: its input (a track's source, a bus's or the master's mix
+/// point) → its inserts in the strip's order → the strip node (fader, pan, meters) →
+/// where it goes: a track and a bus to the mix point of the bus they output to (the
+/// master's by default), the master to the host's outputs. A send reads the strip's
+/// post-fader (outputs 0, 1) or pre-fader (2, 3) pair into a bus's mix point. A
+/// compressor with a side-chain also listens to the keying strip's post-fader pair.
 extension Session {
     func describeGraph(_ p: Patch) -> GraphDescription {
         var nodes: [GraphDescription.Node] = []
@@ -16,17 +18,31 @@ extension Session {
             lists[1].append(PortRef(producer, channels.1))
             mixInputs[target] = lists
         }
+        /// Inserts then the strip node, from `input`; returns nothing: the strip node's
+        /// key is `n.key(.strip)`.
+        func chain(_ n: StripNodes, _ s: StripSettings, input: [[PortRef]], name: String, preFader: Bool) {
+            var signal = input
+            for insert in s.inserts {
+                let key = n.key(StripNodes.role(insert))
+                var inputs = signal
+                if insert == .comp, let id = s.comp.sidechain, let keyNodes = strips[stripRef(id: id, in: p)] {
+                    inputs += [[PortRef(keyNodes.key(.strip), 0)], [PortRef(keyNodes.key(.strip), 1)]]
+                }
+                nodes.append(.init(key: key, state: n.node(insert), inputs: inputs, outputs: signal.count, name: "\(name) \(insert.rawValue)"))
+                signal = (0..<signal.count).map { [PortRef(key, $0)] }
+            }
+            nodes.append(.init(key: n.key(.strip), state: n.strip, inputs: signal, outputs: preFader ? 4 : 2, name: name))
+        }
 
         for t in p.tracks {
             guard let n = strips[.track(t.id)] else { continue }
-            var stripInputs: [[PortRef]] = [[]]
+            var input: [[PortRef]] = [[]]
             if let source = n.source {
                 let channels = source.kind == .clips && (audio[t.id]?.isStereo ?? false) ? 2 : 1
                 nodes.append(.init(key: n.key(.source), state: source, outputs: channels, name: "track \(t.id) source"))
-                stripInputs = (0..<channels).map { [PortRef(n.key(.source), $0)] }
+                input = (0..<channels).map { [PortRef(n.key(.source), $0)] }
             }
-            let pre = t.strip.sends.contains { $0.preFader }
-            nodes.append(.init(key: n.key(.strip), state: n.strip, inputs: stripInputs, outputs: pre ? 4 : 2, name: "track \(t.id)"))
+            chain(n, t.strip, input: input, name: "track \(t.id)", preFader: t.strip.sends.contains { $0.preFader })
             feed(.master, from: n.key(.strip), channels: (0, 1))
             for s in t.strip.sends {
                 guard let send = n.sends[s.bus] else { continue }
@@ -41,17 +57,11 @@ extension Session {
         }
         for b in p.buses {
             guard let n = strips[.bus(b.id)] else { continue }
-            nodes.append(.init(
-                key: n.key(.strip), state: n.strip,
-                inputs: [[PortRef(n.key(.sum), 0)], [PortRef(n.key(.sum), 1)]], outputs: 2, name: "bus \(b.id)"
-            ))
+            chain(n, b.strip, input: [[PortRef(n.key(.sum), 0)], [PortRef(n.key(.sum), 1)]], name: "bus \(b.id)", preFader: false)
             feed(b.output.map { StripRef.bus($0) } ?? .master, from: n.key(.strip), channels: (0, 1))
         }
         if let m = strips[.master] {
-            nodes.append(.init(
-                key: m.key(.strip), state: m.strip,
-                inputs: [[PortRef(m.key(.sum), 0)], [PortRef(m.key(.sum), 1)]], outputs: 2, name: "master"
-            ))
+            chain(m, p.master, input: [[PortRef(m.key(.sum), 0)], [PortRef(m.key(.sum), 1)]], name: "master", preFader: false)
             nodes.append(.init(
                 key: m.key(.output), state: m.output!,
                 inputs: [[PortRef(m.key(.strip), 0)], [PortRef(m.key(.strip), 1)]], outputs: 0, name: "master output"
@@ -64,6 +74,11 @@ extension Session {
             nodes.append(.init(key: n.key(.sum), state: sum, inputs: mixInputs[ref] ?? [[], []], outputs: 2, name: name))
         }
         return GraphDescription(nodes: nodes)
+    }
+
+    /// A track's or bus's ref from its id in `p` (a side-chain names either).
+    func stripRef(id: Int, in p: Patch) -> StripRef {
+        p.buses.contains { $0.id == id } ? .bus(id) : .track(id)
     }
 
     /// Compile the graph from the model and install it. Edits that could make a cycle

@@ -87,7 +87,7 @@ extension Session {
     @discardableResult
     func makeStripNodes(_ ref: StripRef, slot: Int, settings: StripSettings, stereo: Bool = true) -> StripNodes {
         let heard = MixLogic.audibility(patch).isAudible(ref)
-        let n = StripNodes(ref: ref, meterSlot: slot, gains: Self.gains(settings, stereo: stereo, audible: heard), rampFrames: engine.config.rampFrames)
+        let n = StripNodes(ref: ref, meterSlot: slot, gains: Self.gains(settings, stereo: stereo, audible: heard), inserts: settings, config: engine.config)
         if case .bus = ref { n.sum = SumProcessor.node() }
         strips[ref] = n
         syncSends(n, settings)

@@ -15,6 +15,8 @@ public final class Session: @unchecked Sendable {
     let logger: Logger
     let lock = ControlLock()
     let transportDriver: TransportDriver?
+    /// Where strip presets are found.
+    public let presets: StripPresets
     let connections: ConnectionRestorer?
 
     /// The state now. Strip changes waiting for a later time are in `scheduled`.
@@ -32,15 +34,16 @@ public final class Session: @unchecked Sendable {
 
     public init(
         engine: EngineHandle, paths: ProjectPaths, logger: Logger = Logger(label: "dawg.session"),
-        transport: TransportDriver? = nil, connections: ConnectionRestorer? = nil
+        transport: TransportDriver? = nil, connections: ConnectionRestorer? = nil, presets: StripPresets? = nil
     ) {
+        self.presets = presets ?? StripPresets.locate(projectDirectory: paths.root)
         self.engine = engine
         self.paths = paths
         self.logger = logger
         self.transportDriver = transport
         self.connections = connections
         freeSlots = Array((1..<engine.config.maxStrips).reversed())
-        let master = StripNodes(ref: .master, meterSlot: EngineConfig.masterStrip, gains: .init(), rampFrames: engine.config.rampFrames)
+        let master = StripNodes(ref: .master, meterSlot: EngineConfig.masterStrip, gains: .init(), inserts: StripSettings(), config: engine.config)
         master.sum = SumProcessor.node()
         master.output = MasterOutput.node()
         strips[.master] = master

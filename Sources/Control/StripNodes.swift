@@ -20,17 +20,47 @@ final class StripNodes {
     var sent: StripProcessor.Gains
     /// Bus id → linear gain the send node holds now.
     var sentSends: [Int: Float] = [:]
+    /// The inserts, and the settings each node holds now.
+    let gate: NodeState
+    let eq: NodeState
+    let comp: NodeState
+    var sentInserts: StripSettings
 
-    init(ref: StripRef, meterSlot: Int, gains: StripProcessor.Gains, rampFrames: Int32) {
+    init(ref: StripRef, meterSlot: Int, gains: StripProcessor.Gains, inserts: StripSettings, config: EngineConfig) {
         self.ref = ref
         self.meterSlot = meterSlot
         sent = gains
-        strip = StripProcessor.node(gains: gains, meterSlot: meterSlot, rampFrames: rampFrames)
+        sentInserts = inserts
+        let fs = config.sampleRate
+        strip = StripProcessor.node(gains: gains, meterSlot: meterSlot, rampFrames: config.rampFrames)
+        gate = GateProcessor.node(inserts.gate, sampleRate: fs, rampFrames: config.rampFrames)
+        eq = EqualizerProcessor.node(Self.eqBands(inserts.eq, sampleRate: fs), rampFrames: config.rampFrames)
+        comp = CompressorProcessor.node(inserts.comp, sampleRate: fs, meterSlot: meterSlot, rampFrames: config.rampFrames)
+    }
+
+    static func eqBands(_ eq: EQSettings, sampleRate: Double) -> [EqualizerProcessor.BandSetting] {
+        EqualizerDesign.Band.allCases.map { EqualizerDesign.setting($0, eq.band($0), sampleRate: sampleRate, eqOn: eq.on) }
+    }
+
+    func node(_ insert: InsertKind) -> NodeState {
+        switch insert {
+        case .gate: gate
+        case .eq: eq
+        case .comp: comp
+        }
     }
 
     /// Stable node keys: the strip id in the high bits, the node's role, and for sends
     /// the bus id.
-    enum Role: Int { case source = 1, sum, strip, output, send }
+    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp }
+
+    static func role(_ insert: InsertKind) -> Role {
+        switch insert {
+        case .gate: .gate
+        case .eq: .eq
+        case .comp: .comp
+        }
+    }
 
     func key(_ role: Role, _ extra: Int = 0) -> Int {
         let id: Int

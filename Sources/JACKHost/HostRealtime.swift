@@ -1,4 +1,5 @@
 import Atomics
+import CFloatEnv
 import CJack
 import CShim
 import Engine
@@ -6,6 +7,10 @@ import Engine
 /// What the JACK process callback needs, as plain values and pointers: the port
 /// handles, the engine core and the counters it reports. Allocated before activation;
 /// the callback only reads and writes through it.
+///
+/// Two layers: `cycle` is the glue that calls into C (libjack, the clock, the FPU
+/// mode) and nothing else; `render` is all the logic and is checked by the compiler
+/// (`@_noLocks` in release builds), like every processor it calls.
 struct HostRealtime {
     let client: OpaquePointer
     let core: UnsafeMutablePointer<RealtimeCore>
@@ -27,69 +32,97 @@ struct HostRealtime {
     /// (the period may change between them); nil before the first.
     var lastCycle: (frame: UInt32, length: UInt32)?
 
-    /// Process thread: one JACK cycle.
-    #if RT_CHECKS
-    @_noLocks
-    #endif
+    /// What libjack says about this cycle, fetched by the glue.
+    struct CycleFacts {
+        var frames: UInt32
+        /// Frame time at the server's cycle start, and µs from that start to now.
+        var serverCycle: (frame: UInt32, wakeMicros: UInt32)?
+        /// JACK transport: rolling, and its frame.
+        var transport: (rolling: Bool, frame: UInt32)?
+        var left: UnsafeMutablePointer<Float>?
+        var right: UnsafeMutablePointer<Float>?
+        var start: UInt64
+    }
+
+    /// Process thread: one JACK cycle. The glue: C calls only.
     mutating func cycle(_ nframes: UInt32) {
-        let start = dawg_monotonic_ns()
-        let (woke, missed) = cyclePosition(nframes)
-        let frames = Int(nframes)
+        dawg_flush_denormals()
+        var facts = CycleFacts(frames: nframes, start: dawg_monotonic_ns())
+        var frame: jack_nframes_t = 0, cycleStart: jack_time_t = 0, nextStart: jack_time_t = 0
+        var period: Float = 0
+        if jack_get_cycle_times(client, &frame, &cycleStart, &nextStart, &period) == 0 {
+            let now = jack_get_time()
+            facts.serverCycle = (frame, now > cycleStart ? UInt32(truncatingIfNeeded: min(now - cycleStart, UInt64(UInt32.max))) : 0)
+        }
         for i in 0..<inputCount {
             inputBuffers[i] = jackBuffer(inputPorts[i], nframes).map { UnsafePointer($0) }
         }
-        if followTransport { follow(nframes) }
-        if let left = jackBuffer(outLeft, nframes), let right = jackBuffer(outRight, nframes) {
-            core.pointee.process(frames: frames, inputs: UnsafePointer(inputBuffers), left: left, right: right, nanos: start)
+        if followTransport {
+            var pos = jack_position_t()
+            let state = jack_transport_query(client, &pos)
+            facts.transport = (state == JackTransportRolling, pos.frame)
         }
-        let elapsed = dawg_monotonic_ns() &- start
-        let timing = CycleTiming(busyNanos: UInt32(truncatingIfNeeded: min(elapsed, UInt64(UInt32.max))), wakeMicros: woke, missed: missed)
+        facts.left = jackBuffer(outLeft, nframes)
+        facts.right = jackBuffer(outRight, nframes)
+        render(facts)
+        record(busy: dawg_monotonic_ns() &- facts.start, facts)
+    }
+
+    /// Process thread: follow the transport and run the engine.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func render(_ facts: CycleFacts) {
+        if let t = facts.transport { follow(t.rolling, t.frame, facts.frames) }
+        if let left = facts.left, let right = facts.right {
+            core.pointee.process(frames: Int(facts.frames), inputs: UnsafePointer(inputBuffers), left: left, right: right, nanos: facts.start)
+        }
+    }
+
+    /// Process thread: hand the cycle's timing to the control side. Where this cycle
+    /// stands in the server's: how long after the server's cycle start the callback
+    /// began, and how many whole cycles the server ran since the previous callback
+    /// without this one running (the thread was held up past them).
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func record(busy: UInt64, _ facts: CycleFacts) {
+        var wake: UInt32 = 0, missed: UInt32 = 0
+        if let server = facts.serverCycle {
+            wake = server.wakeMicros
+            if let last = lastCycle, last.length > 0 {
+                let cycles = (server.frame &- last.frame) / last.length
+                missed = cycles > 1 ? cycles - 1 : 0
+            }
+            lastCycle = (server.frame, facts.frames)
+        }
+        let timing = CycleTiming(busyNanos: UInt32(truncatingIfNeeded: min(busy, UInt64(UInt32.max))), wakeMicros: wake, missed: missed)
         if !cycleTimes.push(timing) {
             droppedTimes.wrappingIncrement(ordering: .relaxed)
         }
     }
 
-    /// Where this cycle stands in the server's: microseconds from the server's cycle
-    /// start to now (how long the thread took to run after JACK woke it, in JACK's
-    /// clock), and how many whole cycles the server ran since the previous callback
-    /// without this one running (the thread was held up past them).
-    mutating func cyclePosition(_ nframes: UInt32) -> (wakeMicros: UInt32, missed: UInt32) {
-        var frame: jack_nframes_t = 0
-        var cycleStart: jack_time_t = 0
-        var nextStart: jack_time_t = 0
-        var period: Float = 0
-        guard jack_get_cycle_times(client, &frame, &cycleStart, &nextStart, &period) == 0 else { return (0, 0) }
-        let now = jack_get_time()
-        let wake = now > cycleStart ? UInt32(truncatingIfNeeded: min(now - cycleStart, UInt64(UInt32.max))) : 0
-        var missed: UInt32 = 0
-        if let last = lastCycle, last.length > 0 {
-            let cycles = (frame &- last.frame) / last.length
-            missed = cycles > 1 ? cycles - 1 : 0
-        }
-        lastCycle = (frame, nframes)
-        return (wake, missed)
-    }
-
     /// Follow JACK transport: start and stop with it, and relocate when it jumps
     /// (another client located it). The engine's own loop is not a JACK jump.
-    mutating func follow(_ nframes: UInt32) {
-        var pos = jack_position_t()
-        let state = jack_transport_query(client, &pos)
-        let rolling = state == JackTransportRolling
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func follow(_ rolling: Bool, _ frame: UInt32, _ nframes: UInt32) {
         if !seenTransport {
             seenTransport = true
-            core.pointee.follow(playing: rolling, locate: Int64(pos.frame))
+            core.pointee.follow(playing: rolling, locate: Int64(frame))
         } else {
             let expected = lastFrame &+ (lastRolling ? nframes : 0)
-            let jumped = pos.frame != expected
+            let jumped = frame != expected
             if rolling != lastRolling || jumped {
-                core.pointee.follow(playing: rolling, locate: jumped ? Int64(pos.frame) : nil)
+                core.pointee.follow(playing: rolling, locate: jumped ? Int64(frame) : nil)
             }
         }
         lastRolling = rolling
-        lastFrame = pos.frame
+        lastFrame = frame
     }
 
+    /// Process thread (glue).
     func jackBuffer(_ port: OpaquePointer?, _ nframes: UInt32) -> UnsafeMutablePointer<Float>? {
         guard let port, let raw = jack_port_get_buffer(port, nframes) else { return nil }
         return raw.assumingMemoryBound(to: Float.self)

@@ -97,12 +97,16 @@ public final class FeedbackHub: @unchecked Sendable {
         return wait
     }
 
-    /// `/meter/<id> <peak dBFS> <rms dBFS>` for every strip, the master last.
+    /// `/meter/<id> <peak dBFS> <rms dBFS> <gain reduction dB>` for every strip, the
+    /// master last.
     func meterMessages() -> [OSCMessage] {
         let published = session.engine.published
         return session.meteredStrips().map { strip in
             let m = published.meter(strip: strip.slot)
-            return OSCMessage("/meter/\(strip.id)", [.float(Decibels.meterReading(m.peak)), .float(Decibels.meterReading(m.rms))])
+            return OSCMessage("/meter/\(strip.id)", [
+                .float(Decibels.meterReading(m.peak)), .float(Decibels.meterReading(m.rms)),
+                .float(published.gainReduction(strip: strip.slot)),
+            ])
         }
     }
 }

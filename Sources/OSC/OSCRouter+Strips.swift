@@ -7,6 +7,7 @@ extension OSCRouter {
     /// are echoed to subscribers on the canonical address (`/master/…` for the master).
     func strip(_ ref: StripRef, _ rest: [String], _ m: OSCMessage, _ a: OSCArguments) throws -> [OSCMessage] {
         let base = ref == .master ? "/master" : "/strip/\(ref)"
+        if let replies = try insert(ref, rest, m, a) { return replies }
         if rest.count == 1, let control = StripControl(rawValue: rest[0]) {
             try a.expect(0...1, "a value, or none to ask")
             if a.count == 0 {

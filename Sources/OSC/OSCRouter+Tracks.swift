@@ -44,7 +44,16 @@ extension OSCRouter {
         if rest == ["add"] {
             return try add("/bus/added", a, client, defaultName: "bus", session.addBus)
         }
-        guard rest.count == 2, rest[1] == "remove", let id = Int(rest[0]) else { throw ControlError("unknown address") }
+        guard rest.count == 2, let id = Int(rest[0]) else { throw ControlError("unknown address") }
+        if rest[1] == "output" {
+            try a.expect(0...1, "a bus id, or 0 for the master; none to ask")
+            if a.count == 0 { return [OSCMessage(m.path, [.int(Int32(try session.busOutput(id) ?? 0))])] }
+            let target = try a.int(0, "output")
+            guard target >= 0 else { throw ControlError("output must be a bus id, or 0 for the master, not \(target)") }
+            try session.setBusOutput(id, to: target == 0 ? nil : target)
+            return changed(OSCMessage("/bus/\(id)/output", [.int(Int32(target))]))
+        }
+        guard rest[1] == "remove" else { throw ControlError("unknown address") }
         try a.expect(0...0, "none")
         try session.removeBus(id)
         let removed = OSCMessage("/bus/removed", [.int(Int32(id))])

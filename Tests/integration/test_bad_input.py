@@ -39,6 +39,29 @@ def bad_requests(t, b):
               ("/track/9999/load", ["noise.wav"], None), (f"/track/{t}/remove", [1], None), ("/track/9999/remove", [], None),
               (f"/track/{b}/remove", [], None)]
     cases += [("/bus/add", [HUGE], None), ("/bus/9999/remove", [], None), ("/bus/add", ["a", 1], None)]
+    cases += [(f"/bus/{b}/output", [b], None), (f"/bus/{b}/output", [9999], None), (f"/bus/{b}/output", [-1], None),
+              (f"/bus/{b}/output", ["master"], None), (f"/bus/{b}/output", [1, 2], None), ("/bus/9999/output", [0], None)]
+    for band in ("hpf", "peak1", "highshelf"):
+        e = f"/strip/{t}/eq/{band}"
+        cases += [(f"{e}/freq", [NAN], None), (f"{e}/freq", [5.0], None), (f"{e}/freq", [30000.0], None), (f"{e}/freq", ["hi"], None),
+                  (f"{e}/q", [INF], None), (f"{e}/q", [0.0], None), (f"{e}/on", [0.5], None), (f"{e}/on", [1, 1], None),
+                  (f"{e}/width", [1.0], None)]
+    cases += [(f"/strip/{t}/eq/hpf/gain", [3.0], None), (f"/strip/{t}/eq/peak1/gain", [30.0], None),
+              (f"/strip/{t}/eq/peak1/slope", [24], None), (f"/strip/{t}/eq/lpf/slope", [18], None),
+              (f"/strip/{t}/eq/peak9/freq", [100.0], None), (f"/strip/{t}/eq/freq", [100.0], None), (f"/strip/{t}/eq/on", [2], None),
+              ("/strip/9999/eq/peak1/freq", [100.0], None), ("/master/eq/peak1/gain", [NAN], None)]
+    c = f"/strip/{t}/comp"
+    cases += [(f"{c}/threshold", [NAN], None), (f"{c}/threshold", [6.0], None), (f"{c}/ratio", [0.5], None), (f"{c}/knee", [-1.0], None),
+              (f"{c}/attack", [0.0], None), (f"{c}/release", [INF], None), (f"{c}/makeup", [40.0], None),
+              (f"{c}/detect", ["loud"], None), (f"{c}/detect", [3], None), (f"{c}/sidechain", [t], None), (f"{c}/sidechain", [9999], None),
+              (f"{c}/sidechain", [b], None), (f"{c}/sidechain", [1.5], None), (f"{c}/on", [HUGE], None), (f"{c}/speed", [1.0], None)]
+    g = f"/strip/{t}/gate"
+    cases += [(f"{g}/threshold", [NAN], None), (f"{g}/range", [-1.0], None), (f"{g}/hysteresis", [30.0], None),
+              (f"{g}/attack", [INF], None), (f"{g}/hold", [-5.0], None), (f"{g}/release", [0.0], None), (f"{g}/on", [None], "N")]
+    cases += [(f"/strip/{t}/inserts", ["eq"], None), (f"/strip/{t}/inserts", ["eq", "comp", "reverb"], None),
+              (f"/strip/{t}/inserts", ["eq", "eq", "comp"], None), (f"/strip/{t}/inserts", [1, 2, 3], None),
+              (f"/strip/{t}/preset", ["../../etc/passwd"], None), (f"/strip/{t}/preset", ["nonesuch"], None),
+              (f"/strip/{t}/preset", [3], None), (f"/strip/{t}/preset", ["vocal", "kick"], None)]
     cases += [("/transport/play", [1], None), ("/transport/locate", [], None), ("/transport/locate", [-1.0], None),
               ("/transport/locate", [NAN], None), ("/transport/locate", [INF], None), ("/transport/locate", ["start"], None),
               ("/transport/loop", [2.0, 1.0], None), ("/transport/loop", [1.0], None), ("/transport/loop", [NAN, 2.0], None),

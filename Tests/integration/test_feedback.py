@@ -29,7 +29,8 @@ def test_meters_and_position_at_the_subscribed_rate(dawg, peer):
             elif address == "/transport/position":
                 positions.append(args[0])
     assert 15 <= len(meters) <= 25, len(meters)
-    peak, rms = meters[-1]
+    peak, rms, reduction = meters[-1]
+    assert reduction == 0.0  # no compressor on
     # DC 0.5 at centre pan: 0.3536 on each side, peak and RMS alike.
     assert peak == pytest.approx(20 * math.log10(0.5 * math.sqrt(0.5)), abs=0.05)
     assert rms == pytest.approx(peak, abs=0.2)
@@ -41,7 +42,7 @@ def test_meters_and_position_at_the_subscribed_rate(dawg, peer):
 
 def test_master_meter_and_silence_floor(dawg, peer):
     peer.request("/feedback/subscribe", reply="/feedback/subscribed")
-    assert peer.expect("/meter/master") == [-120.0, -120.0]
+    assert peer.expect("/meter/master") == [-120.0, -120.0, 0.0]
 
 
 def test_changes_by_one_client_reach_the_others(dawg, peer):
@@ -77,7 +78,7 @@ def test_tcp_subscriber_gets_feedback_on_its_connection_until_it_closes(dawg, pe
     tcp = TcpPeer(dawg.osc_port)
     try:
         assert tcp.request("/feedback/subscribe", 50.0, reply="/feedback/subscribed") == [pytest.approx(50.0)]
-        assert tcp.expect("/meter/master") == [-120.0, -120.0]
+        assert tcp.expect("/meter/master") == [-120.0, -120.0, 0.0]
         # A change by another client is echoed down the connection.
         peer.send("/master/gain", -3.0)
         assert tcp.expect("/master/gain") == [pytest.approx(-3.0)]

@@ -106,7 +106,7 @@ def test_default_patch_loads_and_plays(jackd, tmp_path):
         time.sleep(0.5)
         assert p.request("/transport", reply="/transport/state")[0] == 1
         p.request("/feedback/subscribe", reply="/feedback/subscribed")
-        peak, _ = p.expect("/meter/master")
+        peak, _, _ = p.expect("/meter/master")
         assert peak > -40
         p.close()
     finally:

@@ -45,7 +45,21 @@ def busy_session(jackd, d):
             tracks.append(t)
             p.send(f"/track/{t}/load", "noise.wav" if i % 2 else "stereo.wav", float(i) * 0.1)
         bus, _ = p.request("/bus/add", "fx", reply="/bus/added")
+        group, _ = p.request("/bus/add", "group", reply="/bus/added")
+        p.send(f"/bus/{bus}/output", group)
         p.send(f"/track/{tracks[0]}/input", 1)
+        # Every processor on every strip: all EQ bands, the gate and the compressor,
+        # one of them keyed by another track.
+        for s in [str(t) for t in tracks] + [str(bus), str(group), "master"]:
+            base = "/master" if s == "master" else f"/strip/{s}"
+            for band in ("hpf", "lowshelf", "peak1", "peak2", "peak3", "peak4", "highshelf", "lpf"):
+                p.send(f"{base}/eq/{band}/on", 1)
+            p.send(f"{base}/eq/hpf/slope", 24)
+            p.send(f"{base}/comp/on", 1)
+            p.send(f"{base}/comp/threshold", -30.0)
+            p.send(f"{base}/gate/on", 1)
+        p.send(f"/strip/{tracks[1]}/comp/sidechain", tracks[2])
+        p.send(f"/strip/{tracks[3]}/preset", "vocal")
         p.send("/transport/loop", 0.2, 0.9)
         p.send("/transport/play")
         p.sync(timeout=20)
@@ -63,6 +77,17 @@ def busy_session(jackd, d):
             p.send(f"/strip/{t}/gain", "loud")             # refused
             p.send_raw(b"\x00garbage")                     # refused
             p.bundle(time.time() + 0.05, [(f"/strip/{t}/invert", [i % 2])])
+            p.send(f"/strip/{t}/eq/peak{1 + i % 4}/freq", 100.0 + (i % 50) * 150)
+            p.send(f"/strip/{t}/eq/peak{1 + i % 4}/gain", float(i % 25 - 12))
+            p.send(f"/strip/{t}/eq/lpf/slope", 12 if i % 2 else 24)
+            p.send(f"/strip/{t}/comp/ratio", 1.0 + i % 10)
+            p.send(f"/strip/{t}/comp/detect", "rms" if i % 2 else "peak")
+            p.send(f"/strip/{t}/gate/threshold", -float(30 + i % 30))
+            p.send(f"/master/eq/peak2/gain", float(i % 7 - 3))
+            if i % 40 == 20:
+                p.send(f"/strip/{t}/inserts", "comp", "eq", "gate")
+                p.send(f"/strip/{t}/eq/on", i % 80 // 40)
+                p.send(f"/strip/{t}/comp/sidechain", tracks[(i + 1) % len(tracks)])
             if i % 50 == 0:                                 # graph edits while playing
                 n, _ = p.request("/track/add", "extra", reply="/track/added")
                 p.send(f"/track/{n}/load", "noise44k.wav")

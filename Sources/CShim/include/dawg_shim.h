@@ -19,7 +19,4 @@ static inline uint64_t dawg_monotonic_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/// Flush denormals to zero on this thread (x86 SSE MXCSR FTZ|DAZ; ARM FPCR.FZ).
-void dawg_disable_denormals(void);
-
 #endif

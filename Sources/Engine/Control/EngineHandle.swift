@@ -20,6 +20,7 @@ public final class EngineHandle: @unchecked Sendable {
         /// Nodes a timed command will reach, kept until its time has passed even if
         /// the node has left the graph.
         var lingering: [(node: NodeState, until: UInt64)] = []
+        var pushed = 0
     }
     private var _state: State
     private let lock = ControlLock()
@@ -44,14 +45,21 @@ public final class EngineHandle: @unchecked Sendable {
     /// caller should report it.
     @discardableResult
     public func send(_ command: Command, at time: UInt64 = 0) -> Bool {
-        lock.withLock { core.pointee.commands.push(TimedCommand(time: time, command: command)) }
+        lock.withLock {
+            _state.pushed += 1
+            return core.pointee.commands.push(TimedCommand(time: time, command: command))
+        }
     }
+
+    /// Commands pushed so far (plans included): what a change cost in commands.
+    public var commandsPushed: Int { lock.withLock { _state.pushed } }
 
     /// Any control thread: set parameter `index` of `node` at engine time `time`
     /// (0: now). False when the ring is full.
     @discardableResult
     public func set(_ node: NodeState, _ index: Int32, _ value: ParameterValue, at time: UInt64 = 0) -> Bool {
         lock.withLock {
+            _state.pushed += 1
             let ok = core.pointee.commands.push(TimedCommand(
                 time: time, command: .parameter(kind: node.kind, node: node.pointer, index: index, value: value)
             ))

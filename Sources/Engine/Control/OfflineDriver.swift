@@ -1,3 +1,5 @@
+import CFloatEnv
+
 /// Runs the engine without JACK, cycle by cycle on the calling thread: tests render
 /// deterministically and faster than real time, and generated songs render to files.
 public final class OfflineDriver {
@@ -37,6 +39,8 @@ public final class OfflineDriver {
         frames: Int,
         input: ((_ port: Int, _ start: Int, _ buffer: UnsafeMutableBufferPointer<Float>) -> Void)? = nil
     ) -> (left: [Float], right: [Float]) {
+        // This thread renders: flush denormals here as the process thread does.
+        dawg_flush_denormals()
         var outL: [Float] = [], outR: [Float] = []
         outL.reserveCapacity(frames + period)
         outR.reserveCapacity(frames + period)

@@ -20,6 +20,23 @@ public struct CompressorSettings: Equatable, Sendable, Codable {
     public var on = false
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case threshold, ratio, knee, attack, release, makeup, detect, sidechain, on }
+
+    // Every key is optional in a patch or preset.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = CompressorSettings()
+        threshold = try c.decodeIfPresent(Float.self, forKey: .threshold) ?? d.threshold
+        ratio = try c.decodeIfPresent(Float.self, forKey: .ratio) ?? d.ratio
+        knee = try c.decodeIfPresent(Float.self, forKey: .knee) ?? d.knee
+        attack = try c.decodeIfPresent(Float.self, forKey: .attack) ?? d.attack
+        release = try c.decodeIfPresent(Float.self, forKey: .release) ?? d.release
+        makeup = try c.decodeIfPresent(Float.self, forKey: .makeup) ?? d.makeup
+        detect = try c.decodeIfPresent(Detection.self, forKey: .detect) ?? d.detect
+        sidechain = try c.decodeIfPresent(Int.self, forKey: .sidechain)
+        on = try c.decodeIfPresent(Bool.self, forKey: .on) ?? d.on
+    }
 }
 
 /// Compressor with a soft knee (`GainComputer`), peak or RMS detection, stereo-linked,

@@ -4,7 +4,7 @@ import DSP
 /// `EqualizerProcessor`'s band parameters.
 public struct EqualizerDesign: Equatable, Sendable {
     /// The bands, in processing order, by the names OSC and patches use.
-    public enum Band: String, CaseIterable, Sendable {
+    public enum Band: String, CaseIterable, Sendable, Codable {
         case hpf, lowshelf, peak1, peak2, peak3, peak4, highshelf, lpf
 
         public var index: Int32 { Int32(Self.allCases.firstIndex(of: self)!) }

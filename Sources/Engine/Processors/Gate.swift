@@ -17,6 +17,21 @@ public struct GateSettings: Equatable, Sendable, Codable {
     public var on = false
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case threshold, range, hysteresis, attack, hold, release, on }
+
+    // Every key is optional in a patch or preset.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = GateSettings()
+        threshold = try c.decodeIfPresent(Float.self, forKey: .threshold) ?? d.threshold
+        range = try c.decodeIfPresent(Float.self, forKey: .range) ?? d.range
+        hysteresis = try c.decodeIfPresent(Float.self, forKey: .hysteresis) ?? d.hysteresis
+        attack = try c.decodeIfPresent(Float.self, forKey: .attack) ?? d.attack
+        hold = try c.decodeIfPresent(Float.self, forKey: .hold) ?? d.hold
+        release = try c.decodeIfPresent(Float.self, forKey: .release) ?? d.release
+        on = try c.decodeIfPresent(Bool.self, forKey: .on) ?? d.on
+    }
 }
 
 /// Gate with range, hysteresis and hold. The level is a peak envelope (instant rise,

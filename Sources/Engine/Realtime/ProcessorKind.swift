@@ -7,7 +7,7 @@
 /// (`@_noLocks` refuses both), so each arm calls one concrete type directly.
 public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case clips, capture, strip, send, sum, output
-    case eq, compressor, gate
+    case eq, compressor, gate, reverb, delay
 
     /// Process thread: run one step of the schedule.
     #if RT_CHECKS
@@ -30,6 +30,8 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .eq: s.assumingMemoryBound(to: EqualizerProcessor.self).pointee.process(block)
         case .compressor: s.assumingMemoryBound(to: CompressorProcessor.self).pointee.process(block)
         case .gate: s.assumingMemoryBound(to: GateProcessor.self).pointee.process(block)
+        case .reverb: s.assumingMemoryBound(to: ReverbProcessor.self).pointee.process(block)
+        case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.process(block)
         }
     }
 
@@ -48,6 +50,8 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .eq: s.assumingMemoryBound(to: EqualizerProcessor.self).pointee.set(index, value)
         case .compressor: s.assumingMemoryBound(to: CompressorProcessor.self).pointee.set(index, value)
         case .gate: s.assumingMemoryBound(to: GateProcessor.self).pointee.set(index, value)
+        case .reverb: s.assumingMemoryBound(to: ReverbProcessor.self).pointee.set(index, value)
+        case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.set(index, value)
         }
     }
 

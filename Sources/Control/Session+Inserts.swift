@@ -1,0 +1,109 @@
+import Engine
+import Foundation
+
+/// Which insert an address names.
+public enum InsertUnit: Sendable, Equatable {
+    /// A band of the EQ, or the whole EQ (nil: only `on`).
+    case eq(EqualizerDesign.Band?)
+    case comp
+    case gate
+}
+
+/// Strip inserts: EQ, compressor, gate, their order, and strip presets.
+///
+/// A change validates against the model, writes it, and sends only the parameters of
+/// the node it touched (designed here, on the control side). A time-tagged change is
+/// applied to the model at once and reaches the node on its sample.
+extension Session {
+    @discardableResult
+    public func setInsert(_ ref: StripRef, _ unit: InsertUnit, _ name: String, _ value: InsertValue, at time: UInt64 = 0) throws -> InsertValue {
+        try locked {
+            var s = try settings(ref, in: patch)
+            try Self.write(&s, unit, name, value)
+            if unit == .comp && name == "sidechain" {
+                if let key = s.comp.sidechain {
+                    guard patch.tracks.contains(where: { $0.id == key }) || patch.buses.contains(where: { $0.id == key }) else {
+                        throw ControlError("sidechain must be a track or bus id, or 0 for none: there is no strip \(key)")
+                    }
+                    if case .track(let id) = ref, id == key { throw ControlError("a compressor cannot key itself") }
+                    if case .bus(let id) = ref, id == key { throw ControlError("a compressor cannot key itself") }
+                }
+                var candidate = patch
+                try store(s, ref, in: &candidate)
+                try validateGraph(candidate)
+                patch = candidate
+                pushGraph()
+                return try Self.read(s, unit, name)
+            }
+            try store(s, ref, in: &patch)
+            pushInserts(ref, at: time)
+            return try Self.read(s, unit, name)
+        }
+    }
+
+    public func insert(_ ref: StripRef, _ unit: InsertUnit, _ name: String) throws -> InsertValue {
+        try locked { try Self.read(try settings(ref, in: patch), unit, name) }
+    }
+
+    static func write(_ s: inout StripSettings, _ unit: InsertUnit, _ name: String, _ value: InsertValue) throws {
+        switch unit {
+        case .eq(let band?): try InsertTable.setEQ(&s.eq, band: band, name, value)
+        case .eq(nil):
+            guard name == "on" else { throw ControlError("the EQ as a whole has only \"on\"; bands: \(bandNames)") }
+            s.eq.on = try InsertTable.flag(value, "eq on")
+        case .comp: try InsertTable.setComp(&s.comp, name, value)
+        case .gate: try InsertTable.setGate(&s.gate, name, value)
+        }
+    }
+
+    static func read(_ s: StripSettings, _ unit: InsertUnit, _ name: String) throws -> InsertValue {
+        switch unit {
+        case .eq(let band?): return try InsertTable.getEQ(s.eq, band: band, name)
+        case .eq(nil):
+            guard name == "on" else { throw ControlError("the EQ as a whole has only \"on\"; bands: \(bandNames)") }
+            return .number(s.eq.on ? 1 : 0)
+        case .comp: return try InsertTable.getComp(s.comp, name)
+        case .gate: return try InsertTable.getGate(s.gate, name)
+        }
+    }
+
+    static var bandNames: String { EqualizerDesign.Band.allCases.map(\.rawValue).joined(separator: ", ") }
+
+    /// Set the order of a strip's inserts (a permutation of gate, eq, comp).
+    public func setInserts(_ ref: StripRef, _ order: [String]) throws -> [InsertKind] {
+        let kinds = try order.map { name in
+            guard let k = InsertKind(rawValue: name) else {
+                throw ControlError("unknown insert \"\(name)\" (inserts: \(InsertKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            return k
+        }
+        guard Set(kinds) == Set(InsertKind.allCases), kinds.count == InsertKind.allCases.count else {
+            throw ControlError("the insert order names each of \(InsertKind.allCases.map(\.rawValue).joined(separator: ", ")) once")
+        }
+        return try locked {
+            var s = try settings(ref, in: patch)
+            s.inserts = kinds
+            try store(s, ref, in: &patch)
+            pushGraph()
+            return kinds
+        }
+    }
+
+    public func inserts(_ ref: StripRef) throws -> [InsertKind] {
+        try locked { try settings(ref, in: patch).inserts }
+    }
+
+    /// Send the insert parameters of `ref` that differ from what its nodes hold.
+    func pushInserts(_ ref: StripRef, at time: UInt64 = 0) {
+        guard let n = strips[ref], let s = try? settings(ref, in: patch) else { return }
+        let fs = engine.config.sampleRate
+        let old = n.sentInserts
+        for band in EqualizerDesign.Band.allCases where old.eq.band(band) != s.eq.band(band) || old.eq.on != s.eq.on {
+            let setting = EqualizerDesign.setting(band, s.eq.band(band), sampleRate: fs, eqOn: s.eq.on)
+            set(n.eq, band.index, setting.parameter, at: time)
+        }
+        for (index, value) in CompressorProcessor.changes(from: old.comp, to: s.comp, sampleRate: fs) { set(n.comp, index, value, at: time) }
+        for (index, value) in GateProcessor.changes(from: old.gate, to: s.gate, sampleRate: fs) { set(n.gate, index, value, at: time) }
+        n.sentInserts = s
+    }
+}

@@ -1,0 +1,232 @@
+import Engine
+
+/// A value an insert parameter takes: most are numbers; the compressor's detection is
+/// a word (`peak`, `rms`).
+public enum InsertValue: Equatable, Sendable {
+    case number(Float)
+    case text(String)
+}
+
+/// The strip EQ's settings: the whole EQ's switch and eight bands by name.
+public struct EQSettings: Equatable, Sendable, Codable {
+    public var on = true
+    public var bands: [EqualizerDesign.Band: EqualizerDesign.BandSettings]
+
+    public init() {
+        // Values as a Float holds them, so a patch reads back exactly what it wrote.
+        bands = Dictionary(uniqueKeysWithValues: EqualizerDesign.Band.allCases.map {
+            ($0, EqualizerDesign.BandSettings(frequency: EqualizerDesign.defaultFrequencies[$0]!, q: Double(Float($0.isFilter ? 0.7071 : 1))))
+        })
+    }
+
+    public func band(_ b: EqualizerDesign.Band) -> EqualizerDesign.BandSettings { bands[b]! }
+
+    enum CodingKeys: String, CodingKey { case on, bands }
+
+    struct BandKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        on = try c.decodeIfPresent(Bool.self, forKey: .on) ?? true
+        guard c.contains(.bands) else { return }
+        let b = try c.nestedContainer(keyedBy: BandKey.self, forKey: .bands)
+        for key in b.allKeys {
+            guard let band = EqualizerDesign.Band(rawValue: key.stringValue) else {
+                throw ControlError("unknown EQ band \"\(key.stringValue)\" (bands: \(EqualizerDesign.Band.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            let values = try b.decode([String: Double].self, forKey: key)
+            for (name, v) in values {
+                try InsertTable.setEQ(&self, band: band, name, .number(Float(v)))
+            }
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(on, forKey: .on)
+        var b = c.nestedContainer(keyedBy: BandKey.self, forKey: .bands)
+        for band in EqualizerDesign.Band.allCases {
+            let s = self.band(band)
+            var values: [String: Double] = ["freq": s.frequency, "on": s.on ? 1 : 0]
+            if band.isFilter { values["slope"] = Double(s.slope) } else { values["gain"] = s.gainDb }
+            if !band.isFilter || s.slope == 12 { values["q"] = s.q }
+            try b.encode(values, forKey: BandKey(stringValue: band.rawValue))
+        }
+    }
+}
+
+/// The order a strip's inserts run in, before the fader and pan.
+public enum InsertKind: String, CaseIterable, Sendable, Codable {
+    case gate, eq, comp
+
+    public static let defaultOrder: [InsertKind] = [.gate, .eq, .comp]
+}
+
+/// Names, units and ranges of every insert parameter, shared by OSC, patches and
+/// presets so a value is judged the same whichever way it came.
+public enum InsertTable {
+    static func number(_ v: InsertValue, _ what: String) throws -> Float {
+        guard case .number(let x) = v else { throw ControlError("\(what) must be a number") }
+        return x
+    }
+
+    static func ranged(_ v: InsertValue, _ what: String, _ range: ClosedRange<Float>, _ unit: String) throws -> Float {
+        let x = try number(v, what)
+        guard x.isFinite, range.contains(x) else {
+            throw ControlError("\(what) must be from \(format(range.lowerBound)) to \(format(range.upperBound))\(unit), not \(x)")
+        }
+        return x
+    }
+
+    static func flag(_ v: InsertValue, _ what: String) throws -> Bool {
+        let x = try number(v, what)
+        guard x == 0 || x == 1 else { throw ControlError("\(what) must be 0 or 1, not \(x)") }
+        return x == 1
+    }
+
+    static func format(_ x: Float) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+
+    // MARK: EQ
+
+    public static let eqParameters = ["freq", "gain", "q", "slope", "on"]
+
+    public static func setEQ(_ eq: inout EQSettings, band: EqualizerDesign.Band, _ name: String, _ v: InsertValue) throws {
+        var s = eq.band(band)
+        let what = "\(band.rawValue) \(name)"
+        switch name {
+        case "freq": s.frequency = Double(try ranged(v, what, 10...24000, " Hz"))
+        case "gain":
+            guard !band.isFilter else { throw ControlError("\(band.rawValue) is a filter: it has no gain") }
+            s.gainDb = Double(try ranged(v, what, -24...24, " dB"))
+        case "q": s.q = Double(try ranged(v, what, 0.1...18, ""))
+        case "slope":
+            guard band.isFilter else { throw ControlError("only hpf and lpf have a slope") }
+            let x = try number(v, what)
+            guard x == 12 || x == 24 else { throw ControlError("slope must be 12 or 24 (dB/oct), not \(x)") }
+            s.slope = Int(x)
+        case "on": s.on = try flag(v, what)
+        default: throw ControlError("unknown EQ parameter \"\(name)\" (parameters: \(eqParameters.joined(separator: ", ")))")
+        }
+        eq.bands[band] = s
+    }
+
+    public static func getEQ(_ eq: EQSettings, band: EqualizerDesign.Band, _ name: String) throws -> InsertValue {
+        let s = eq.band(band)
+        switch name {
+        case "freq": return .number(Float(s.frequency))
+        case "gain":
+            guard !band.isFilter else { throw ControlError("\(band.rawValue) is a filter: it has no gain") }
+            return .number(Float(s.gainDb))
+        case "q": return .number(Float(s.q))
+        case "slope":
+            guard band.isFilter else { throw ControlError("only hpf and lpf have a slope") }
+            return .number(Float(s.slope))
+        case "on": return .number(s.on ? 1 : 0)
+        default: throw ControlError("unknown EQ parameter \"\(name)\" (parameters: \(eqParameters.joined(separator: ", ")))")
+        }
+    }
+
+    // MARK: Compressor
+
+    public static let compParameters = ["threshold", "ratio", "knee", "attack", "release", "makeup", "detect", "sidechain", "on"]
+
+    /// `sidechain` is checked against the session's strips by the caller.
+    public static func setComp(_ c: inout CompressorSettings, _ name: String, _ v: InsertValue) throws {
+        let what = "comp \(name)"
+        switch name {
+        case "threshold": c.threshold = try ranged(v, what, -60...0, " dBFS")
+        case "ratio": c.ratio = try ranged(v, what, 1...100, "")
+        case "knee": c.knee = try ranged(v, what, 0...24, " dB")
+        case "attack": c.attack = try ranged(v, what, 0.05...500, " ms")
+        case "release": c.release = try ranged(v, what, 5...5000, " ms")
+        case "makeup": c.makeup = try ranged(v, what, -12...24, " dB")
+        case "detect":
+            switch v {
+            case .text(let t):
+                guard let d = CompressorSettings.Detection(rawValue: t) else { throw ControlError("detect must be peak or rms, not \"\(t)\"") }
+                c.detect = d
+            case .number(let x):
+                guard x == 0 || x == 1 else { throw ControlError("detect must be peak (0) or rms (1), not \(x)") }
+                c.detect = x == 1 ? .rms : .peak
+            }
+        case "sidechain":
+            let x = try number(v, what)
+            guard x.isFinite, x >= 0, x == x.rounded(), x < 1_000_000 else {
+                throw ControlError("sidechain must be a track or bus id, or 0 for none, not \(x)")
+            }
+            c.sidechain = x == 0 ? nil : Int(x)
+        case "on": c.on = try flag(v, what)
+        default: throw ControlError("unknown compressor parameter \"\(name)\" (parameters: \(compParameters.joined(separator: ", ")))")
+        }
+    }
+
+    public static func getComp(_ c: CompressorSettings, _ name: String) throws -> InsertValue {
+        switch name {
+        case "threshold": return .number(c.threshold)
+        case "ratio": return .number(c.ratio)
+        case "knee": return .number(c.knee)
+        case "attack": return .number(c.attack)
+        case "release": return .number(c.release)
+        case "makeup": return .number(c.makeup)
+        case "detect": return .text(c.detect.rawValue)
+        case "sidechain": return .number(Float(c.sidechain ?? 0))
+        case "on": return .number(c.on ? 1 : 0)
+        default: throw ControlError("unknown compressor parameter \"\(name)\" (parameters: \(compParameters.joined(separator: ", ")))")
+        }
+    }
+
+    // MARK: Gate
+
+    public static let gateParameters = ["threshold", "range", "hysteresis", "attack", "hold", "release", "on"]
+
+    public static func setGate(_ g: inout GateSettings, _ name: String, _ v: InsertValue) throws {
+        let what = "gate \(name)"
+        switch name {
+        case "threshold": g.threshold = try ranged(v, what, -90...0, " dBFS")
+        case "range": g.range = try ranged(v, what, 0...120, " dB")
+        case "hysteresis": g.hysteresis = try ranged(v, what, 0...24, " dB")
+        case "attack": g.attack = try ranged(v, what, 0.01...500, " ms")
+        case "hold": g.hold = try ranged(v, what, 0...2000, " ms")
+        case "release": g.release = try ranged(v, what, 1...5000, " ms")
+        case "on": g.on = try flag(v, what)
+        default: throw ControlError("unknown gate parameter \"\(name)\" (parameters: \(gateParameters.joined(separator: ", ")))")
+        }
+    }
+
+    public static func getGate(_ g: GateSettings, _ name: String) throws -> InsertValue {
+        switch name {
+        case "threshold": return .number(g.threshold)
+        case "range": return .number(g.range)
+        case "hysteresis": return .number(g.hysteresis)
+        case "attack": return .number(g.attack)
+        case "hold": return .number(g.hold)
+        case "release": return .number(g.release)
+        case "on": return .number(g.on ? 1 : 0)
+        default: throw ControlError("unknown gate parameter \"\(name)\" (parameters: \(gateParameters.joined(separator: ", ")))")
+        }
+    }
+
+    /// Every setting checked as if it came over OSC (for patches and presets).
+    static func validate(_ s: StripSettings) throws {
+        var eq = EQSettings()
+        for (band, b) in s.eq.bands {
+            try setEQ(&eq, band: band, "freq", .number(Float(b.frequency)))
+            if !band.isFilter { try setEQ(&eq, band: band, "gain", .number(Float(b.gainDb))) }
+            try setEQ(&eq, band: band, "q", .number(Float(b.q)))
+            if band.isFilter { try setEQ(&eq, band: band, "slope", .number(Float(b.slope))) }
+        }
+        var c = CompressorSettings()
+        for name in compParameters where name != "detect" && name != "sidechain" {
+            try setComp(&c, name, try getComp(s.comp, name))
+        }
+        var g = GateSettings()
+        for name in gateParameters { try setGate(&g, name, try getGate(s.gate, name)) }
+        guard Set(s.inserts).count == s.inserts.count else { throw ControlError("an insert is named twice in the insert order") }
+    }
+}

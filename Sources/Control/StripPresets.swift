@@ -1,0 +1,66 @@
+import Foundation
+
+/// Strip presets: the inserts part of a strip (EQ, compressor, gate, their order) kept
+/// as `presets/strips/<name>.json`, in the same form as a strip in a patch.
+public struct StripPresets: Sendable {
+    public let directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    /// The presets folder that ships with dawg: `$DAWG_PRESETS`, else `presets/` in the
+    /// project directory, else the one beside the built binary's package, else
+    /// /usr/share/dawg/presets.
+    public static func locate(projectDirectory: String) -> StripPresets {
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["DAWG_PRESETS"] { candidates.append(env) }
+        candidates.append(projectDirectory + "/presets")
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        // .build/<configuration>/dawg → the package root.
+        candidates.append(exe.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/presets")
+        candidates.append("/usr/share/dawg/presets")
+        let found = candidates.first { FileManager.default.fileExists(atPath: $0 + "/strips") } ?? candidates[0]
+        return StripPresets(directory: found)
+    }
+
+    public func names() -> [String] {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/strips")) ?? []
+        return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+    }
+
+    /// The preset's settings over `base`: its EQ, compressor, gate and insert order.
+    public func apply(_ name: String, to base: StripSettings) throws -> StripSettings {
+        guard !name.isEmpty, name.count <= 64,
+              name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" })
+        else { throw ControlError("a preset name is letters, digits, - and _") }
+        let path = directory + "/strips/\(name).json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ControlError("no strip preset \"\(name)\" (presets: \(names().joined(separator: ", ")))")
+        }
+        let preset: StripSettings
+        do { preset = try Session.decoder().decode(StripSettings.self, from: data) } catch {
+            throw ControlError("strip preset \"\(name)\" is not valid: \(error)")
+        }
+        try InsertTable.validate(preset)
+        var s = base
+        s.eq = preset.eq
+        s.comp = preset.comp
+        s.comp.sidechain = base.comp.sidechain  // a preset does not know the session's strips
+        s.gate = preset.gate
+        s.inserts = preset.inserts
+        s.preset = name
+        return s
+    }
+}
+
+extension Session {
+    /// Apply strip preset `name` to `ref`'s inserts.
+    public func applyPreset(_ name: String, to ref: StripRef) throws {
+        let presets = self.presets
+        try locked {
+            let s = try presets.apply(name, to: try settings(ref, in: patch))
+            try store(s, ref, in: &patch)
+            pushInserts(ref)
+            pushGraph()  // the insert order may have changed
+        }
+    }
+}
