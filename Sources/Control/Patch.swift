@@ -41,9 +41,11 @@ public struct TransportSettings: Codable, Equatable, Sendable {
     public var loop: Bool = false
     /// Start the transport when the patch is loaded.
     public var play: Bool = false
+    /// Beats per minute.
+    public var tempo: Double = 120
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case loopStart, loopEnd, loop, play }
+    enum CodingKeys: String, CodingKey { case loopStart, loopEnd, loop, play, tempo }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -51,6 +53,7 @@ public struct TransportSettings: Codable, Equatable, Sendable {
         loopEnd = try c.decodeIfPresent(Double.self, forKey: .loopEnd) ?? 0
         loop = try c.decodeIfPresent(Bool.self, forKey: .loop) ?? false
         play = try c.decodeIfPresent(Bool.self, forKey: .play) ?? false
+        tempo = try c.decodeIfPresent(Double.self, forKey: .tempo) ?? 120
     }
 }
 
@@ -65,6 +68,9 @@ public struct StripSettings: Codable, Equatable, Sendable {
     public var eq = EQSettings()
     public var comp = CompressorSettings()
     public var gate = GateSettings()
+    /// Buses only.
+    public var reverb = ReverbSettings()
+    public var delay = DelaySettings()
     /// The order the inserts run in, before the fader and pan.
     public var inserts: [InsertKind] = InsertKind.defaultOrder
     /// The strip preset last applied (a name in presets/strips/), if any.
@@ -72,7 +78,7 @@ public struct StripSettings: Codable, Equatable, Sendable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case gain, pan, mute, solo, soloSafe, invert, sends, eq, comp, gate, inserts, preset }
+    enum CodingKeys: String, CodingKey { case gain, pan, mute, solo, soloSafe, invert, sends, eq, comp, gate, reverb, delay, inserts, preset }
 
     // Every key is optional in a patch file, so hand-written patches stay short.
     public init(from decoder: Decoder) throws {
@@ -87,6 +93,8 @@ public struct StripSettings: Codable, Equatable, Sendable {
         eq = try c.decodeIfPresent(EQSettings.self, forKey: .eq) ?? EQSettings()
         comp = try c.decodeIfPresent(CompressorSettings.self, forKey: .comp) ?? CompressorSettings()
         gate = try c.decodeIfPresent(GateSettings.self, forKey: .gate) ?? GateSettings()
+        reverb = try c.decodeIfPresent(ReverbSettings.self, forKey: .reverb) ?? ReverbSettings()
+        delay = try c.decodeIfPresent(DelaySettings.self, forKey: .delay) ?? DelaySettings()
         inserts = try c.decodeIfPresent([InsertKind].self, forKey: .inserts) ?? InsertKind.defaultOrder
         preset = try c.decodeIfPresent(String.self, forKey: .preset)
     }

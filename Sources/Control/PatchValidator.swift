@@ -18,7 +18,7 @@ enum PatchValidator {
         for b in p.buses {
             _ = try Validate.name(b.name)
             guard b.strip.sends.isEmpty else { throw ControlError("bus \(b.id): buses have no sends (they feed the master)") }
-            try strip(b.strip, "bus \(b.id)", busIDs: busIDs, isMaster: false)
+            try strip(b.strip, "bus \(b.id)", busIDs: busIDs, isMaster: false, onBus: true)
             if let o = b.output {
                 guard busIDs.contains(o), o != b.id else { throw ControlError("bus \(b.id): output to bus \(o), which is not another bus") }
             }
@@ -33,17 +33,21 @@ enum PatchValidator {
             if let position = t.position { _ = try Validate.seconds(position, "track \(t.id) position") }
         }
         let t = p.transport
+        _ = try Validate.tempo(t.tempo)
         _ = try Validate.seconds(t.loopStart, "loop start")
         _ = try Validate.seconds(t.loopEnd, "loop end")
         if t.loop && t.loopEnd <= t.loopStart { throw ControlError("loop end must be after loop start") }
     }
 
-    static func strip(_ s: StripSettings, _ what: String, busIDs: Set<Int>, isMaster: Bool) throws {
+    static func strip(_ s: StripSettings, _ what: String, busIDs: Set<Int>, isMaster: Bool, onBus: Bool = false) throws {
         do {
             _ = try Validate.gain(s.gain)
             _ = try Validate.pan(s.pan)
             if isMaster && (s.solo || s.soloSafe || !s.sends.isEmpty) { throw ControlError("the master has no solo or sends") }
             try InsertTable.validate(s)
+            if !onBus && (s.reverb.on || s.delay.on || s.inserts.contains(.reverb) || s.inserts.contains(.delay)) {
+                throw ControlError("only buses have a reverb and a delay")
+            }
             var seen = Set<Int>()
             for send in s.sends {
                 guard busIDs.contains(send.bus) else { throw ControlError("send to bus \(send.bus), which does not exist") }

@@ -23,12 +23,13 @@ extension Session {
         func chain(_ n: StripNodes, _ s: StripSettings, input: [[PortRef]], name: String, preFader: Bool) {
             var signal = input
             for insert in s.inserts {
+                guard let state = n.node(insert) else { continue }
                 let key = n.key(StripNodes.role(insert))
                 var inputs = signal
                 if insert == .comp, let id = s.comp.sidechain, let keyNodes = strips[stripRef(id: id, in: p)] {
                     inputs += [[PortRef(keyNodes.key(.strip), 0)], [PortRef(keyNodes.key(.strip), 1)]]
                 }
-                nodes.append(.init(key: key, state: n.node(insert), inputs: inputs, outputs: signal.count, name: "\(name) \(insert.rawValue)"))
+                nodes.append(.init(key: key, state: state, inputs: inputs, outputs: signal.count, name: "\(name) \(insert.rawValue)"))
                 signal = (0..<signal.count).map { [PortRef(key, $0)] }
             }
             nodes.append(.init(key: n.key(.strip), state: n.strip, inputs: signal, outputs: preFader ? 4 : 2, name: name))

@@ -7,6 +7,9 @@ public enum InsertUnit: Sendable, Equatable {
     case eq(EqualizerDesign.Band?)
     case comp
     case gate
+    /// Buses only.
+    case reverb
+    case delay
 }
 
 /// Strip inserts: EQ, compressor, gate, their order, and strip presets.
@@ -19,7 +22,19 @@ extension Session {
     public func setInsert(_ ref: StripRef, _ unit: InsertUnit, _ name: String, _ value: InsertValue, at time: UInt64 = 0) throws -> InsertValue {
         try locked {
             var s = try settings(ref, in: patch)
+            if unit == .reverb || unit == .delay {
+                guard case .bus = ref else { throw ControlError("only buses have a reverb and a delay") }
+            }
             try Self.write(&s, unit, name, value)
+            if (unit == .reverb || unit == .delay), let n = strips[ref], n.node(unit == .reverb ? .reverb : .delay) == nil {
+                // First use: make the node at these settings and schedule it.
+                try store(s, ref, in: &patch)
+                makeTimeEffects(n, s, force: unit)
+                n.sentInserts.reverb = s.reverb
+                n.sentInserts.delay = s.delay
+                pushGraph()
+                return try Self.read(s, unit, name)
+            }
             if unit == .comp && name == "sidechain" {
                 if let key = s.comp.sidechain {
                     guard patch.tracks.contains(where: { $0.id == key }) || patch.buses.contains(where: { $0.id == key }) else {
@@ -53,6 +68,8 @@ extension Session {
             s.eq.on = try InsertTable.flag(value, "eq on")
         case .comp: try InsertTable.setComp(&s.comp, name, value)
         case .gate: try InsertTable.setGate(&s.gate, name, value)
+        case .reverb: try InsertTable.setReverb(&s.reverb, name, value)
+        case .delay: try InsertTable.setDelay(&s.delay, name, value)
         }
     }
 
@@ -64,21 +81,28 @@ extension Session {
             return .number(s.eq.on ? 1 : 0)
         case .comp: return try InsertTable.getComp(s.comp, name)
         case .gate: return try InsertTable.getGate(s.gate, name)
+        case .reverb: return try InsertTable.getReverb(s.reverb, name)
+        case .delay: return try InsertTable.getDelay(s.delay, name)
         }
     }
 
     static var bandNames: String { EqualizerDesign.Band.allCases.map(\.rawValue).joined(separator: ", ") }
 
-    /// Set the order of a strip's inserts (a permutation of gate, eq, comp).
+    /// Set the order of a strip's inserts: each of gate, eq, comp once (and on a bus
+    /// delay and reverb too).
     public func setInserts(_ ref: StripRef, _ order: [String]) throws -> [InsertKind] {
+        var onBus = false
+        if case .bus = ref { onBus = true }
+        let available = InsertKind.available(onBus: onBus)
+        let names = available.map(\.rawValue).joined(separator: ", ")
         let kinds = try order.map { name in
-            guard let k = InsertKind(rawValue: name) else {
-                throw ControlError("unknown insert \"\(name)\" (inserts: \(InsertKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            guard let k = InsertKind(rawValue: name), available.contains(k) else {
+                throw ControlError("unknown insert \"\(name)\" (this strip's inserts: \(names))")
             }
             return k
         }
-        guard Set(kinds) == Set(InsertKind.allCases), kinds.count == InsertKind.allCases.count else {
-            throw ControlError("the insert order names each of \(InsertKind.allCases.map(\.rawValue).joined(separator: ", ")) once")
+        guard Set(kinds) == Set(available), kinds.count == available.count else {
+            throw ControlError("the insert order names each of \(names) once")
         }
         return try locked {
             var s = try settings(ref, in: patch)
@@ -104,6 +128,19 @@ extension Session {
         }
         for (index, value) in CompressorProcessor.changes(from: old.comp, to: s.comp, sampleRate: fs) { set(n.comp, index, value, at: time) }
         for (index, value) in GateProcessor.changes(from: old.gate, to: s.gate, sampleRate: fs) { set(n.gate, index, value, at: time) }
+        if let reverb = n.reverb {
+            for (index, value) in ReverbProcessor.changes(from: old.reverb, to: s.reverb, sampleRate: fs) { set(reverb, index, value, at: time) }
+        }
+        if let delay = n.delay {
+            for (index, value) in DelayProcessor.changes(from: old.delay, to: s.delay, sampleRate: fs) { set(delay, index, value, at: time) }
+        }
         n.sentInserts = s
+    }
+
+    /// Make a bus's reverb and delay nodes if they are on (or `force` names one).
+    func makeTimeEffects(_ n: StripNodes, _ s: StripSettings, force: InsertUnit? = nil) {
+        let fs = engine.config.sampleRate, ramp = engine.config.rampFrames
+        if n.reverb == nil && (s.reverb.on || force == .reverb) { n.reverb = ReverbProcessor.node(s.reverb, sampleRate: fs, rampFrames: ramp) }
+        if n.delay == nil && (s.delay.on || force == .delay) { n.delay = DelayProcessor.node(s.delay, sampleRate: fs, rampFrames: ramp) }
     }
 }

@@ -88,7 +88,10 @@ extension Session {
     func makeStripNodes(_ ref: StripRef, slot: Int, settings: StripSettings, stereo: Bool = true) -> StripNodes {
         let heard = MixLogic.audibility(patch).isAudible(ref)
         let n = StripNodes(ref: ref, meterSlot: slot, gains: Self.gains(settings, stereo: stereo, audible: heard), inserts: settings, config: engine.config)
-        if case .bus = ref { n.sum = SumProcessor.node() }
+        if case .bus = ref {
+            n.sum = SumProcessor.node()
+            makeTimeEffects(n, settings)
+        }
         strips[ref] = n
         syncSends(n, settings)
         return n

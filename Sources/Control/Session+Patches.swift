@@ -78,6 +78,14 @@ extension Session {
         try PatchValidator.validate(patch, inputs: engine.config.inputs, maxStrips: engine.config.maxStrips, maxBuses: engine.config.maxBuses)
         var decoded: [Int: DecodedAudio] = [:]
         var normalised = patch
+        // Buses gained a delay and a reverb: an older patch's order gets them appended.
+        for i in normalised.buses.indices {
+            normalised.buses[i].strip.inserts = InsertKind.complete(normalised.buses[i].strip.inserts, onBus: true)
+        }
+        for i in normalised.tracks.indices {
+            normalised.tracks[i].strip.inserts = InsertKind.complete(normalised.tracks[i].strip.inserts, onBus: false)
+        }
+        normalised.master.inserts = InsertKind.complete(normalised.master.inserts, onBus: false)
         for (i, t) in patch.tracks.enumerated() {
             guard let file = t.file else { continue }
             let absolute: String
@@ -116,6 +124,7 @@ extension Session {
             pushMix()
             pushGraph()
             pushLoop()
+            send(.tempo(Float(normalised.transport.tempo)))
         }
         if normalised.transport.play { play() }
         return connections?.restore(normalised.connections) ?? []

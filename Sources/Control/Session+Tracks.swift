@@ -80,7 +80,8 @@ extension Session {
                 throw ControlError("no more buses: the limit is \(engine.config.maxBuses)")
             }
             let (id, slot) = try newStrip()
-            let bus = BusSettings(id: id, name: name)
+            var bus = BusSettings(id: id, name: name)
+            bus.strip.inserts = InsertKind.busOrder
             patch.buses.append(bus)
             makeStripNodes(.bus(id), slot: slot, settings: bus.strip)
             pushGraph()

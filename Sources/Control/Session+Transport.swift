@@ -27,6 +27,20 @@ extension Session {
         }
     }
 
+    /// Set the tempo (beats per minute) tempo-synced processors follow.
+    @discardableResult
+    public func setTempo(_ bpm: Double, at time: UInt64 = 0) throws -> Double {
+        let bpm = try Validate.tempo(bpm)
+        locked {
+            patch.transport.tempo = bpm
+            send(.tempo(Float(bpm)), at: time)
+        }
+        return bpm
+    }
+
+    /// The tempo in use: the one set here, or the JACK timebase master's.
+    public var tempo: Double { Double(engine.published.tempo) }
+
     public func clearLoop() {
         locked {
             patch.transport.loop = false

@@ -63,9 +63,24 @@ public struct EQSettings: Equatable, Sendable, Codable {
 
 /// The order a strip's inserts run in, before the fader and pan.
 public enum InsertKind: String, CaseIterable, Sendable, Codable {
-    case gate, eq, comp
+    case gate, eq, comp, delay, reverb
 
+    /// Every strip's inserts.
     public static let defaultOrder: [InsertKind] = [.gate, .eq, .comp]
+    /// A bus's: the strip's, then its time effects.
+    public static let busOrder: [InsertKind] = [.gate, .eq, .comp, .delay, .reverb]
+
+    /// The inserts a strip of this kind has, in the default order.
+    public static func available(onBus: Bool) -> [InsertKind] { onBus ? busOrder : defaultOrder }
+
+    /// `order` with any insert the strip has but `order` leaves out added where the
+    /// default order puts it (a patch from before the bus effects existed).
+    public static func complete(_ order: [InsertKind], onBus: Bool) -> [InsertKind] {
+        let available = available(onBus: onBus)
+        var out = order.filter { available.contains($0) }
+        for k in available where !out.contains(k) { out.append(k) }
+        return out
+    }
 }
 
 /// Names, units and ranges of every insert parameter, shared by OSC, patches and
@@ -212,6 +227,66 @@ public enum InsertTable {
         }
     }
 
+    // MARK: Reverb and delay (buses)
+
+    public static let reverbParameters = ["size", "decay", "damping", "predelay", "mix", "on"]
+
+    public static func setReverb(_ r: inout ReverbSettings, _ name: String, _ v: InsertValue) throws {
+        let what = "reverb \(name)"
+        switch name {
+        case "size": r.size = try ranged(v, what, 0.5...2, "")
+        case "decay": r.decay = try ranged(v, what, 0.1...20, " s")
+        case "damping": r.damping = try ranged(v, what, 0...1, "")
+        case "predelay": r.predelay = try ranged(v, what, 0...500, " ms")
+        case "mix": r.mix = try ranged(v, what, 0...1, "")
+        case "on": r.on = try flag(v, what)
+        default: throw ControlError("unknown reverb parameter \"\(name)\" (parameters: \(reverbParameters.joined(separator: ", ")))")
+        }
+    }
+
+    public static func getReverb(_ r: ReverbSettings, _ name: String) throws -> InsertValue {
+        switch name {
+        case "size": return .number(r.size)
+        case "decay": return .number(r.decay)
+        case "damping": return .number(r.damping)
+        case "predelay": return .number(r.predelay)
+        case "mix": return .number(r.mix)
+        case "on": return .number(r.on ? 1 : 0)
+        default: throw ControlError("unknown reverb parameter \"\(name)\" (parameters: \(reverbParameters.joined(separator: ", ")))")
+        }
+    }
+
+    public static let delayParameters = ["note", "feedback", "highcut", "pingpong", "mix", "on"]
+
+    public static func setDelay(_ d: inout DelaySettings, _ name: String, _ v: InsertValue) throws {
+        let what = "delay \(name)"
+        switch name {
+        case "note":
+            guard case .text(let t) = v, DelaySettings.beats(t) != nil else {
+                throw ControlError("note must be a note value: 1/1, 1/2, 1/4, 1/8, 1/16 or 1/32, with d (dotted) or t (triplet)")
+            }
+            d.note = t
+        case "feedback": d.feedback = try ranged(v, what, 0...0.95, "")
+        case "highcut": d.highcut = try ranged(v, what, 200...20000, " Hz")
+        case "pingpong": d.pingpong = try flag(v, what)
+        case "mix": d.mix = try ranged(v, what, 0...1, "")
+        case "on": d.on = try flag(v, what)
+        default: throw ControlError("unknown delay parameter \"\(name)\" (parameters: \(delayParameters.joined(separator: ", ")))")
+        }
+    }
+
+    public static func getDelay(_ d: DelaySettings, _ name: String) throws -> InsertValue {
+        switch name {
+        case "note": return .text(d.note)
+        case "feedback": return .number(d.feedback)
+        case "highcut": return .number(d.highcut)
+        case "pingpong": return .number(d.pingpong ? 1 : 0)
+        case "mix": return .number(d.mix)
+        case "on": return .number(d.on ? 1 : 0)
+        default: throw ControlError("unknown delay parameter \"\(name)\" (parameters: \(delayParameters.joined(separator: ", ")))")
+        }
+    }
+
     /// Every setting checked as if it came over OSC (for patches and presets).
     static func validate(_ s: StripSettings) throws {
         var eq = EQSettings()
@@ -227,6 +302,10 @@ public enum InsertTable {
         }
         var g = GateSettings()
         for name in gateParameters { try setGate(&g, name, try getGate(s.gate, name)) }
+        var r = ReverbSettings()
+        for name in reverbParameters { try setReverb(&r, name, try getReverb(s.reverb, name)) }
+        var d = DelaySettings()
+        for name in delayParameters { try setDelay(&d, name, try getDelay(s.delay, name)) }
         guard Set(s.inserts).count == s.inserts.count else { throw ControlError("an insert is named twice in the insert order") }
     }
 }

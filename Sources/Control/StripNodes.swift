@@ -24,6 +24,10 @@ final class StripNodes {
     let gate: NodeState
     let eq: NodeState
     let comp: NodeState
+    /// A bus's time effects, made the first time they are used (they hold seconds of
+    /// delay lines).
+    var reverb: NodeState?
+    var delay: NodeState?
     var sentInserts: StripSettings
 
     init(ref: StripRef, meterSlot: Int, gains: StripProcessor.Gains, inserts: StripSettings, config: EngineConfig) {
@@ -42,23 +46,28 @@ final class StripNodes {
         EqualizerDesign.Band.allCases.map { EqualizerDesign.setting($0, eq.band($0), sampleRate: sampleRate, eqOn: eq.on) }
     }
 
-    func node(_ insert: InsertKind) -> NodeState {
+    /// The insert's node, if the strip has one.
+    func node(_ insert: InsertKind) -> NodeState? {
         switch insert {
         case .gate: gate
         case .eq: eq
         case .comp: comp
+        case .reverb: reverb
+        case .delay: delay
         }
     }
 
     /// Stable node keys: the strip id in the high bits, the node's role, and for sends
     /// the bus id.
-    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp }
+    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp, reverb, delay }
 
     static func role(_ insert: InsertKind) -> Role {
         switch insert {
         case .gate: .gate
         case .eq: .eq
         case .comp: .comp
+        case .reverb: .reverb
+        case .delay: .delay
         }
     }
 

@@ -57,7 +57,8 @@ extension Session {
     public func applyPreset(_ name: String, to ref: StripRef) throws {
         let presets = self.presets
         try locked {
-            let s = try presets.apply(name, to: try settings(ref, in: patch))
+            var s = try presets.apply(name, to: try settings(ref, in: patch))
+            if case .bus = ref { s.inserts = InsertKind.complete(s.inserts, onBus: true) }
             try store(s, ref, in: &patch)
             pushInserts(ref)
             pushGraph()  // the insert order may have changed

@@ -22,6 +22,12 @@ public enum Validate {
         return p
     }
 
+    /// Beats per minute, 20 to 400.
+    public static func tempo(_ bpm: Double) throws -> Double {
+        guard bpm.isFinite, bpm >= 20, bpm <= 400 else { throw ControlError("tempo must be from 20 to 400 bpm, not \(bpm)") }
+        return bpm
+    }
+
     public static func seconds(_ s: Double, _ what: String) throws -> Double {
         guard s.isFinite, s >= 0, s <= 24 * 3600 else { throw ControlError("\(what) must be seconds from 0 to 86400, not \(s)") }
         return s

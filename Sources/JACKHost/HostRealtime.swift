@@ -39,6 +39,8 @@ struct HostRealtime {
         var serverCycle: (frame: UInt32, wakeMicros: UInt32)?
         /// JACK transport: rolling, and its frame.
         var transport: (rolling: Bool, frame: UInt32)?
+        /// Beats per minute, when a timebase master publishes bar-beat-tick.
+        var tempo: Float?
         var left: UnsafeMutablePointer<Float>?
         var right: UnsafeMutablePointer<Float>?
         var start: UInt64
@@ -61,6 +63,7 @@ struct HostRealtime {
             var pos = jack_position_t()
             let state = jack_transport_query(client, &pos)
             facts.transport = (state == JackTransportRolling, pos.frame)
+            if pos.valid.rawValue & JackPositionBBT.rawValue != 0 { facts.tempo = Float(pos.beats_per_minute) }
         }
         facts.left = jackBuffer(outLeft, nframes)
         facts.right = jackBuffer(outRight, nframes)
@@ -74,6 +77,7 @@ struct HostRealtime {
     #endif
     mutating func render(_ facts: CycleFacts) {
         if let t = facts.transport { follow(t.rolling, t.frame, facts.frames) }
+        if let bpm = facts.tempo { core.pointee.follow(tempo: bpm) }
         if let left = facts.left, let right = facts.right {
             core.pointee.process(frames: Int(facts.frames), inputs: UnsafePointer(inputBuffers), left: left, right: right, nanos: facts.start)
         }

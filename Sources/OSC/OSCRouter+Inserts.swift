@@ -18,6 +18,8 @@ extension OSCRouter {
             }
             (unit, name) = (.eq(band), rest[2])
         case "comp" where rest.count == 2: (unit, name) = (.comp, rest[1])
+        case "reverb" where rest.count == 2: (unit, name) = (.reverb, rest[1])
+        case "delay" where rest.count == 2: (unit, name) = (.delay, rest[1])
         case "gate" where rest.count == 2: (unit, name) = (.gate, rest[1])
         case "inserts" where rest.count == 1:
             if a.count == 0 { return [OSCMessage(m.path, try session.inserts(ref).map { .string($0.rawValue) })] }
@@ -38,7 +40,9 @@ extension OSCRouter {
         let value: InsertValue
         if case .string(let s) = m.args[0] { value = .text(s) } else { value = .number(try a.float(0, name)) }
         let applied = try session.setInsert(ref, unit, name, value, at: try clock.frame(for: m.time))
-        return changed(OSCMessage(base + "/" + rest.joined(separator: "/"), [osc(applied)]))
+        // A bus's time effects answer on /bus/<id>/…, as they are addressed.
+        let canonical = unit == .reverb || unit == .delay ? "/bus/\(ref)" : base
+        return changed(OSCMessage(canonical + "/" + rest.joined(separator: "/"), [osc(applied)]))
     }
 
     func osc(_ v: InsertValue) -> OSCValue {

@@ -44,6 +44,10 @@ extension OSCRouter {
         if rest == ["add"] {
             return try add("/bus/added", a, client, defaultName: "bus", session.addBus)
         }
+        if rest.count == 3, rest[1] == "reverb" || rest[1] == "delay", let id = Int(rest[0]) {
+            guard case .bus = try session.stripRef(rest[0]) else { throw ControlError("no bus with id \(rest[0])") }
+            return try insert(.bus(id), Array(rest.dropFirst()), m, a) ?? []
+        }
         guard rest.count == 2, let id = Int(rest[0]) else { throw ControlError("unknown address") }
         if rest[1] == "output" {
             try a.expect(0...1, "a bus id, or 0 for the master; none to ask")

@@ -25,6 +25,11 @@ extension OSCRouter {
             try a.expect(2...2, "start and end seconds")
             try session.setLoop(start: try a.double(0, "loop start"), end: try a.double(1, "loop end"))
             return changed(loopState())
+        case ["tempo"]:
+            try a.expect(0...1, "beats per minute, or none to ask")
+            if a.count == 0 { return [OSCMessage("/transport/tempo", [.float(Float(session.tempo))])] }
+            let bpm = try session.setTempo(try a.double(0, "tempo"), at: time)
+            return changed(OSCMessage("/transport/tempo", [.float(Float(bpm))]))
         case ["loop", "off"]:
             try a.expect(0...0, "none")
             session.clearLoop()

@@ -65,13 +65,19 @@ final class SessionGraphTests: XCTestCase {
         XCTAssertThrowsError(try s.setInsert(.track(t), .comp, "sidechain", .number(999)))
     }
 
-    /// An EQ'd, compressed tone renders sample for sample the same whether or not an
-    /// unrelated track and bus are added and removed while it plays.
+    /// An EQ'd, compressed tone and its reverb and delay on a bus render sample for
+    /// sample the same whether or not an unrelated track and bus are added and removed
+    /// while it plays.
     func testStateSurvivesUnrelatedEdits() throws {
         func render(editing: Bool) throws -> [Float] {
             let (s, driver) = try makeSession()
             let t = try s.addTrack(name: "tone")
             try s.loadFile(track: t, path: "tone.wav")
+            let fx = try s.addBus(name: "fx")
+            try s.setSend(from: .track(t), to: fx, gain: -6)
+            try s.setInsert(.bus(fx), .reverb, "on", .number(1))
+            try s.setInsert(.bus(fx), .delay, "note", .text("1/8d"))
+            try s.setInsert(.bus(fx), .delay, "on", .number(1))
             try s.setInsert(.track(t), .eq(.peak2), "gain", .number(9))
             try s.setInsert(.track(t), .eq(.peak2), "on", .number(1))
             try s.setInsert(.track(t), .eq(.hpf), "on", .number(1))
@@ -89,10 +95,14 @@ final class SessionGraphTests: XCTestCase {
                 out += driver.render(frames: 4992).left
             }
             out += driver.render(frames: 9984).left
+            // Stop the tone: from here on only the tails sound.
+            s.stop()
+            out += driver.render(frames: 24000).left
             return out
         }
         let plain = try render(editing: false), edited = try render(editing: true)
         XCTAssertGreaterThan(plain.map(abs).max()!, 0.1)
+        XCTAssertGreaterThan(plain.suffix(20000).map(abs).max()!, 0.01, "a tail is heard after the stop")
         XCTAssertEqual(plain, edited)
     }
 
@@ -139,6 +149,34 @@ final class SessionGraphTests: XCTestCase {
             XCTAssertThrowsError(try s.setInsert(.track(t), unit, name, value), "\(unit) \(name) \(value)")
         }
         XCTAssertEqual(try s.strip(.track(t)), before)
+    }
+
+    func testBusTimeEffectsFollowTheTempoAndOnlyBusesHaveThem() throws {
+        let (s, driver) = try makeSession()
+        let t = try s.addTrack(name: "t"), fx = try s.addBus(name: "fx")
+        XCTAssertThrowsError(try s.setInsert(.track(t), .reverb, "on", .number(1)))
+        XCTAssertThrowsError(try s.setInsert(.master, .delay, "on", .number(1)))
+        XCTAssertThrowsError(try s.setInsert(.bus(fx), .delay, "note", .text("1/5")))
+        XCTAssertThrowsError(try s.setTempo(.nan))
+        XCTAssertThrowsError(try s.setTempo(1000))
+        XCTAssertEqual(try s.inserts(.bus(fx)), [.gate, .eq, .comp, .delay, .reverb])
+        try s.setTempo(150)
+        try s.setInsert(.bus(fx), .delay, "note", .text("1/4"))
+        try s.setInsert(.bus(fx), .delay, "feedback", .number(0))
+        try s.setInsert(.bus(fx), .delay, "on", .number(1))
+        try s.setSend(from: .track(t), to: fx, gain: 0, preFader: true)
+        try s.set(.gain, of: .track(t), to: -.infinity)  // heard only through the delay
+        try s.loadFile(track: t, path: "dc.wav")
+        _ = driver.render(frames: 1024)  // the delay's switch-on crossfade, before anything plays
+        s.play()
+        let out = driver.render(frames: 48000).left
+        // DC from frame 0, delayed by a quarter note at 150 bpm: 19200 samples.
+        XCTAssertEqual(out.firstIndex { abs($0) > 1e-4 }, 19200)
+        try s.savePatch(to: "tempo.json")
+        let (loaded, _) = try makeSession()
+        try loaded.loadPatch(from: "tempo.json")
+        XCTAssertEqual(loaded.snapshot().transport.tempo, 150)
+        XCTAssertEqual(try loaded.insert(.bus(fx), .delay, "note"), .text("1/4"))
     }
 
     func testPresetsApplyAndTravelInPatches() throws {

@@ -58,6 +58,14 @@ def bad_requests(t, b):
     g = f"/strip/{t}/gate"
     cases += [(f"{g}/threshold", [NAN], None), (f"{g}/range", [-1.0], None), (f"{g}/hysteresis", [30.0], None),
               (f"{g}/attack", [INF], None), (f"{g}/hold", [-5.0], None), (f"{g}/release", [0.0], None), (f"{g}/on", [None], "N")]
+    cases += [(f"/bus/{b}/reverb/size", [NAN], None), (f"/bus/{b}/reverb/size", [5.0], None), (f"/bus/{b}/reverb/decay", [0.0], None),
+              (f"/bus/{b}/reverb/decay", [INF], None), (f"/bus/{b}/reverb/mix", [1.5], None), (f"/bus/{b}/reverb/predelay", [-1.0], None),
+              (f"/bus/{b}/reverb/on", ["yes"], None), (f"/bus/{b}/reverb/room", [1.0], None), (f"/bus/{t}/reverb/on", [1], None),
+              (f"/bus/{b}/delay/note", ["1/5"], None), (f"/bus/{b}/delay/note", [0.25], None), (f"/bus/{b}/delay/note", [HUGE], None),
+              (f"/bus/{b}/delay/feedback", [1.0], None), (f"/bus/{b}/delay/highcut", [10.0], None), (f"/bus/{b}/delay/pingpong", [3], None),
+              (f"/strip/{t}/reverb/on", [1], None), ("/master/delay/on", [1], None), ("/bus/9999/delay/on", [1], None),
+              ("/transport/tempo", [NAN], None), ("/transport/tempo", [0.0], None), ("/transport/tempo", [1000.0], None),
+              ("/transport/tempo", ["fast"], None), ("/transport/tempo", [120.0, 1.0], None)]
     cases += [(f"/strip/{t}/inserts", ["eq"], None), (f"/strip/{t}/inserts", ["eq", "comp", "reverb"], None),
               (f"/strip/{t}/inserts", ["eq", "eq", "comp"], None), (f"/strip/{t}/inserts", [1, 2, 3], None),
               (f"/strip/{t}/preset", ["../../etc/passwd"], None), (f"/strip/{t}/preset", ["nonesuch"], None),

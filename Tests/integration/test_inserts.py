@@ -115,3 +115,34 @@ def test_bus_into_bus_and_its_cycle_refused(peer, capture):
     left, right = capture.stop()
     assert float(np.ma.median(left)) == pytest.approx(0.5 * db(-6), rel=1e-4)
     assert float(np.ma.max(np.ma.abs(right))) < 1e-6
+
+
+def test_a_bus_delay_follows_the_tempo(peer, capture):
+    # DC hard left, heard directly and through a bus delay: the left channel steps to
+    # 0.5 when the transport starts and to 1.0 a quarter note later (19200 samples at
+    # 150 bpm), both steps found on the capture's own frame timeline.
+    t = dc_track(peer)
+    fx, _ = peer.request("/bus/add", "fx", reply="/bus/added")
+    peer.send(f"/strip/{t}/send/{fx}/pre", 1)
+    peer.send("/transport/tempo", 150.0)
+    peer.send(f"/bus/{fx}/delay/note", "1/4")
+    peer.send(f"/bus/{fx}/delay/feedback", 0.0)
+    peer.send(f"/bus/{fx}/delay/on", 1)
+    peer.send(f"/bus/{fx}/reverb/decay", 1.5)
+    assert peer.request("/transport/tempo", reply="/transport/tempo") == [150.0]
+    assert peer.request(f"/bus/{fx}/delay/note", reply=f"/bus/{fx}/delay/note") == ["1/4"]
+    assert peer.request(f"/bus/{fx}/reverb/decay", reply=f"/bus/{fx}/reverb/decay") == [1.5]
+    peer.sync()
+    time.sleep(0.1)
+    capture.start()
+    time.sleep(0.1)
+    peer.send("/transport/locate", 0.0)
+    peer.send("/transport/play")
+    time.sleep(1.2)
+    left, _ = capture.stop()
+    x = np.ma.filled(left, np.nan)
+    dry = int(np.flatnonzero(np.nan_to_num(x) > 0.25)[0])
+    echo = int(np.flatnonzero(np.nan_to_num(x) > 0.75)[0])
+    assert not np.isnan(x[dry - 1]) and not np.isnan(x[echo - 1]), "the capture missed an onset"
+    assert x[dry] == pytest.approx(0.5) and x[echo] == pytest.approx(1.0)
+    assert echo - dry == 19200

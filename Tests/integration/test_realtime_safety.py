@@ -58,6 +58,10 @@ def busy_session(jackd, d):
             p.send(f"{base}/comp/on", 1)
             p.send(f"{base}/comp/threshold", -30.0)
             p.send(f"{base}/gate/on", 1)
+        for b in (bus, group):
+            p.send(f"/bus/{b}/reverb/on", 1)
+            p.send(f"/bus/{b}/delay/on", 1)
+            p.send(f"/bus/{b}/delay/pingpong", 1)
         p.send(f"/strip/{tracks[1]}/comp/sidechain", tracks[2])
         p.send(f"/strip/{tracks[3]}/preset", "vocal")
         p.send("/transport/loop", 0.2, 0.9)
@@ -84,6 +88,10 @@ def busy_session(jackd, d):
             p.send(f"/strip/{t}/comp/detect", "rms" if i % 2 else "peak")
             p.send(f"/strip/{t}/gate/threshold", -float(30 + i % 30))
             p.send(f"/master/eq/peak2/gain", float(i % 7 - 3))
+            p.send(f"/bus/{bus}/reverb/size", 0.5 + (i % 16) / 10)
+            p.send(f"/bus/{bus}/reverb/decay", 0.5 + i % 5)
+            p.send(f"/bus/{group}/delay/note", ("1/4", "1/8d", "1/16t")[i % 3])
+            p.send("/transport/tempo", 90.0 + i % 60)
             if i % 40 == 20:
                 p.send(f"/strip/{t}/inserts", "comp", "eq", "gate")
                 p.send(f"/strip/{t}/eq/on", i % 80 // 40)

@@ -216,7 +216,11 @@ public struct ReverbProcessor: RealtimeProcessor {
             }
             // Mono in, pre-delayed, diffused.
             predelayLine.push(0.5 * (inL[n] + inR[n]))
-            var x = predelay < 1 ? 0.5 * (inL[n] + inR[n]) : predelayLine.read(fractional: predelay)
+            // Whole-sample reads unless gliding: interpolating between samples is a
+            // low-pass, and in a loop it would shorten the high-frequency decay.
+            let gliding = glide > 0
+            var x = predelay < 1 ? 0.5 * (inL[n] + inR[n])
+                : gliding ? predelayLine.read(fractional: predelay) : predelayLine.read(Int(predelay + 0.5))
             x = Self.allpass(&diffusers[0], x, d.0)
             x = Self.allpass(&diffusers[1], x, d.1)
             x = Self.allpass(&diffusers[2], x, d.2)
@@ -226,7 +230,7 @@ public struct ReverbProcessor: RealtimeProcessor {
             var o0: Float = 0, o1: Float = 0, o2: Float = 0, o3: Float = 0
             var o4: Float = 0, o5: Float = 0, o6: Float = 0, o7: Float = 0
             for i in 0..<8 {
-                let y = lines[i].read(fractional: length[i])
+                let y = gliding ? lines[i].read(fractional: length[i]) : lines[i].read(Int(length[i] + 0.5))
                 lowpass[i] = y + damp * (lowpass[i] - y)
                 let v = lowpass[i] * loss[i]
                 sum += v

@@ -23,6 +23,9 @@ public struct Published: @unchecked Sendable {
     /// Cycles larger than `maxFrames`, answered with silence.
     public let oversizedCycles: UnsafeAtomic<Int>
     public let cycles: UnsafeAtomic<UInt64>
+    /// The transport tempo in use (bpm, a Float's bits): set over OSC or followed from
+    /// the JACK timebase master.
+    public let tempoBits: UnsafeAtomic<UInt32>
 
     init(strips: Int) {
         meterStorage = .allocate(capacity: strips * 3)
@@ -37,12 +40,13 @@ public struct Published: @unchecked Sendable {
         pendingOverflows = .create(0)
         oversizedCycles = .create(0)
         cycles = .create(0)
+        tempoBits = .create(Float(120).bitPattern)
     }
 
     func destroy() {
         meterStorage.deallocate()
         for a in [lateCommands, pendingOverflows, oversizedCycles] { a.destroy() }
-        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy()
+        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy()
         anchorSequence.destroy(); anchorClock.destroy(); anchorNanos.destroy()
     }
 
@@ -64,6 +68,9 @@ public struct Published: @unchecked Sendable {
     func storeGainReduction(strip: Int, db: Float) {
         UnsafeAtomic<UInt32>(at: meterStorage + 3 * strip + 2).store(db.bitPattern, ordering: .relaxed)
     }
+
+    /// Control side: the tempo the engine runs at.
+    public var tempo: Float { Float(bitPattern: tempoBits.load(ordering: .relaxed)) }
 
     /// Control side: the latest gain reduction of a strip's compressor, in dB.
     public func gainReduction(strip: Int) -> Float {

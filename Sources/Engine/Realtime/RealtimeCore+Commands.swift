@@ -91,5 +91,13 @@ extension RealtimeCore {
         transport.playing = playing
         if let frame { transport.position = max(0, frame) }
     }
+
+    /// Process thread: follow the tempo of another client that is JACK timebase master.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    public mutating func follow(tempo: Float) {
+        if tempo >= 1 && tempo <= 1000 { transport.tempo = tempo }
+    }
 }
 

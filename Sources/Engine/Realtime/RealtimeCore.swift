@@ -155,6 +155,7 @@ public struct RealtimeCore {
         published.position.store(transport.position, ordering: .relaxed)
         published.clock.store(clock, ordering: .relaxed)
         published.cycles.wrappingIncrement(ordering: .relaxed)
+        published.tempoBits.store(transport.tempo.bitPattern, ordering: .relaxed)
     }
 }
 
