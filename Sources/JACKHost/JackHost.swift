@@ -124,8 +124,19 @@ public final class JackHost: @unchecked Sendable {
     /// Set once the server has gone; the reason JACK gave.
     public var shutdown: String? { lock.withLock { shutdownReason } }
 
+    /// Signalled when the server goes away, so a waiting thread hears of it at once.
+    public var shutdownSignal: Wakeup? {
+        get { lock.withLock { _shutdownSignal } }
+        set { lock.withLock { _shutdownSignal = newValue } }
+    }
+    private var _shutdownSignal: Wakeup?
+
     func serverShutDown(_ reason: String) {
-        lock.withLock { shutdownReason = reason }
+        let wake = lock.withLock {
+            shutdownReason = reason
+            return _shutdownSignal
+        }
+        wake?.signal()
     }
 
     func bufferSizeChanged(_ frames: Int) {
@@ -159,6 +170,11 @@ public final class JackHost: @unchecked Sendable {
             return !closed
         }
         guard first else { return }
+        // Take our ports' metadata away while this client still reads its notifications:
+        // left to jack_client_close, the server sends one property notification per port
+        // to the closing client, which no longer reads them, and past a few dozen ports
+        // both wait on each other for ever.
+        for port in inputs + outputs { jack_remove_properties(client, jack_port_uuid(port)) }
         jack_deactivate(client)
         jack_client_close(client)
     }

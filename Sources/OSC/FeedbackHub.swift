@@ -24,6 +24,8 @@ public final class FeedbackHub: @unchecked Sendable {
     private var subscribers: [OSCClient: Subscriber] = [:]
     private var lastPlaying: Bool?
     private var running = false
+    /// Wakes the feedback thread: a new subscriber, or stop.
+    private let wake = Wakeup()
 
     public init(session: Session, sender: OSCSender) {
         self.session = session
@@ -39,6 +41,7 @@ public final class FeedbackHub: @unchecked Sendable {
             }
             subscribers[client] = Subscriber(rate: rate, nextDue: 0)
         }
+        wake.signal()
     }
 
     func unsubscribe(_ client: OSCClient) {
@@ -51,12 +54,15 @@ public final class FeedbackHub: @unchecked Sendable {
         for client in targets where client != except { sender.send(messages, to: client) }
     }
 
+    /// Start the feedback thread. With no subscriber it sleeps until one arrives; with
+    /// some, until the next one is due, and at least every 20 ms to catch a transport
+    /// change made by another JACK client.
     public func start() {
         lock.withLock { running = true }
         let t = Thread { [weak self] in
             while let self, self.lock.withLock({ self.running }) {
                 let wait = self.tick(now: dawg_monotonic_ns())
-                usleep(UInt32(min(max(wait / 1000, 1000), 20_000)))
+                self.wake.wait(nanoseconds: self.subscriberCount == 0 ? nil : min(max(wait, 1_000_000), 20_000_000))
             }
         }
         t.name = "dawg.feedback"
@@ -65,6 +71,7 @@ public final class FeedbackHub: @unchecked Sendable {
 
     public func stop() {
         lock.withLock { running = false }
+        wake.signal()
     }
 
     /// Send what is due at `now`; returns nanoseconds until the next send is due.

@@ -51,7 +51,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (1...65535).contains(oscPort), (1...65535).contains(httpPort) else { throw ValidationError("ports must be from 1 to 65535") }
         guard oscPort != httpPort else { throw ValidationError("--osc-port and --http-port must differ") }
-        guard (0...64).contains(inputs) else { throw ValidationError("--inputs must be from 0 to 64") }
+        guard (0...256).contains(inputs) else { throw ValidationError("--inputs must be from 0 to 256") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
     }
 
@@ -63,11 +63,15 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "dawg")
         if !noLockMemory { MemoryLock.lock(logger: logger) }
-        let stop = StopSignal()
+        // The main thread sleeps until SIGINT/SIGTERM or the server going away wakes it,
+        // and once a second to tidy up (free retired plans, drain cycle timings).
+        let wake = Wakeup()
+        let stop = StopSignal(wake: wake)
         let server = jackServer ?? ProcessInfo.processInfo.environment["JACK_DEFAULT_SERVER"]
 
         let launcher = JackdLauncher(logger: logger)
         let jack = try connect(server: server, launcher: launcher, logger: logger)
+        jack.shutdownSignal = wake
         let engine = EngineHandle(config: EngineConfig(sampleRate: Double(jack.sampleRate), inputs: inputs))
         let session = Session(
             engine: engine, paths: try ProjectPaths(directory: projectDir), logger: logger,
@@ -116,7 +120,7 @@ struct Serve: AsyncParsableCommand {
             }
             engine.collectRetired()
             monitor.drain()
-            try? await Task.sleep(for: .milliseconds(20))
+            wake.wait(nanoseconds: 1_000_000_000)
         }
         feedback.stop()
         osc.stop()
@@ -157,18 +161,21 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// SIGINT and SIGTERM ask the main loop to stop cleanly.
+/// SIGINT and SIGTERM ask the main loop to stop cleanly, waking it through `wake`.
 final class StopSignal: @unchecked Sendable {
     // @unchecked Sendable: `sources` is only kept alive here, never touched after init.
     private let flag = ManagedAtomic(false)
     private let sources: [DispatchSourceSignal]
 
-    init() {
+    init(wake: Wakeup) {
         let flag = self.flag
         sources = [SIGINT, SIGTERM].map { sig in
             signal(sig, SIG_IGN)
             let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { flag.store(true, ordering: .relaxed) }
+            s.setEventHandler {
+                flag.store(true, ordering: .relaxed)
+                wake.signal()
+            }
             s.resume()
             return s
         }

@@ -197,3 +197,12 @@ def test_a_stalled_engine_is_counted_late_and_as_an_xrun(dawg, peer):
     # 100 ms is 18.75 periods the server ran without the engine.
     assert xruns >= 1 and 17 <= late <= 40, stats
     assert peer.request("/status", reply="/status.reply")[3] >= xruns_before + 1
+
+
+def test_two_hundred_and_fifty_six_inputs(jackd, project):
+    d = Dawg(jackd.name, project, inputs=256, extra=("--client-name", "wide"))
+    try:
+        ports = [p for p in jackd.lsp().split() if p.startswith("wide:in_")]
+        assert len(ports) == 256 and "wide:in_256" in ports, (len(ports), d.log()[-2000:])
+    finally:
+        assert d.stop() == 0
