@@ -14,20 +14,28 @@ public struct PlainMix {
         masterStrip = StripProcessor.node(gains: master, meterSlot: EngineConfig.masterStrip, rampFrames: config.rampFrames)
     }
 
-    /// Add a source (channels it outputs) through a new strip at `gains` publishing
-    /// meters on `slot`. Returns the strip's node.
+    /// Add a source (channels it outputs) through `inserts` in series and a new strip
+    /// at `gains` publishing meters on `slot`. Returns the strip's node.
     @discardableResult
-    public mutating func add(source: NodeState?, channels: Int = 1, gains: StripProcessor.Gains, slot: Int) -> NodeState {
-        let key = graph.nodes.count
-        var stripInputs: [[PortRef]] = [[]]
+    public mutating func add(
+        source: NodeState?, channels: Int = 1, inserts: [NodeState] = [], gains: StripProcessor.Gains, slot: Int
+    ) -> NodeState {
+        var signal: [[PortRef]] = [[]]
         if let source {
+            let key = graph.nodes.count
             graph.nodes.append(.init(key: key, state: source, outputs: channels))
-            stripInputs = (0..<channels).map { [PortRef(key, $0)] }
+            signal = (0..<channels).map { [PortRef(key, $0)] }
         }
+        for insert in inserts {
+            let key = graph.nodes.count
+            graph.nodes.append(.init(key: key, state: insert, inputs: signal, outputs: signal.count))
+            signal = (0..<signal.count).map { [PortRef(key, $0)] }
+        }
+        let key = graph.nodes.count
         let strip = StripProcessor.node(gains: gains, meterSlot: slot, rampFrames: config.rampFrames)
-        graph.nodes.append(.init(key: key + 1, state: strip, inputs: stripInputs, outputs: 2))
-        mix[0].append(PortRef(key + 1, 0))
-        mix[1].append(PortRef(key + 1, 1))
+        graph.nodes.append(.init(key: key, state: strip, inputs: signal, outputs: 2))
+        mix[0].append(PortRef(key, 0))
+        mix[1].append(PortRef(key, 1))
         return strip
     }
 

@@ -122,6 +122,36 @@ public struct CompressorProcessor: RealtimeProcessor {
         }
     }
 
+    /// Process thread: x ← scale · 20·log10(x), in place.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    static func decibels(_ x: UnsafeMutablePointer<Float>, _ count: Int, scale: Float) {
+        let k = 6.020599913279624 * scale
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeMutableRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: FastMath.log2(v) * k, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { x[i] = k * FastMath.log2(x[i]); i += 1 }
+    }
+
+    /// Process thread: x ← 10^(x/20), in place.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    static func gainsFromDecibels(_ x: UnsafeMutablePointer<Float>, _ count: Int) {
+        let k: Float = 0.16609640474436813
+        var i = 0
+        while i + 8 <= count {
+            let v = UnsafeMutableRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(x + i).storeBytes(of: FastMath.exp2(v * k), as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count { x[i] = FastMath.exp2(k * x[i]); i += 1 }
+    }
+
     /// Process thread.
     #if RT_CHECKS
     @_noLocks
@@ -141,26 +171,37 @@ public struct CompressorProcessor: RealtimeProcessor {
             ctx.published.storeGainReduction(strip: meterSlot, db: 0)
             return
         }
-        // Gains into scratch first: the outputs may be the inputs (in place).
-        let gains = ctx.scratch
+        // Three passes, so the logarithms and exponentials run eight lanes wide:
+        // levels in dB, then the (serial) gain computer and ballistics, then gains.
+        // All in scratch: the outputs may be the inputs (in place).
+        let levels = ctx.scratch, gains = ctx.scratch + ctx.scratchStride
+        if rms {
+            for i in 0..<count {
+                let level = max(abs(keyL[i]), abs(keyR[i]))
+                meanSquare = rmsKeep * meanSquare + (1 - rmsKeep) * level * level
+                levels[i] = meanSquare
+            }
+            if meanSquare < 1e-30 { meanSquare = 0 }
+            Self.decibels(levels, count, scale: 0.5)
+        } else {
+            for i in 0..<count { levels[i] = max(abs(keyL[i]), abs(keyR[i])) }
+            Self.decibels(levels, count, scale: 1)
+        }
         var most: Float = 0
         for i in 0..<count {
-            let level = max(abs(keyL[i]), abs(keyR[i]))
-            let levelDb: Float
-            if rms {
-                meanSquare = rmsKeep * meanSquare + (1 - rmsKeep) * level * level
-                levelDb = 0.5 * FastMath.db(meanSquare)
-            } else {
-                levelDb = FastMath.db(level)
-            }
-            let reduction = ballistics.follow(computer.reduction(levelDb), attackKeep: attackKeep, releaseKeep: releaseKeep)
+            let reduction = ballistics.follow(computer.reduction(levels[i]), attackKeep: attackKeep, releaseKeep: releaseKeep)
             most = max(most, reduction)
-            let w = wet.next()
-            // Crossfade dry (gain 1) and compressed.
-            gains[i] = 1 + w * (FastMath.gain(db: -reduction) * makeupGain.next() - 1)
+            gains[i] = -reduction
         }
-        if meanSquare < 1e-30 { meanSquare = 0 }
         ctx.published.storeGainReduction(strip: meterSlot, db: most)
+        Self.gainsFromDecibels(gains, count)
+        if wet.isSteady && makeupGain.isSteady {
+            let makeup = makeupGain.value, w = wet.value
+            for i in 0..<count { gains[i] = 1 + w * (gains[i] * makeup - 1) }
+        } else {
+            // Crossfade dry (gain 1) and compressed.
+            for i in 0..<count { gains[i] = 1 + wet.next() * (gains[i] * makeupGain.next() - 1) }
+        }
         for c in 0..<channels {
             let src = c == 0 ? inL : inR
             let out = block.output(c)

@@ -58,6 +58,11 @@ public struct EqualizerProcessor: RealtimeProcessor {
 
     var bands: (Band, Band, Band, Band, Band, Band, Band, Band)
     let rampFrames: Int32
+    /// The steady bands as one cascade; while `inCascade`, their memories live in
+    /// `lanes` (left ic1, left ic2, right ic1, right ic2), not in the bands.
+    var cascade = SVFCascade()
+    var lanes = (SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 0))
+    var inCascade = false
 
     /// Control side: every band as `settings` has it, with no glide.
     public init(_ settings: [BandSetting], rampFrames: Int32) {
@@ -99,6 +104,7 @@ public struct EqualizerProcessor: RealtimeProcessor {
     #endif
     public mutating func set(_ index: Int32, _ value: ParameterValue) {
         guard index >= 0, index < Self.bandCount else { return }
+        leaveCascade()
         let s = BandSetting(value)
         let ramp = rampFrames
         withBand(Int(index)) { b in
@@ -137,13 +143,15 @@ public struct EqualizerProcessor: RealtimeProcessor {
             let work = block.adds(c) ? ctx.scratch + c * ctx.scratchStride : block.output(c)
             if UnsafePointer(work) != block.input(c) { Kernels.copy(block.input(c), work, count) }
         }
-        let ramp = rampFrames
-        for i in 0..<Self.bandCount {
-            withBand(i) { b in
-                if b.isOff { return }
-                for c in 0..<channels {
-                    let work = block.adds(c) ? ctx.scratch + c * ctx.scratchStride : block.output(c)
-                    Self.run(&b, channel: c, work, count, ramp: ramp, last: c == channels - 1)
+        if !runSteady(block, channels: channels) {
+            let ramp = rampFrames
+            for i in 0..<Self.bandCount {
+                withBand(i) { b in
+                    if b.isOff { return }
+                    for c in 0..<channels {
+                        let work = block.adds(c) ? ctx.scratch + c * ctx.scratchStride : block.output(c)
+                        Self.run(&b, channel: c, work, count, ramp: ramp, last: c == channels - 1)
+                    }
                 }
             }
         }
@@ -151,6 +159,83 @@ public struct EqualizerProcessor: RealtimeProcessor {
             Kernels.accumulate(ctx.scratch + c * ctx.scratchStride, block.output(c), count)
         }
         for c in channels..<block.outputCount where !block.adds(c) { Kernels.clear(block.output(c), count) }
+    }
+
+    /// The common case: nothing gliding or crossfading. Every section that is on runs as
+    /// one `SVFCascade`, built once and kept (with the sections' memories in its lanes)
+    /// until a parameter changes. False (nothing done) when something glides, or more
+    /// than eight sections are on.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func runSteady(_ block: ProcessBlock, channels: Int) -> Bool {
+        if !inCascade && !enterCascade() { return false }
+        let ctx = block.context.pointee
+        for c in 0..<channels {
+            let work = block.adds(c) ? ctx.scratch + c * ctx.scratchStride : block.output(c)
+            if c == 0 {
+                cascade.run(work, ctx.frames, &lanes.0, &lanes.1)
+            } else {
+                cascade.run(work, ctx.frames, &lanes.2, &lanes.3)
+            }
+        }
+        return true
+    }
+
+    /// Build the cascade from the bands that are on and move their memories into its
+    /// lanes; false if a band is gliding or there are too many sections.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func enterCascade() -> Bool {
+        var built = SVFCascade()
+        var steady = true
+        var l = (SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 0), SIMD8<Float>(repeating: 0))
+        for i in 0..<Self.bandCount {
+            withBand(i) { b in
+                if b.isOff || !steady { return }
+                if b.remaining != 0 || !b.wet.isSteady || built.count + (b.k2To != 0 ? 2 : 1) > 8 {
+                    steady = false
+                    return
+                }
+                let lane = built.count
+                built.append(SVFKernel(b.to))
+                (l.0[lane], l.1[lane], l.2[lane], l.3[lane]) = (b.memory.0.ic1, b.memory.0.ic2, b.memory.1.ic1, b.memory.1.ic2)
+                if b.k2To != 0 {
+                    built.append(SVFKernel(BandSetting.second(b.to, b.k2To)))
+                    (l.0[lane + 1], l.1[lane + 1], l.2[lane + 1], l.3[lane + 1]) = (b.memory.2.ic1, b.memory.2.ic2, b.memory.3.ic1, b.memory.3.ic2)
+                }
+            }
+        }
+        guard steady else { return false }
+        cascade = built
+        lanes = l
+        inCascade = true
+        return true
+    }
+
+    /// Move the lanes' memories back into the bands (before anything changes them).
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func leaveCascade() {
+        guard inCascade else { return }
+        inCascade = false
+        let l = lanes
+        var lane = 0
+        for i in 0..<Self.bandCount {
+            withBand(i) { b in
+                if b.isOff { return }
+                b.memory.0.ic1 = l.0[lane]; b.memory.0.ic2 = l.1[lane]
+                b.memory.1.ic1 = l.2[lane]; b.memory.1.ic2 = l.3[lane]
+                lane += 1
+                if b.k2To != 0 {
+                    b.memory.2.ic1 = l.0[lane]; b.memory.2.ic2 = l.1[lane]
+                    b.memory.3.ic1 = l.2[lane]; b.memory.3.ic2 = l.3[lane]
+                    lane += 1
+                }
+            }
+        }
     }
 
     /// One band over one channel, in place. Glides advance on the last channel, so
