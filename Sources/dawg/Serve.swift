@@ -120,6 +120,13 @@ struct Serve: AsyncParsableCommand {
             }
             engine.collectRetired()
             monitor.drain()
+            engine.drainEvents { event in
+                switch event {
+                case .oversizedCycle(let frames): logger.warning("a \(frames)-frame cycle is longer than the engine takes; it was silenced")
+                case .pendingOverflow: logger.warning("too many time-tagged changes waiting: one was applied early")
+                case .lateCommand, .overrun: logger.debug("process thread: \(event)")
+                }
+            }
             wake.wait(nanoseconds: 1_000_000_000)
         }
         feedback.stop()

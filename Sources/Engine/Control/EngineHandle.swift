@@ -140,6 +140,12 @@ public final class EngineHandle: @unchecked Sendable {
 
     public var published: Published { core.pointee.published }
 
+    /// The control thread that drains events (one at a time): everything the process
+    /// thread has reported since the last call, oldest first.
+    public func drainEvents(_ body: (RealtimeEvent) -> Void) {
+        while let e = core.pointee.events.pop() { body(e) }
+    }
+
     /// Seconds ↔ frames at the engine rate.
     public func frames(seconds: Double) -> Int64 { Int64((seconds * config.sampleRate).rounded()) }
     public func seconds(frames: Int64) -> Double { Double(frames) / config.sampleRate }

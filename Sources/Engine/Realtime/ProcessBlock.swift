@@ -65,6 +65,8 @@ public struct CycleContext {
     public var outRight: UnsafeMutablePointer<Float>
     public var meters: MeterBlock
     public var published: Published
+    /// Where a processor reports to the control side (push only; never wait).
+    public var events: SPSCRing<RealtimeEvent>
     /// Transport tempo in beats per minute.
     public var tempo: Float
     /// Working memory any processor may use during its own `process` call (nothing

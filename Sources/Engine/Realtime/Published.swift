@@ -23,6 +23,8 @@ public struct Published: @unchecked Sendable {
     /// Cycles larger than `maxFrames`, answered with silence.
     public let oversizedCycles: UnsafeAtomic<Int>
     public let cycles: UnsafeAtomic<UInt64>
+    /// Events the process thread dropped because the event ring was full.
+    public let droppedEvents: UnsafeAtomic<Int>
     /// The transport tempo in use (bpm, a Float's bits): set over OSC or followed from
     /// the JACK timebase master.
     public let tempoBits: UnsafeAtomic<UInt32>
@@ -40,12 +42,13 @@ public struct Published: @unchecked Sendable {
         pendingOverflows = .create(0)
         oversizedCycles = .create(0)
         cycles = .create(0)
+        droppedEvents = .create(0)
         tempoBits = .create(Float(120).bitPattern)
     }
 
     func destroy() {
         meterStorage.deallocate()
-        for a in [lateCommands, pendingOverflows, oversizedCycles] { a.destroy() }
+        for a in [lateCommands, pendingOverflows, oversizedCycles, droppedEvents] { a.destroy() }
         playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy()
         anchorSequence.destroy(); anchorClock.destroy(); anchorNanos.destroy()
     }

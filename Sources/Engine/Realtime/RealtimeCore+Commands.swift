@@ -15,8 +15,10 @@ extension RealtimeCore {
                     continue
                 }
                 published.pendingOverflows.wrappingIncrement(ordering: .relaxed)
+                report(.pendingOverflow(time: timed.time))
             } else if timed.time != 0 && timed.time < clock {
                 published.lateCommands.wrappingIncrement(ordering: .relaxed)
+                report(.lateCommand(time: timed.time, clock: clock))
             }
             apply(timed.command)
         }

@@ -15,6 +15,8 @@ public struct RealtimeCore {
     let commands: SPSCRing<TimedCommand>
     /// Plans replaced by `installPlan`, handed back to be freed off the audio thread.
     let retired: SPSCRing<UnsafeMutablePointer<Plan>>
+    /// What the process thread reports to the control side.
+    let events: SPSCRing<RealtimeEvent>
     public let published: Published
 
     /// The buffers the graph compiler hands out: `bufferCount` × `maxFrames` floats.
@@ -39,6 +41,7 @@ public struct RealtimeCore {
         plan = emptyPlan
         commands = SPSCRing(capacity: config.commandCapacity)
         retired = SPSCRing(capacity: 256)
+        events = SPSCRing(capacity: 4096)
         published = Published(strips: config.maxStrips)
         // Allocate and touch every buffer now, so the first cycle faults in no page.
         bufferCount = config.maxBuffers
@@ -56,6 +59,7 @@ public struct RealtimeCore {
     func destroy() {
         commands.destroy()
         retired.destroy()
+        events.destroy()
         published.destroy()
         pool.deallocate()
         scratch.deallocate()
@@ -88,6 +92,7 @@ public struct RealtimeCore {
             Kernels.clear(left, frames)
             Kernels.clear(right, frames)
             published.oversizedCycles.wrappingIncrement(ordering: .relaxed)
+            report(.oversizedCycle(frames: Int32(truncatingIfNeeded: frames)))
             clock &+= UInt64(frames)
             return
         }
@@ -122,7 +127,7 @@ public struct RealtimeCore {
             context.pointee = CycleContext(
                 frames: chunk, offset: offset + done, playing: t.playing, position: t.position,
                 capture: inputs, captureCount: inputCount, outLeft: left, outRight: right,
-                meters: ballistics.block(chunk), published: published, tempo: t.tempo,
+                meters: ballistics.block(chunk), published: published, events: events, tempo: t.tempo,
                 scratch: scratch, scratchStride: maxFrames
             )
             runPlan()
@@ -145,6 +150,14 @@ public struct RealtimeCore {
         for step in plan.pointee.steps {
             ProcessorKind.process(step, ctx)
         }
+    }
+
+    /// Process thread: tell the control side; a full ring drops the event and counts it.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    func report(_ event: RealtimeEvent) {
+        if !events.push(event) { published.droppedEvents.wrappingIncrement(ordering: .relaxed) }
     }
 
     #if RT_CHECKS
