@@ -151,6 +151,20 @@ final class SessionGraphTests: XCTestCase {
         XCTAssertEqual(try s.strip(.track(t)), before)
     }
 
+    /// The example in docs/patch.md is a patch this build loads, inserts and all.
+    func testTheDocumentedPatchExampleLoads() throws {
+        let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let doc = try String(contentsOf: repo.appendingPathComponent("docs/patch.md"), encoding: .utf8)
+        let json = try XCTUnwrap(doc.components(separatedBy: "```json\n").dropFirst().first?.components(separatedBy: "```").first)
+        let engine = EngineHandle(config: EngineConfig(sampleRate: 48000, maxFrames: 1024, maxStrips: 32, maxBuses: 8))
+        let session = Session(engine: engine, paths: try ProjectPaths(directory: repo.path))
+        try session.apply(try Session.decoder().decode(Patch.self, from: Data(json.utf8)))
+        XCTAssertEqual(try session.busOutput(4), 3)
+        XCTAssertEqual(try session.insert(.bus(3), .reverb, "decay"), .number(1.8))
+        XCTAssertEqual(try session.insert(.track(1), .eq(.hpf), "slope"), .number(24))
+        XCTAssertEqual(try session.inserts(.bus(3)), [.gate, .eq, .comp, .delay, .reverb])
+    }
+
     func testBusTimeEffectsFollowTheTempoAndOnlyBusesHaveThem() throws {
         let (s, driver) = try makeSession()
         let t = try s.addTrack(name: "t"), fx = try s.addBus(name: "fx")

@@ -58,22 +58,35 @@ def cpu_over(pid, seconds):
     return 100 * (cpu_seconds(pid) - c0) / (time.time() - t0)
 
 
-def write_patch(project, tracks):
-    """bench.json: `tracks` looped file tracks, playing."""
+# The 5-band EQ and compressor of the "eqcomp" runs, the same settings in dawg and in
+# scsynth: (kind, frequency Hz, Q, gain dB), then threshold dB, ratio, attack and
+# release ms.
+EQ = [("lowshelf", 120, 0.7, 3), ("peak1", 250, 1, -2), ("peak2", 800, 1, 2), ("peak3", 2500, 1, -2), ("highshelf", 10000, 0.7, 3)]
+COMP = {"threshold": -24, "ratio": 4, "attack": 10, "release": 100}
+
+
+def write_patch(project, tracks, inputs=False, eqcomp=False):
+    """bench.json: `tracks` looped file tracks (or input tracks), playing."""
+    def strip(i):
+        s = {"gain": -18, "pan": ((i % 9) - 4) / 4}
+        if eqcomp:
+            s["eq"] = {"on": True, "bands": {b: {"freq": f, "q": q, "gain": g, "on": 1} for b, f, q, g in EQ}}
+            s["comp"] = dict(COMP, on=True, knee=0, detect="peak")
+        return s
     patch = {"schema": "dawg.patch", "version": 1, "name": f"bench{tracks}",
              "transport": {"loop": True, "loopStart": 0, "loopEnd": 10, "play": True},
-             "tracks": [{"id": i + 1, "name": f"t{i}", "file": f"f{i % FILES}.wav",
-                         "strip": {"gain": -18, "pan": ((i % 9) - 4) / 4}} for i in range(tracks)]}
+             "tracks": [dict({"id": i + 1, "name": f"t{i}", "strip": strip(i)},
+                             **({"input": i + 1} if inputs else {"file": f"f{i % FILES}.wav"})) for i in range(tracks)]}
     (project / "bench.json").write_text(json.dumps(patch))
 
 
 @contextlib.contextmanager
-def playing_dawg(project, period, tracks):
-    """(dawg, a peer) on a private realtime server, `tracks` looped file tracks playing
-    for 2 s already."""
-    write_patch(project, tracks)
+def playing_dawg(project, period, tracks, inputs=False, eqcomp=False):
+    """(dawg, a peer) on a private realtime server, `tracks` looped file tracks (or
+    input tracks) playing for 2 s already."""
+    write_patch(project, tracks, inputs, eqcomp)
     server = Jackd(period=period, realtime=True)
-    d = Dawg(server.name, project, patch="bench.json")
+    d = Dawg(server.name, project, patch="bench.json", inputs=tracks if inputs else 2)
     p = Peer(d.osc_port)
     try:
         time.sleep(2)
@@ -84,10 +97,10 @@ def playing_dawg(project, period, tracks):
         server.stop()
 
 
-def dawg_run(project, period, tracks, seconds, window=None):
-    """dawg playing `tracks` looped file tracks. `window`, if given, is entered for
-    exactly the measured span (the soak's side-by-side baseline)."""
-    with playing_dawg(project, period, tracks) as (d, p):
+def dawg_run(project, period, tracks, seconds, window=None, inputs=False, eqcomp=False):
+    """dawg playing `tracks` looped file tracks (or input tracks). `window`, if given,
+    is entered for exactly the measured span (the soak's side-by-side baseline)."""
+    with playing_dawg(project, period, tracks, inputs, eqcomp) as (d, p):
         with window or contextlib.nullcontext():
             p.request("/stats/reset", reply="/stats/reset.done")
             cpu = cpu_over(d.proc.pid, seconds)
@@ -96,7 +109,7 @@ def dawg_run(project, period, tracks, seconds, window=None):
                 "wake_p99": wake99, "wake_max": wake_max, "finish_max": finish_max, "late": late}
 
 
-def scsynth_run(project, period, tracks, seconds):
+def scsynth_run(project, period, tracks, seconds, eqcomp=False):
     server = Jackd(period=period, realtime=True)
     port = free_port()
     env = dict(os.environ, JACK_DEFAULT_SERVER=server.name, SC_JACK_DEFAULT_OUTPUTS="system:playback_1,system:playback_2")
@@ -108,7 +121,7 @@ def scsynth_run(project, period, tracks, seconds):
             if "server ready" in line:
                 break
         p = Peer(port)
-        p.send("/d_recv", synthdef(), types=["b"])
+        p.send("/d_recv", synthdef(EQ, COMP) if eqcomp else synthdef(), types=["b"])
         p.expect("/done", 10)
         for i in range(FILES):
             p.send("/b_allocRead", i, str(project / f"f{i}.wav"))
@@ -126,6 +139,26 @@ def scsynth_run(project, period, tracks, seconds):
     finally:
         sc.terminate()
         sc.wait(10)
+        server.stop()
+
+
+def c_mixer_run(project, period, tracks, seconds, inputs=False):
+    """The plain C client (scripts/benchlib/c_mixer.c) doing dawg's mix, on a private
+    realtime server like dawg's."""
+    binary = Path(tempfile.mkdtemp(prefix="dawg-cmix-")) / "c_mixer"
+    subprocess.run(["gcc", "-O2", "-o", str(binary), str(HERE / "c_mixer.c"), "-ljack", "-lsndfile", "-lm"], check=True)
+    server = Jackd(period=period, realtime=True)
+    args = [str(binary), server.name, "inputs" if inputs else "files", str(tracks)]
+    if not inputs:
+        args += [str(project / f"f{i}.wav") for i in range(FILES)]
+    client = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    try:
+        assert client.stdout.readline().strip() == "ready"
+        time.sleep(2)
+        return cpu_over(client.pid, seconds)
+    finally:
+        client.terminate()
+        client.wait(10)
         server.stop()
 
 
@@ -244,7 +277,7 @@ def main():
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
     ap.add_argument("--storms", type=int, default=20, help="OSC storms aimed at dawg, and as many at an echo peer")
-    ap.add_argument("--parts", default="cpu,scsynth,latency,storm,soak", help="which parts to run, comma-separated")
+    ap.add_argument("--parts", default="cpu,scsynth,cmix,eqcomp,latency,storm,soak", help="which parts to run, comma-separated")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
     project = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
@@ -259,6 +292,21 @@ def main():
     for tracks, period in ((128, 64),) if "scsynth" in parts else ():
         r = scsynth_run(project, period, tracks, args.seconds)
         print(f"scsynth  {tracks:6d} {period:6d} {r['cpu']:8.2f}   (scsynth's own avg/peak load {r['sc_avg']:.1f}/{r['sc_peak']:.1f} %, {r['ugens']} UGens)", flush=True)
+    if "cmix" in parts:
+        print("the whole process's CPU against a plain C client doing the same mix (gain ramp → pan → master, peak and RMS meters)")
+        print("tracks         period  dawg CPU %  C client CPU %  ratio (target ≤ 1.2)")
+        for tracks, period, inputs in ((128, 64, False), (128, 128, False), (64, 64, True), (64, 128, True), (256, 128, True)):
+            ours = dawg_run(project, period, tracks, args.seconds, inputs=inputs)["cpu"]
+            theirs = c_mixer_run(project, period, tracks, args.seconds, inputs=inputs)
+            kind = "inputs" if inputs else "files"
+            print(f"{tracks:4d} {kind:9s} {period:6d} {ours:11.2f} {theirs:15.2f} {ours / theirs:6.2f}", flush=True)
+    if "eqcomp" in parts:
+        print("128 tracks, each with a 5-band EQ and a compressor, 64 frames: dawg against scsynth doing the same work")
+        r = dawg_run(project, 64, 128, args.seconds, eqcomp=True)
+        print(f"dawg     CPU {r['cpu']:6.2f} %, cb p50 {r['p50']:.0f} µs, p99 {r['p99']:.0f} µs, max {r['max']:.0f} µs, "
+              f"{r['xruns']} xruns, {r['late']} late", flush=True)
+        r = scsynth_run(project, 64, 128, args.seconds, eqcomp=True)
+        print(f"scsynth  CPU {r['cpu']:6.2f} % (its own avg/peak load {r['sc_avg']:.1f}/{r['sc_peak']:.1f} %, {r['ugens']} UGens)", flush=True)
     for period in (64, 256) if "latency" in parts else ():
         lat = latency_run(project, period, args.trials)
         budget = period / RATE * 1000 + 1

@@ -51,9 +51,19 @@ public struct ClipPlayer: RealtimeProcessor {
         let ctx = block.context.pointee
         let count = ctx.frames
         let channels = min(block.outputCount, stereo ? 2 : 1)
+        let from = ctx.position, to = ctx.position + Int64(count)
+        if ctx.playing && clips.count == 1 && block.outputCount == channels {
+            // One clip covering the whole block (the usual case): one copy per channel.
+            let clip = clips[0]
+            if clip.start <= from && to <= clip.start + clip.length {
+                let at = Int(clip.offset + from - clip.start)
+                block.write(0, from: clip.left + at)
+                if channels == 2 { block.write(1, from: clip.right + at) }
+                return
+            }
+        }
         block.silenceOutputs()
         guard ctx.playing else { return }
-        let from = ctx.position, to = ctx.position + Int64(count)
         for clip in clips {
             let start = max(from, clip.start), end = min(to, clip.start + clip.length)
             if start >= end { continue }

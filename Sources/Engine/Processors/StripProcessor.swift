@@ -115,16 +115,21 @@ public struct StripProcessor: RealtimeProcessor {
             return
         }
         let inL = block.input(0), inR = block.inputCount >= 2 ? block.input(1) : block.input(0)
-        if block.outputCount == 2 && left.isSteady && right.isSteady && faderRamp.isSteady {
-            // Steady gains and no pre-fader listeners (the common case): meter the source
-            // once per distinct channel and scale, then one scaled write per side.
+        if block.outputCount == 2 && left.isSteady && right.isSteady && faderRamp.isSteady && block.adds(0) == block.adds(1) {
+            // Steady gains and no pre-fader listeners (the common case): one pass per
+            // source channel that meters it and writes (or adds) both sides.
             let gl = left.value * faderRamp.value, gr = right.value * faderRamp.value
-            let a = Kernels.peakAndSumOfSquares(inL, count)
-            let b = inL == inR ? a : Kernels.peakAndSumOfSquares(inR, count)
-            meterLeft.update(blockPeak: a.peak * abs(gl), sumOfSquares: a.sumOfSquares * gl * gl, ctx.meters)
-            meterRight.update(blockPeak: b.peak * abs(gr), sumOfSquares: b.sumOfSquares * gr * gr, ctx.meters)
-            block.write(0, from: inL, gain: gl)
-            block.write(1, from: inR, gain: gr)
+            let add = block.adds(0)
+            if inL == inR {
+                let a = Kernels.panMetered(inL, block.output(0), block.output(1), count, gainLeft: gl, gainRight: gr, add: add)
+                meterLeft.update(blockPeak: a.peak * abs(gl), sumOfSquares: a.sumOfSquares * gl * gl, ctx.meters)
+                meterRight.update(blockPeak: a.peak * abs(gr), sumOfSquares: a.sumOfSquares * gr * gr, ctx.meters)
+            } else {
+                let a = Kernels.scaleMetered(inL, block.output(0), count, gain: gl, add: add)
+                let b = Kernels.scaleMetered(inR, block.output(1), count, gain: gr, add: add)
+                meterLeft.update(blockPeak: a.peak * abs(gl), sumOfSquares: a.sumOfSquares * gl * gl, ctx.meters)
+                meterRight.update(blockPeak: b.peak * abs(gr), sumOfSquares: b.sumOfSquares * gr * gr, ctx.meters)
+            }
             return
         }
         // Ramping, or feeding pre-fader sends: pre-fader signal in scratch, then the fader.
