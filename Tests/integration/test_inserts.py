@@ -45,6 +45,10 @@ def test_insert_settings_are_echoed_queried_and_saved(dawg, peer):
     assert strip["eq"]["bands"]["peak2"]["freq"] == 1500
     assert strip["comp"]["detect"] == "rms" and strip["inserts"] == ["comp", "eq", "gate"]
     assert state["master"]["gate"]["threshold"] == -50
+    # The shipped presets are found beside the binary.
+    peer.send(f"/strip/{t}/preset", "kick")
+    assert watcher.expect(f"/strip/{t}/preset") == ["kick"]
+    assert peer.request(f"/strip/{t}/eq/peak2/freq", reply=f"/strip/{t}/eq/peak2/freq") == [380.0]
     watcher.close()
 
 

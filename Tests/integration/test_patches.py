@@ -108,6 +108,7 @@ def test_default_patch_loads_and_plays(jackd, tmp_path):
         p.request("/feedback/subscribe", reply="/feedback/subscribed")
         peak, _, _ = p.expect("/meter/master")
         assert peak > -40
+        assert state["buses"][0]["strip"]["reverb"]["on"] is True
         p.close()
     finally:
         assert d.stop() == 0

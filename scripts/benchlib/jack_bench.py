@@ -277,7 +277,8 @@ def main():
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
     ap.add_argument("--storms", type=int, default=20, help="OSC storms aimed at dawg, and as many at an echo peer")
-    ap.add_argument("--parts", default="cpu,scsynth,cmix,eqcomp,latency,storm,soak", help="which parts to run, comma-separated")
+    ap.add_argument("--parts", default="cpu,scsynth,cmix,eqcomp,latency,storm,soak",
+                    help="which parts to run, comma-separated (oldnew is scripts/bench's own)")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
     project = Path(tempfile.mkdtemp(prefix="dawg-bench-"))
