@@ -38,8 +38,12 @@ extension Session {
         return bpm
     }
 
-    /// The tempo in use: the one set here, or the JACK timebase master's.
-    public var tempo: Double { Double(engine.published.tempo) }
+    /// The tempo in use: the JACK timebase master's while one publishes it, else the
+    /// one set here.
+    public var tempo: Double {
+        let p = engine.published
+        return p.tempoFollowed.load(ordering: .relaxed) ? Double(p.tempo) : locked { patch.transport.tempo }
+    }
 
     public func clearLoop() {
         locked {

@@ -8,15 +8,21 @@ public struct StripPresets: Sendable {
     public init(directory: String) { self.directory = directory }
 
     /// The presets folder that ships with dawg: `$DAWG_PRESETS`, else `presets/` in the
-    /// project directory, else the one beside the built binary's package, else
+    /// project directory, else the package the binary was built in (a folder above it,
+    /// as in `.build/release/dawg`, through symbolic links or not), else
     /// /usr/share/dawg/presets.
     public static func locate(projectDirectory: String) -> StripPresets {
         var candidates: [String] = []
         if let env = ProcessInfo.processInfo.environment["DAWG_PRESETS"] { candidates.append(env) }
         candidates.append(projectDirectory + "/presets")
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        // .build/<configuration>/dawg → the package root.
-        candidates.append(exe.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/presets")
+        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
+        for start in [exe, exe.resolvingSymlinksInPath()] {
+            var dir = start.deletingLastPathComponent()
+            for _ in 0..<5 {
+                candidates.append(dir.path + "/presets")
+                dir = dir.deletingLastPathComponent()
+            }
+        }
         candidates.append("/usr/share/dawg/presets")
         let found = candidates.first { FileManager.default.fileExists(atPath: $0 + "/strips") } ?? candidates[0]
         return StripPresets(directory: found)

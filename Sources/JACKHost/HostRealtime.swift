@@ -77,7 +77,7 @@ struct HostRealtime {
     #endif
     mutating func render(_ facts: CycleFacts) {
         if let t = facts.transport { follow(t.rolling, t.frame, facts.frames) }
-        if let bpm = facts.tempo { core.pointee.follow(tempo: bpm) }
+        if facts.transport != nil { core.pointee.follow(tempo: facts.tempo) }
         if let left = facts.left, let right = facts.right {
             core.pointee.process(frames: Int(facts.frames), inputs: UnsafePointer(inputBuffers), left: left, right: right, nanos: facts.start)
         }

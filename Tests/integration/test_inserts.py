@@ -150,3 +150,31 @@ def test_a_bus_delay_follows_the_tempo(peer, capture):
     assert not np.isnan(x[dry - 1]) and not np.isnan(x[echo - 1]), "the capture missed an onset"
     assert x[dry] == pytest.approx(0.5) and x[echo] == pytest.approx(1.0)
     assert echo - dry == 19200
+
+
+def test_the_tempo_follows_a_jack_timebase_master(jackd, dawg, peer):
+    import jack
+    master = jack.Client("timebase", servername=jackd.name, no_start_server=True)
+
+    def timebase(state, blocksize, pos, new_pos):
+        pos.valid = jack.POSITION_BBT
+        pos.bar, pos.beat, pos.tick = 1, 1, 0
+        pos.beats_per_bar, pos.beat_type, pos.ticks_per_beat = 4.0, 4.0, 1920.0
+        pos.beats_per_minute = 96.0
+
+    master.set_timebase_callback(timebase)
+    master.activate()
+    try:
+        deadline = time.time() + 3
+        while peer.request("/transport/tempo", reply="/transport/tempo") != [96.0]:
+            assert time.time() < deadline, "dawg did not follow the timebase master's tempo"
+            time.sleep(0.05)
+    finally:
+        master.deactivate()
+        master.close()
+    # With no master, the tempo set here is the one in use again.
+    peer.send("/transport/tempo", 128.0)
+    deadline = time.time() + 3
+    while peer.request("/transport/tempo", reply="/transport/tempo") != [128.0]:
+        assert time.time() < deadline
+        time.sleep(0.05)

@@ -28,6 +28,8 @@ public struct Published: @unchecked Sendable {
     /// The transport tempo in use (bpm, a Float's bits): set over OSC or followed from
     /// the JACK timebase master.
     public let tempoBits: UnsafeAtomic<UInt32>
+    /// True while the tempo comes from another client's bar-beat-tick (JACK timebase).
+    public let tempoFollowed: UnsafeAtomic<Bool>
 
     init(strips: Int) {
         meterStorage = .allocate(capacity: strips * 3)
@@ -44,12 +46,13 @@ public struct Published: @unchecked Sendable {
         cycles = .create(0)
         droppedEvents = .create(0)
         tempoBits = .create(Float(120).bitPattern)
+        tempoFollowed = .create(false)
     }
 
     func destroy() {
         meterStorage.deallocate()
         for a in [lateCommands, pendingOverflows, oversizedCycles, droppedEvents] { a.destroy() }
-        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy()
+        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy(); tempoFollowed.destroy()
         anchorSequence.destroy(); anchorClock.destroy(); anchorNanos.destroy()
     }
 

@@ -94,12 +94,18 @@ extension RealtimeCore {
         if let frame { transport.position = max(0, frame) }
     }
 
-    /// Process thread: follow the tempo of another client that is JACK timebase master.
+    /// Process thread: follow the tempo of another client that is JACK timebase master
+    /// (nil: no client publishes one, so the engine keeps its own).
     #if RT_CHECKS
     @_noLocks
     #endif
-    public mutating func follow(tempo: Float) {
-        if tempo >= 1 && tempo <= 1000 { transport.tempo = tempo }
+    public mutating func follow(tempo: Float?) {
+        if let tempo, tempo >= 1 && tempo <= 1000 {
+            transport.tempo = tempo
+            published.tempoFollowed.store(true, ordering: .relaxed)
+        } else {
+            published.tempoFollowed.store(false, ordering: .relaxed)
+        }
     }
 }
 
