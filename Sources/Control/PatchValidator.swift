@@ -14,6 +14,13 @@ enum PatchValidator {
             guard ids.insert(id).inserted else { throw ControlError("id \(id) is used twice") }
         }
         let busIDs = Set(p.buses.map(\.id))
+        let stripIDs = Set(p.tracks.map(\.id)).union(busIDs)
+        for (what, s, own) in [("master", p.master, 0)] + p.buses.map({ ("bus \($0.id)", $0.strip, $0.id) })
+            + p.tracks.map({ ("track \($0.id)", $0.strip, $0.id) }) {
+            if let key = s.comp.sidechain, !stripIDs.contains(key) || key == own {
+                throw ControlError("\(what): the compressor's sidechain \(key) is not another track or bus")
+            }
+        }
         try strip(p.master, "master", busIDs: [], isMaster: true)
         for b in p.buses {
             _ = try Validate.name(b.name)

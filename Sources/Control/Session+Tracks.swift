@@ -21,6 +21,7 @@ extension Session {
             patch.tracks.remove(at: i)
             audio[id] = nil
             removeStrip(.track(id))
+            forgetSidechains(keyedBy: id)
             pushGraph()
         }
     }
@@ -100,6 +101,7 @@ extension Session {
             }
             for b in patch.buses.indices where patch.buses[b].output == id { patch.buses[b].output = nil }
             removeStrip(.bus(id))
+            forgetSidechains(keyedBy: id)
             pushMix()  // who is heard may have changed (a soloed bus went away)
             pushGraph()
         }
@@ -143,6 +145,13 @@ extension Session {
         let id = nextID
         nextID += 1
         return (id, slot)
+    }
+
+    /// Compressors keyed by a strip that is gone listen to their own input again.
+    func forgetSidechains(keyedBy id: Int) {
+        for i in patch.tracks.indices where patch.tracks[i].strip.comp.sidechain == id { patch.tracks[i].strip.comp.sidechain = nil }
+        for i in patch.buses.indices where patch.buses[i].strip.comp.sidechain == id { patch.buses[i].strip.comp.sidechain = nil }
+        if patch.master.comp.sidechain == id { patch.master.comp.sidechain = nil }
     }
 
     /// Forget a strip's nodes (plans still running them keep them until retired) and

@@ -63,6 +63,9 @@ final class SessionGraphTests: XCTestCase {
         XCTAssertEqual(try s.setInsert(.track(t), .comp, "sidechain", .number(Float(other))), .number(Float(other)))
         XCTAssertThrowsError(try s.setInsert(.track(t), .comp, "sidechain", .number(Float(t))))
         XCTAssertThrowsError(try s.setInsert(.track(t), .comp, "sidechain", .number(999)))
+        // The keying track goes: the compressor listens to its own input again.
+        try s.removeTrack(other)
+        XCTAssertEqual(try s.insert(.track(t), .comp, "sidechain"), .number(0))
     }
 
     /// An EQ'd, compressed tone and its reverb and delay on a bus render sample for

@@ -167,7 +167,7 @@ public struct CompressorProcessor: RealtimeProcessor {
         let keyL = keyed ? block.input(channels) : inL
         let keyR = keyed && block.inputCount > channels + 1 ? block.input(channels + 1) : keyL
         if wet.isSilent {
-            for c in 0..<channels { block.write(c, from: block.input(c)) }
+            block.passThrough(channels)
             ctx.published.storeGainReduction(strip: meterSlot, db: 0)
             return
         }
@@ -202,14 +202,6 @@ public struct CompressorProcessor: RealtimeProcessor {
             // Crossfade dry (gain 1) and compressed.
             for i in 0..<count { gains[i] = 1 + wet.next() * (gains[i] * makeupGain.next() - 1) }
         }
-        for c in 0..<channels {
-            let src = c == 0 ? inL : inR
-            let out = block.output(c)
-            if block.adds(c) {
-                for i in 0..<count { out[i] += src[i] * gains[i] }
-            } else {
-                for i in 0..<count { out[i] = src[i] * gains[i] }
-            }
-        }
+        for c in 0..<channels { block.write(c, from: c == 0 ? inL : inR, gains: gains) }
     }
 }

@@ -119,7 +119,7 @@ public struct GateProcessor: RealtimeProcessor {
         let channels = min(2, min(block.outputCount, block.inputCount))
         guard channels > 0 else { return block.silenceOutputs() }
         if wet.isSilent {
-            for c in 0..<channels { block.write(c, from: block.input(c)) }
+            block.passThrough(channels)
             return
         }
         let inL = block.input(0), inR = channels == 2 ? block.input(1) : block.input(0)
@@ -141,14 +141,6 @@ public struct GateProcessor: RealtimeProcessor {
             gains[i] = 1 + w * (gain - 1)
         }
         if envelope < 1e-20 { envelope = 0 }
-        for c in 0..<channels {
-            let src = c == 0 ? inL : inR
-            let out = block.output(c)
-            if block.adds(c) {
-                for i in 0..<count { out[i] += src[i] * gains[i] }
-            } else {
-                for i in 0..<count { out[i] = src[i] * gains[i] }
-            }
-        }
+        for c in 0..<channels { block.write(c, from: c == 0 ? inL : inR, gains: gains) }
     }
 }

@@ -201,7 +201,7 @@ public struct ReverbProcessor: RealtimeProcessor {
         let inL = block.input(0), inR = block.inputCount >= 2 ? block.input(1) : block.input(0)
         if wet.isSilent {
             block.write(0, from: inL)
-            block.write(1, from: inR)
+            block.write(1, from: inR)  // a mono input on both sides
             return
         }
         // Wet signal into scratch first: the outputs may be the inputs.

@@ -122,6 +122,29 @@ public struct ProcessBlock {
         if adds(c) { Kernels.accumulate(src, outputs[c], frames, ramp: &ramp) } else { Kernels.multiply(src, outputs[c], frames, ramp: &ramp) }
     }
 
+    /// out[c] = src × gains, sample by sample (or += at a mix point).
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    @inlinable
+    public func write(_ c: Int, from src: UnsafePointer<Float>, gains: UnsafePointer<Float>) {
+        let out = outputs[c]
+        if adds(c) {
+            for i in 0..<frames { out[i] += src[i] * gains[i] }
+        } else {
+            for i in 0..<frames { out[i] = src[i] * gains[i] }
+        }
+    }
+
+    /// Outputs 0 ..< `channels` straight from the inputs: a processor switched off.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    @inlinable
+    public func passThrough(_ channels: Int) {
+        for c in 0..<channels { write(c, from: input(c)) }
+    }
+
     /// Silence on every output (nothing to add at a mix point).
     #if RT_CHECKS
     @_noLocks
