@@ -101,7 +101,11 @@ public struct ProcessBlock {
     #endif
     @inlinable
     public func write(_ c: Int, from src: UnsafePointer<Float>) {
-        if adds(c) { Kernels.accumulate(src, outputs[c], frames) } else { Kernels.copy(src, outputs[c], frames) }
+        if adds(c) {
+            Kernels.accumulate(src, outputs[c], frames)
+        } else if src != UnsafePointer(outputs[c]) {  // in place, a switched-off insert has nothing to do
+            Kernels.copy(src, outputs[c], frames)
+        }
     }
 
     /// out[c] = src × gain (or += at a mix point).
