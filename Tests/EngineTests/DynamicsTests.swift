@@ -89,8 +89,7 @@ final class DynamicsTests: XCTestCase {
         let a = TestAudio.constant(0.1, count: 96000)
         let key = TestAudio([Float](repeating: 0, count: 24000) + [Float](repeating: 0.5, count: 72000))
         let comp = compressor { $0.threshold = -30; $0.ratio = 10; $0.knee = 0; $0.attack = 1; $0.release = 50 }
-        var mix = PlainMix(config: engine.config)
-        var graph = mix.description()
+        var graph = PlainMix(config: engine.config).description()
         graph.nodes += [
             .init(key: 10, state: a.node(), outputs: 1),
             .init(key: 11, state: key.node(), outputs: 1),
@@ -99,8 +98,7 @@ final class DynamicsTests: XCTestCase {
         ]
         let sum = graph.nodes.firstIndex { $0.key == -1 }!
         graph.nodes[sum].inputs = [[PortRef(13, 0)], [PortRef(13, 1)]]
-        _ = mix
-        XCTAssertTrue(try engine.install(graph))
+            XCTAssertTrue(try engine.install(graph))
         engine.send(.play)
         let out = driver.render(frames: 96000).left
         // Unkeyed, −20 dBFS is above −30 but the key is silent: no reduction.

@@ -52,19 +52,17 @@ func renderThrough(
 ) -> [Float] {
     let engine = EngineHandle(config: EngineConfig(sampleRate: sampleRate, maxFrames: 1024, maxStrips: 8, maxBuffers: 32))
     let driver = OfflineDriver(engine: engine, period: period)
-    var mix = PlainMix(config: engine.config)
     var nodes: [GraphDescription.Node] = [.init(key: 100, state: audio.node(), outputs: 1)]
     for (i, n) in inserts.enumerated() {
         nodes.append(.init(key: 101 + i, state: n, inputs: [[PortRef(100 + i, 0)]], outputs: 1))
     }
     let strip = StripProcessor.node(gains: .init(panLeft: 1, panRight: 0), meterSlot: 1, rampFrames: engine.config.rampFrames)
     nodes.append(.init(key: 200, state: strip, inputs: [[PortRef(100 + inserts.count, 0)]], outputs: 2))
-    var graph = mix.description()
+    var graph = PlainMix(config: engine.config).description()
     // Feed the strip into the master mix (key −1 in PlainMix).
     let sum = graph.nodes.firstIndex { $0.key == -1 }!
     graph.nodes[sum].inputs = [[PortRef(200, 0)], [PortRef(200, 1)]]
     graph.nodes += nodes
-    _ = mix
     precondition((try? engine.install(graph)) == true)
     engine.send(.play)
     var out: [Float] = []

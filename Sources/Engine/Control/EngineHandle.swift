@@ -12,9 +12,9 @@ public final class EngineHandle: @unchecked Sendable {
 
     private struct State {
         var nextPlanID = 1
-        /// What each plan still held by the realtime side points into: its nodes'
-        /// state and whatever those keep alive.
-        var keepAlive: [Int: [AnyObject]] = [:]
+        /// The nodes of each plan still held by the realtime side (and whatever those
+        /// keep alive).
+        var keepAlive: [Int: [NodeState]] = [:]
         var plansInFlight = 0
         var current: UnsafeMutablePointer<Plan>
         /// Nodes a timed command will reach, kept until its time has passed even if
@@ -83,10 +83,10 @@ public final class EngineHandle: @unchecked Sendable {
 
     /// Any control thread: compile `graph` and hand it to the realtime side. Throws
     /// (and installs nothing) when the graph has a cycle or needs too many buffers;
-    /// false when the realtime side is not taking plans. `keepAlive` holds what the
-    /// plan points into beyond its nodes until the plan is retired.
+    /// false when the realtime side is not taking plans. The plan keeps its nodes (and
+    /// what they keep) alive until it is retired.
     @discardableResult
-    public func install(_ graph: GraphDescription, keepAlive: [AnyObject] = []) throws -> Bool {
+    public func install(_ graph: GraphDescription) throws -> Bool {
         collectRetired()
         let plan = try compile(graph, id: 0)
         return lock.withLock {
@@ -101,7 +101,7 @@ public final class EngineHandle: @unchecked Sendable {
                 Plan.deallocate(plan)
                 return false
             }
-            _state.keepAlive[plan.pointee.id] = graph.nodes.map(\.state) + keepAlive
+            _state.keepAlive[plan.pointee.id] = graph.nodes.map(\.state)
             _state.plansInFlight += 1
             _state.current = plan
             return true
@@ -117,8 +117,8 @@ public final class EngineHandle: @unchecked Sendable {
     /// nodes and audio they alone kept alive. Returns how many plans were freed.
     @discardableResult
     public func collectRetired() -> Int {
-        let dead: ([[AnyObject]], [NodeState], Int) = lock.withLock {
-            var released: [[AnyObject]] = []
+        let dead: ([[NodeState]], [NodeState], Int) = lock.withLock {
+            var released: [[NodeState]] = []
             var freed = 0
             while let old = core.pointee.retired.pop() {
                 if let kept = _state.keepAlive.removeValue(forKey: old.pointee.id) { released.append(kept) }

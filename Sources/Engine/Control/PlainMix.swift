@@ -40,11 +40,11 @@ public struct PlainMix {
     }
 
     /// The graph with the master at the end.
-    public func description(sum: NodeState = SumProcessor.node(), output: NodeState = MasterOutput.node()) -> GraphDescription {
+    public func description() -> GraphDescription {
         var g = graph
-        g.nodes.append(.init(key: Self.masterSum, state: sum, inputs: mix, outputs: 2, name: "master mix"))
+        g.nodes.append(.init(key: Self.masterSum, state: SumProcessor.node(), inputs: mix, outputs: 2, name: "master mix"))
         g.nodes.append(.init(key: Self.masterKey, state: masterStrip, inputs: [[PortRef(Self.masterSum, 0)], [PortRef(Self.masterSum, 1)]], outputs: 2, name: "master"))
-        g.nodes.append(.init(key: Self.outputKey, state: output, inputs: [[PortRef(Self.masterKey, 0)], [PortRef(Self.masterKey, 1)]], outputs: 0, name: "output"))
+        g.nodes.append(.init(key: Self.outputKey, state: MasterOutput.node(), inputs: [[PortRef(Self.masterKey, 0)], [PortRef(Self.masterKey, 1)]], outputs: 0, name: "output"))
         return g
     }
 }
