@@ -69,14 +69,15 @@ public struct ReverbProcessor: RealtimeProcessor {
     var mix: Ramp
     var wet: Ramp
     let diffuserLength: (Int, Int, Int, Int)
-    let baseSamples: (Float, Float, Float, Float, Float, Float, Float, Float)
+    /// Each line's length at size 1, in samples.
+    let baseSamples: SIMD8<Float>
     let glideFrames: Int32
     let rampFrames: Int32
 
     /// Control side: allocates every line for the largest size, touching all of it.
     public init(_ s: ReverbSettings, sampleRate fs: Double, rampFrames: Int32) {
         let base = Self.baseMs.map { Float($0 * fs / 1000) }
-        baseSamples = (base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7])
+        baseSamples = SIMD8(base)
         lines = .allocate(capacity: 8)
         for i in 0..<8 { (lines + i).initialize(to: DelayLine(maxDelay: Int(base[i] * Self.maxSize) + 4)) }
         let d = Self.diffuserMs.map { Int($0 * fs / 1000) }
@@ -116,16 +117,14 @@ public struct ReverbProcessor: RealtimeProcessor {
         for p in [length, target, step, loss, lowpass] { p.deallocate() }
     }
 
-    /// Control side: the parameters for `s`.
+    /// Control side: the parameters for `s`. A line loses 60 dB per RT60 of delay, so
+    /// one pass through a line of `length` loses 60 · length / RT60 dB.
     public static func parameters(_ s: ReverbSettings, sampleRate fs: Double) -> (gains: ParameterValue, shape: ParameterValue) {
-        let perSample = -3 / (Double(s.decay) * fs)  // log10 of the loss per sample
-        let g = baseMs.map { Float(pow10(perSample * $0 * fs / 1000 * Double(s.size))) }
+        let g = baseMs.map { ms in Decibels.toGain(Float(-60 * ms / 1000 * Double(s.size) / Double(s.decay))) }
         // Damping: the loop low-pass's pole, up to 0.7 (a gentle roll-off from ~2 kHz).
         let keep = s.damping * 0.7
         return (ParameterValue(g), [s.size, keep, Float(Double(s.predelay) * fs / 1000), s.mix])
     }
-
-    static func pow10(_ x: Double) -> Double { Double(Decibels.toGain(Float(20 * x))) }
 
     public static func changes(from old: ReverbSettings?, to new: ReverbSettings, sampleRate: Double) -> [(Int32, ParameterValue)] {
         let p = parameters(new, sampleRate: sampleRate)
@@ -149,7 +148,7 @@ public struct ReverbProcessor: RealtimeProcessor {
         case Self.shape:
             let size = min(Self.maxSize, max(0.25, v[0]))
             for i in 0..<8 {
-                target[i] = base(i) * size
+                target[i] = baseSamples[i] * size
                 step[i] = (target[i] - length[i]) / Float(glideFrames)
             }
             glide = glideFrames
@@ -161,22 +160,6 @@ public struct ReverbProcessor: RealtimeProcessor {
             if wet.isSilent && v[0] != 0 { clear() }
             wet.move(to: v[0] != 0 ? 1 : 0, over: rampFrames)
         default: break
-        }
-    }
-
-    #if RT_CHECKS
-    @_noLocks
-    #endif
-    func base(_ i: Int) -> Float {
-        switch i {
-        case 0: baseSamples.0
-        case 1: baseSamples.1
-        case 2: baseSamples.2
-        case 3: baseSamples.3
-        case 4: baseSamples.4
-        case 5: baseSamples.5
-        case 6: baseSamples.6
-        default: baseSamples.7
         }
     }
 
@@ -208,6 +191,9 @@ public struct ReverbProcessor: RealtimeProcessor {
         let wetL = ctx.scratch, wetR = ctx.scratch + ctx.scratchStride
         let d = diffuserLength
         let damp = dampKeep
+        // The sign the input enters each line with (a local: a static would be
+        // initialised lazily, behind a lock).
+        let injection = SIMD8<Float>(1, -1, 1, -1, 1, -1, 1, -1)
         for n in 0..<count {
             if glide > 0 {
                 glide -= 1
@@ -225,38 +211,19 @@ public struct ReverbProcessor: RealtimeProcessor {
             x = Self.allpass(&diffusers[1], x, d.1)
             x = Self.allpass(&diffusers[2], x, d.2)
             x = Self.allpass(&diffusers[3], x, d.3)
-            // Read, damp and attenuate each line; mix by Householder; write back.
-            var sum: Float = 0
-            var o0: Float = 0, o1: Float = 0, o2: Float = 0, o3: Float = 0
-            var o4: Float = 0, o5: Float = 0, o6: Float = 0, o7: Float = 0
-            for i in 0..<8 {
-                let y = gliding ? lines[i].read(fractional: length[i]) : lines[i].read(Int(length[i] + 0.5))
-                lowpass[i] = y + damp * (lowpass[i] - y)
-                let v = lowpass[i] * loss[i]
-                sum += v
-                switch i {
-                case 0: o0 = v
-                case 1: o1 = v
-                case 2: o2 = v
-                case 3: o3 = v
-                case 4: o4 = v
-                case 5: o5 = v
-                case 6: o6 = v
-                default: o7 = v
-                }
-            }
-            let h = 0.25 * sum  // 2/N
-            let injected = 0.35 * x
-            lines[0].push(o0 - h + injected)
-            lines[1].push(o1 - h - injected)
-            lines[2].push(o2 - h + injected)
-            lines[3].push(o3 - h - injected)
-            lines[4].push(o4 - h + injected)
-            lines[5].push(o5 - h - injected)
-            lines[6].push(o6 - h + injected)
-            lines[7].push(o7 - h - injected)
-            wetL[n] = 0.5 * (o0 - o2 + o4 - o6)
-            wetR[n] = 0.5 * (o1 - o3 + o5 - o7)
+            // Read, damp and attenuate each line; mix by Householder (y − 2/N·Σy); write
+            // back with the input, alternating in sign.
+            // (Lanes by constant index: writing a vector's lanes by a runtime index
+            // spills it to memory, twice the cost of the whole reverb.)
+            let o = SIMD8<Float>(
+                tap(0, gliding, damp), tap(1, gliding, damp), tap(2, gliding, damp), tap(3, gliding, damp),
+                tap(4, gliding, damp), tap(5, gliding, damp), tap(6, gliding, damp), tap(7, gliding, damp)
+            )
+            let mixed = o - 0.25 * o.sum() + 0.35 * x * injection
+            lines[0].push(mixed[0]); lines[1].push(mixed[1]); lines[2].push(mixed[2]); lines[3].push(mixed[3])
+            lines[4].push(mixed[4]); lines[5].push(mixed[5]); lines[6].push(mixed[6]); lines[7].push(mixed[7])
+            wetL[n] = 0.5 * (o[0] - o[2] + o[4] - o[6])
+            wetR[n] = 0.5 * (o[1] - o[3] + o[5] - o[7])
         }
         for i in 0..<8 where abs(lowpass[i]) < 1e-20 { lowpass[i] = 0 }
         // out = dry + on·mix·(wet − dry), equal-gain crossfade.
@@ -267,6 +234,17 @@ public struct ReverbProcessor: RealtimeProcessor {
         }
         block.write(0, from: wetL)
         block.write(1, from: wetR)
+    }
+
+    /// Line `i`'s output: read (whole samples unless gliding), damped, attenuated.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    @inline(__always)
+    func tap(_ i: Int, _ gliding: Bool, _ damp: Float) -> Float {
+        let y = gliding ? lines[i].read(fractional: length[i]) : lines[i].read(Int(length[i] + 0.5))
+        lowpass[i] = y + damp * (lowpass[i] - y)
+        return lowpass[i] * loss[i]
     }
 
     /// A Schroeder allpass, gain 0.6: w = x + g·w[n−M]; y = w[n−M] − g·w.
