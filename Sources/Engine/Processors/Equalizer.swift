@@ -56,7 +56,8 @@ public struct EqualizerProcessor: RealtimeProcessor {
         var isOff: Bool { wet.isSilent }
     }
 
-    var bands: (Band, Band, Band, Band, Band, Band, Band, Band)
+    /// The eight bands, in memory of their own (allocated and touched in `init`).
+    let bands: UnsafeMutablePointer<Band>
     let rampFrames: Int32
     /// The steady bands as one cascade; while `inCascade`, their memories live in
     /// `lanes` (left ic1, left ic2, right ic1, right ic2), not in the bands.
@@ -75,8 +76,11 @@ public struct EqualizerProcessor: RealtimeProcessor {
             b[i].k2To = s.k2
             b[i].wet.snap(to: s.on ? 1 : 0)
         }
-        bands = (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7])
+        bands = .allocate(capacity: Self.bandCount)
+        bands.initialize(from: b, count: Self.bandCount)
     }
+
+    public mutating func release() { bands.deallocate() }
 
     public static func node(_ settings: [BandSetting], rampFrames: Int32) -> NodeState {
         NodeState(.eq, EqualizerProcessor(settings, rampFrames: rampFrames))
@@ -85,17 +89,8 @@ public struct EqualizerProcessor: RealtimeProcessor {
     #if RT_CHECKS
     @_noLocks
     #endif
-    mutating func withBand(_ i: Int, _ body: (inout Band) -> Void) {
-        switch i {
-        case 0: body(&bands.0)
-        case 1: body(&bands.1)
-        case 2: body(&bands.2)
-        case 3: body(&bands.3)
-        case 4: body(&bands.4)
-        case 5: body(&bands.5)
-        case 6: body(&bands.6)
-        default: body(&bands.7)
-        }
+    func withBand(_ i: Int, _ body: (inout Band) -> Void) {
+        body(&bands[i])
     }
 
     /// Process thread: parameter `index` is band `index`'s `BandSetting`.
