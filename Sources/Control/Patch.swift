@@ -26,12 +26,12 @@ public struct Patch: Codable, Equatable, Sendable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         schema = try c.decode(String.self, forKey: .schema)
         version = try c.decode(Int.self, forKey: .version)
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "untitled"
-        transport = try c.decodeIfPresent(TransportSettings.self, forKey: .transport) ?? TransportSettings()
-        master = try c.decodeIfPresent(StripSettings.self, forKey: .master) ?? StripSettings()
-        buses = try c.decodeIfPresent([BusSettings].self, forKey: .buses) ?? []
-        tracks = try c.decodeIfPresent([TrackSettings].self, forKey: .tracks) ?? []
-        connections = try c.decodeIfPresent([String: [String]].self, forKey: .connections) ?? [:]
+        name = try c.decode(.name, or: "untitled")
+        transport = try c.decode(.transport, or: TransportSettings())
+        master = try c.decode(.master, or: StripSettings())
+        buses = try c.decode(.buses, or: [])
+        tracks = try c.decode(.tracks, or: [])
+        connections = try c.decode(.connections, or: [:])
     }
 }
 
@@ -49,11 +49,11 @@ public struct TransportSettings: Codable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        loopStart = try c.decodeIfPresent(Double.self, forKey: .loopStart) ?? 0
-        loopEnd = try c.decodeIfPresent(Double.self, forKey: .loopEnd) ?? 0
-        loop = try c.decodeIfPresent(Bool.self, forKey: .loop) ?? false
-        play = try c.decodeIfPresent(Bool.self, forKey: .play) ?? false
-        tempo = try c.decodeIfPresent(Double.self, forKey: .tempo) ?? 120
+        loopStart = try c.decode(.loopStart, or: 0)
+        loopEnd = try c.decode(.loopEnd, or: 0)
+        loop = try c.decode(.loop, or: false)
+        play = try c.decode(.play, or: false)
+        tempo = try c.decode(.tempo, or: 120)
     }
 }
 
@@ -83,19 +83,19 @@ public struct StripSettings: Codable, Equatable, Sendable {
     // Every key is optional in a patch file, so hand-written patches stay short.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        gain = try c.decodeIfPresent(Float.self, forKey: .gain) ?? 0
-        pan = try c.decodeIfPresent(Float.self, forKey: .pan) ?? 0
-        mute = try c.decodeIfPresent(Bool.self, forKey: .mute) ?? false
-        solo = try c.decodeIfPresent(Bool.self, forKey: .solo) ?? false
-        soloSafe = try c.decodeIfPresent(Bool.self, forKey: .soloSafe) ?? false
-        invert = try c.decodeIfPresent(Bool.self, forKey: .invert) ?? false
-        sends = try c.decodeIfPresent([SendSettings].self, forKey: .sends) ?? []
-        eq = try c.decodeIfPresent(EQSettings.self, forKey: .eq) ?? EQSettings()
-        comp = try c.decodeIfPresent(CompressorSettings.self, forKey: .comp) ?? CompressorSettings()
-        gate = try c.decodeIfPresent(GateSettings.self, forKey: .gate) ?? GateSettings()
-        reverb = try c.decodeIfPresent(ReverbSettings.self, forKey: .reverb) ?? ReverbSettings()
-        delay = try c.decodeIfPresent(DelaySettings.self, forKey: .delay) ?? DelaySettings()
-        inserts = try c.decodeIfPresent([InsertKind].self, forKey: .inserts) ?? InsertKind.defaultOrder
+        gain = try c.decode(.gain, or: 0)
+        pan = try c.decode(.pan, or: 0)
+        mute = try c.decode(.mute, or: false)
+        solo = try c.decode(.solo, or: false)
+        soloSafe = try c.decode(.soloSafe, or: false)
+        invert = try c.decode(.invert, or: false)
+        sends = try c.decode(.sends, or: [])
+        eq = try c.decode(.eq, or: EQSettings())
+        comp = try c.decode(.comp, or: CompressorSettings())
+        gate = try c.decode(.gate, or: GateSettings())
+        reverb = try c.decode(.reverb, or: ReverbSettings())
+        delay = try c.decode(.delay, or: DelaySettings())
+        inserts = try c.decode(.inserts, or: InsertKind.defaultOrder)
         preset = try c.decodeIfPresent(String.self, forKey: .preset)
     }
 }
@@ -117,8 +117,8 @@ public struct SendSettings: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         bus = try c.decode(Int.self, forKey: .bus)
-        gain = try c.decodeIfPresent(Float.self, forKey: .gain) ?? 0
-        preFader = try c.decodeIfPresent(Bool.self, forKey: .preFader) ?? false
+        gain = try c.decode(.gain, or: 0)
+        preFader = try c.decode(.preFader, or: false)
     }
 }
 
@@ -147,11 +147,11 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "track \(id)"
+        name = try c.decode(.name, or: "track \(id)")
         file = try c.decodeIfPresent(String.self, forKey: .file)
         position = try c.decodeIfPresent(Double.self, forKey: .position)
         input = try c.decodeIfPresent(Int.self, forKey: .input)
-        strip = try c.decodeIfPresent(StripSettings.self, forKey: .strip) ?? StripSettings()
+        strip = try c.decode(.strip, or: StripSettings())
     }
 }
 
@@ -174,8 +174,8 @@ public struct BusSettings: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
-        name = try c.decodeIfPresent(String.self, forKey: .name) ?? "bus \(id)"
-        strip = try c.decodeIfPresent(StripSettings.self, forKey: .strip) ?? StripSettings()
+        name = try c.decode(.name, or: "bus \(id)")
+        strip = try c.decode(.strip, or: StripSettings())
         output = try c.decodeIfPresent(Int.self, forKey: .output)
     }
 }

@@ -27,15 +27,15 @@ public struct CompressorSettings: Equatable, Sendable, Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = CompressorSettings()
-        threshold = try c.decodeIfPresent(Float.self, forKey: .threshold) ?? d.threshold
-        ratio = try c.decodeIfPresent(Float.self, forKey: .ratio) ?? d.ratio
-        knee = try c.decodeIfPresent(Float.self, forKey: .knee) ?? d.knee
-        attack = try c.decodeIfPresent(Float.self, forKey: .attack) ?? d.attack
-        release = try c.decodeIfPresent(Float.self, forKey: .release) ?? d.release
-        makeup = try c.decodeIfPresent(Float.self, forKey: .makeup) ?? d.makeup
-        detect = try c.decodeIfPresent(Detection.self, forKey: .detect) ?? d.detect
+        threshold = try c.decode(.threshold, or: d.threshold)
+        ratio = try c.decode(.ratio, or: d.ratio)
+        knee = try c.decode(.knee, or: d.knee)
+        attack = try c.decode(.attack, or: d.attack)
+        release = try c.decode(.release, or: d.release)
+        makeup = try c.decode(.makeup, or: d.makeup)
+        detect = try c.decode(.detect, or: d.detect)
         sidechain = try c.decodeIfPresent(Int.self, forKey: .sidechain)
-        on = try c.decodeIfPresent(Bool.self, forKey: .on) ?? d.on
+        on = try c.decode(.on, or: d.on)
     }
 }
 

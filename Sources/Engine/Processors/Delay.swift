@@ -33,12 +33,12 @@ public struct DelaySettings: Equatable, Sendable, Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = DelaySettings()
-        note = try c.decodeIfPresent(String.self, forKey: .note) ?? d.note
-        feedback = try c.decodeIfPresent(Float.self, forKey: .feedback) ?? d.feedback
-        highcut = try c.decodeIfPresent(Float.self, forKey: .highcut) ?? d.highcut
-        pingpong = try c.decodeIfPresent(Bool.self, forKey: .pingpong) ?? d.pingpong
-        mix = try c.decodeIfPresent(Float.self, forKey: .mix) ?? d.mix
-        on = try c.decodeIfPresent(Bool.self, forKey: .on) ?? d.on
+        note = try c.decode(.note, or: d.note)
+        feedback = try c.decode(.feedback, or: d.feedback)
+        highcut = try c.decode(.highcut, or: d.highcut)
+        pingpong = try c.decode(.pingpong, or: d.pingpong)
+        mix = try c.decode(.mix, or: d.mix)
+        on = try c.decode(.on, or: d.on)
     }
 }
 

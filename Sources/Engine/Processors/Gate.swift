@@ -24,13 +24,13 @@ public struct GateSettings: Equatable, Sendable, Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = GateSettings()
-        threshold = try c.decodeIfPresent(Float.self, forKey: .threshold) ?? d.threshold
-        range = try c.decodeIfPresent(Float.self, forKey: .range) ?? d.range
-        hysteresis = try c.decodeIfPresent(Float.self, forKey: .hysteresis) ?? d.hysteresis
-        attack = try c.decodeIfPresent(Float.self, forKey: .attack) ?? d.attack
-        hold = try c.decodeIfPresent(Float.self, forKey: .hold) ?? d.hold
-        release = try c.decodeIfPresent(Float.self, forKey: .release) ?? d.release
-        on = try c.decodeIfPresent(Bool.self, forKey: .on) ?? d.on
+        threshold = try c.decode(.threshold, or: d.threshold)
+        range = try c.decode(.range, or: d.range)
+        hysteresis = try c.decode(.hysteresis, or: d.hysteresis)
+        attack = try c.decode(.attack, or: d.attack)
+        hold = try c.decode(.hold, or: d.hold)
+        release = try c.decode(.release, or: d.release)
+        on = try c.decode(.on, or: d.on)
     }
 }
 

@@ -23,12 +23,12 @@ public struct ReverbSettings: Equatable, Sendable, Codable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = ReverbSettings()
-        size = try c.decodeIfPresent(Float.self, forKey: .size) ?? d.size
-        decay = try c.decodeIfPresent(Float.self, forKey: .decay) ?? d.decay
-        damping = try c.decodeIfPresent(Float.self, forKey: .damping) ?? d.damping
-        predelay = try c.decodeIfPresent(Float.self, forKey: .predelay) ?? d.predelay
-        mix = try c.decodeIfPresent(Float.self, forKey: .mix) ?? d.mix
-        on = try c.decodeIfPresent(Bool.self, forKey: .on) ?? d.on
+        size = try c.decode(.size, or: d.size)
+        decay = try c.decode(.decay, or: d.decay)
+        damping = try c.decode(.damping, or: d.damping)
+        predelay = try c.decode(.predelay, or: d.predelay)
+        mix = try c.decode(.mix, or: d.mix)
+        on = try c.decode(.on, or: d.on)
     }
 }
 
