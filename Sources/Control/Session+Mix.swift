@@ -82,11 +82,14 @@ extension Session {
         }
     }
 
-    /// Make the nodes of a new strip at `settings` (heard or not as the model now
-    /// says), so it starts where it should with no ramp from silence.
+    /// Make the nodes of a new strip at `settings` (heard or not as `audible`, by
+    /// default the model now, says), so it starts where it should with no ramp from
+    /// silence. A caller making many strips works audibility out once and passes it.
     @discardableResult
-    func makeStripNodes(_ ref: StripRef, slot: Int, settings: StripSettings, stereo: Bool = true) -> StripNodes {
-        let heard = MixLogic.audibility(patch).isAudible(ref)
+    func makeStripNodes(
+        _ ref: StripRef, slot: Int, settings: StripSettings, stereo: Bool = true, audible: MixLogic.Audibility? = nil
+    ) -> StripNodes {
+        let heard = (audible ?? MixLogic.audibility(patch)).isAudible(ref)
         let n = StripNodes(ref: ref, meterSlot: slot, gains: Self.gains(settings, stereo: stereo, audible: heard), inserts: settings, config: engine.config)
         if case .bus = ref {
             n.sum = SumProcessor.node()

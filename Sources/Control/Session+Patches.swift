@@ -109,11 +109,14 @@ extension Session {
             scheduled.removeAll()
             self.patch = normalised
             audio = decoded
+            let audible = MixLogic.audibility(normalised)
             for b in normalised.buses {
-                makeStripNodes(.bus(b.id), slot: freeSlots.popLast()!, settings: b.strip)
+                makeStripNodes(.bus(b.id), slot: freeSlots.popLast()!, settings: b.strip, audible: audible)
             }
             for t in normalised.tracks {
-                let n = makeStripNodes(.track(t.id), slot: freeSlots.popLast()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? false)
+                let n = makeStripNodes(
+                    .track(t.id), slot: freeSlots.popLast()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? false, audible: audible
+                )
                 if let a = decoded[t.id] {
                     n.source = clipNode(a, at: t.position ?? 0)
                 } else if let input = t.input {
