@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "DSPTests", dependencies: ["DSP"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles"]),
+        .testTarget(name: "OSCTests", dependencies: ["OSC"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,13 +14,13 @@ enum OSCCodec {
         return out
     }
 
-    private static func decode(_ bytes: UnsafeRawBufferPointer, time: Double?, depth: Int, into out: inout [OSCMessage]) throws {
+    private static func decode(_ bytes: UnsafeRawBufferPointer, time: UInt64?, depth: Int, into out: inout [OSCMessage]) throws {
         guard bytes.count >= 4, bytes.count % 4 == 0 else { throw ControlError("malformed packet: length \(bytes.count) is not a positive multiple of 4") }
         if bytes.count >= 16, bytes.prefix(8).elementsEqual("#bundle\0".utf8) {
             guard depth < 8 else { throw ControlError("malformed packet: bundles nested too deep") }
-            let seconds = readUInt32(bytes, 8), fraction = readUInt32(bytes, 12)
-            // (0, 1) means "immediately"; a bundle inherits the outer time if sooner.
-            let tag: Double? = (seconds == 0 && fraction <= 1) ? nil : Double(seconds) + Double(fraction) / 4_294_967_296
+            let raw = UInt64(readUInt32(bytes, 8)) << 32 | UInt64(readUInt32(bytes, 12))
+            // 1 means "immediately" (0 is treated alike); a bundle inherits the outer time.
+            let tag: UInt64? = raw <= 1 ? nil : raw
             var offset = 16
             while offset < bytes.count {
                 guard offset + 4 <= bytes.count else { throw ControlError("malformed bundle: truncated element size") }

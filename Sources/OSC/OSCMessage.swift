@@ -27,10 +27,13 @@ public enum OSCValue: Equatable, Sendable, CustomStringConvertible {
 public struct OSCMessage: Sendable {
     public var path: String
     public var args: [OSCValue]
-    /// The enclosing bundle's time tag as NTP seconds, or nil for "immediately".
-    public var time: Double?
+    /// The enclosing bundle's time tag as NTP 32.32 fixed point, or nil for
+    /// "immediately". Kept as the integer it arrived as: as a Double of seconds since
+    /// 1900 it would carry only ~0.5 µs, and two tags 100 ms apart could round to
+    /// frames 4799 apart.
+    public var time: UInt64?
 
-    public init(_ path: String, _ args: [OSCValue] = [], time: Double? = nil) {
+    public init(_ path: String, _ args: [OSCValue] = [], time: UInt64? = nil) {
         self.path = path
         self.args = args
         self.time = time

@@ -24,6 +24,13 @@ RATE = 48000
 PERIOD = 256
 
 
+def ntp(unix_seconds):
+    """An NTP 32.32 time tag. Add whole units to it for exact intervals: a float of
+    seconds since 1900 carries only ~0.5 µs."""
+    whole = int(unix_seconds)
+    return (whole + 2_208_988_800) << 32 | round((unix_seconds - whole) * 2**32)
+
+
 def free_port():
     """A port free for both UDP and TCP on 127.0.0.1."""
     while True:
@@ -172,7 +179,12 @@ class Peer:
         self.sock.sendto(data, self.target)
 
     def bundle(self, when, messages):
-        """`when`: UNIX seconds, or None for immediately. `messages`: [(address, args)]."""
+        """`when`: UNIX seconds (float), an NTP 32.32 time tag (int, from `ntp`), or
+        None for immediately. `messages`: [(address, args)]."""
+        if isinstance(when, int):
+            body = b"".join(struct.pack(">i", len(d)) + d for d in (build(a, args).dgram for a, args in messages))
+            self.sock.sendto(b"#bundle\0" + struct.pack(">Q", when) + body, self.target)
+            return
         b = OscBundleBuilder(IMMEDIATELY if when is None else when)
         for address, args in messages:
             b.add_content(build(address, args))

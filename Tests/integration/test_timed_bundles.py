@@ -3,7 +3,7 @@ import time
 
 import numpy as np
 
-from helpers import Capture, RATE
+from helpers import Capture, RATE, ntp
 
 
 def test_bundles_land_exactly_their_interval_apart(jackd, dawg, peer):
@@ -16,9 +16,9 @@ def test_bundles_land_exactly_their_interval_apart(jackd, dawg, peer):
         peer.send("/transport/play")
         time.sleep(0.3)
         cap.start()
-        t = time.time() + 0.3
+        t = ntp(time.time() + 0.3)
         peer.bundle(t, [(f"/strip/{tid}/mute", [1])])
-        peer.bundle(t + 0.1, [(f"/strip/{tid}/mute", [0])])
+        peer.bundle(t + 429_496_730, [(f"/strip/{tid}/mute", [0])])  # 0.1 s, to 0.1 ns
         time.sleep(0.8)
         left, _ = cap.stop()
     finally:
