@@ -21,7 +21,8 @@ public enum MixLogic {
     /// Solo-in-place with solo-safe. When anything is soloed, a strip is heard if it is
     /// soloed, solo-safe, or on the signal path of a soloed strip: upstream of it (a
     /// track that sends to a soloed bus, a bus that outputs into one) or downstream (a
-    /// bus a soloed strip reaches through sends and bus outputs). Mute always wins.
+    /// bus a soloed strip reaches through sends and bus outputs, a bus's sends too).
+    /// Mute always wins.
     public static func audibility(_ patch: Patch) -> Audibility {
         let anySolo = patch.tracks.contains { $0.strip.solo } || patch.buses.contains { $0.strip.solo }
         var tracks: [Int: Bool] = [:], buses: [Int: Bool] = [:]
@@ -30,9 +31,9 @@ public enum MixLogic {
             for b in patch.buses { buses[b.id] = !b.strip.mute }
             return Audibility(tracks: tracks, buses: buses, master: !patch.master.mute)
         }
-        // Bus → the buses it feeds, directly.
+        // Bus → the buses it feeds directly, by its output and its sends.
         var feeds: [Int: [Int]] = [:]
-        for b in patch.buses { if let o = b.output { feeds[b.id, default: []].append(o) } }
+        for b in patch.buses { feeds[b.id] = (b.output.map { [$0] } ?? []) + b.strip.sends.map(\.bus) }
         func downstream(_ start: [Int]) -> Set<Int> {
             var seen = Set<Int>(), stack = start
             while let b = stack.popLast() { if seen.insert(b).inserted { stack += feeds[b] ?? [] } }

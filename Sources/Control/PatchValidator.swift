@@ -24,7 +24,7 @@ enum PatchValidator {
         try strip(p.master, "master", busIDs: [], isMaster: true)
         for b in p.buses {
             _ = try Validate.name(b.name)
-            guard b.strip.sends.isEmpty else { throw ControlError("bus \(b.id): buses have no sends (they feed the master)") }
+            if b.strip.sends.contains(where: { $0.bus == b.id }) { throw ControlError("bus \(b.id) cannot send to itself") }
             try strip(b.strip, "bus \(b.id)", busIDs: busIDs, isMaster: false, onBus: true)
             if let o = b.output {
                 guard busIDs.contains(o), o != b.id else { throw ControlError("bus \(b.id): output to bus \(o), which is not another bus") }

@@ -42,14 +42,16 @@ extension Session {
         }
     }
 
-    /// Set the send from a track to a bus, creating it (post-fader unless `preFader`
-    /// says otherwise) if there was none. Returns (gain dB, pre-fader). Only a gain
-    /// change to an existing send waits for `time`: creating a send or moving it
-    /// before or after the fader changes the graph, which happens now.
+    /// Set the send from a track or bus to a bus, creating it (post-fader unless
+    /// `preFader` says otherwise) if there was none. Returns (gain dB, pre-fader). Only
+    /// a gain change to an existing send waits for `time`: creating a send or moving it
+    /// before or after the fader changes the graph, which happens now. A bus's send
+    /// that would close a loop is refused and nothing changes.
     @discardableResult
     public func setSend(from ref: StripRef, to bus: Int, gain: Float? = nil, preFader: Bool? = nil, at time: UInt64 = 0) throws -> (Float, Bool) {
         try locked {
-            guard case .track(let trackID) = ref else { throw ControlError("only tracks have sends; \(ref) is not a track") }
+            if ref == .master { throw ControlError("the master has no sends") }
+            if ref == .bus(bus) { throw ControlError("bus \(bus) cannot send to itself") }
             guard patch.buses.contains(where: { $0.id == bus }) else { throw ControlError.unknownBus(bus) }
             if let gain { _ = try Validate.gain(gain, "send gain") }
             var s = try settings(ref, in: patch)
@@ -65,8 +67,11 @@ extension Session {
             } else {
                 s.sends.append(SendSettings(bus: bus, gain: gain ?? 0, preFader: preFader ?? false))
             }
-            try store(s, ref, in: &patch)
-            if let n = strips[.track(trackID)] { syncSends(n, s) }
+            var candidate = patch
+            try store(s, ref, in: &candidate)
+            if case .bus = ref { try validateGraph(candidate) }
+            patch = candidate
+            if let n = strips[ref] { syncSends(n, s) }
             pushMix()
             pushGraph()
             let send = s.sends.first { $0.bus == bus }!

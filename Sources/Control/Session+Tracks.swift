@@ -90,7 +90,7 @@ extension Session {
         }
     }
 
-    /// Remove a bus, every send that fed it, and route buses that fed it to the master.
+    /// Remove a bus, every send (from tracks and buses) that fed it, and route buses that fed it to the master.
     public func removeBus(_ id: Int) throws {
         try locked {
             guard let i = patch.buses.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
@@ -98,6 +98,10 @@ extension Session {
             for t in patch.tracks.indices where patch.tracks[t].strip.sends.contains(where: { $0.bus == id }) {
                 patch.tracks[t].strip.sends.removeAll { $0.bus == id }
                 if let n = strips[.track(patch.tracks[t].id)] { syncSends(n, patch.tracks[t].strip) }
+            }
+            for b in patch.buses.indices where patch.buses[b].strip.sends.contains(where: { $0.bus == id }) {
+                patch.buses[b].strip.sends.removeAll { $0.bus == id }
+                if let n = strips[.bus(patch.buses[b].id)] { syncSends(n, patch.buses[b].strip) }
             }
             for b in patch.buses.indices where patch.buses[b].output == id { patch.buses[b].output = nil }
             removeStrip(.bus(id))

@@ -71,7 +71,9 @@ final class StripNodes {
         }
     }
 
-    func key(_ role: Role, _ extra: Int = 0) -> Int {
+    func key(_ role: Role, _ extra: Int = 0) -> Int { Self.key(ref, role, extra) }
+
+    static func key(_ ref: StripRef, _ role: Role, _ extra: Int = 0) -> Int {
         let id: Int
         switch ref {
         case .master: id = 0

@@ -32,6 +32,19 @@ final class MixLogicTests: XCTestCase {
         XCTAssertEqual(MixLogic.audibility(patch([(1, strip(mute: true, solo: true))])).tracks, [1: false])
     }
 
+    func testSoloFollowsABusesSendsBothWays() {
+        // Track 1 → bus 10 → (send) bus 11. Soloing track 1 keeps 11 heard; soloing 11
+        // keeps 10 and track 1 heard; bus 12 stays off the path.
+        let buses = [(10, strip(sends: [11])), (11, strip()), (12, strip())]
+        let down = MixLogic.audibility(patch([(1, strip(solo: true, sends: [10]))], buses: buses))
+        XCTAssertEqual(down.buses, [10: true, 11: true, 12: false])
+        var soloed = buses
+        soloed[1].1.solo = true
+        let up = MixLogic.audibility(patch([(1, strip(sends: [10])), (2, strip())], buses: soloed))
+        XCTAssertEqual(up.tracks, [1: true, 2: false])
+        XCTAssertEqual(up.buses, [10: true, 11: true, 12: false])
+    }
+
     func testSoloedTrackKeepsItsBusesAudible() {
         let a = MixLogic.audibility(patch([(1, strip(solo: true, sends: [10])), (2, strip())], buses: [(10, strip()), (11, strip())]))
         XCTAssertEqual(a.tracks, [1: true, 2: false])

@@ -52,6 +52,44 @@ final class SessionGraphTests: XCTestCase {
         XCTAssertThrowsError(try s.setBusOutput(a, to: a))
     }
 
+    func testABusSendsIntoAnotherBusPreOrPostFader() throws {
+        let (s, driver) = try makeSession()
+        let t = try s.addTrack(name: "t"), a = try s.addBus(name: "a"), b = try s.addBus(name: "b")
+        try s.loadFile(track: t, path: "dc.wav")
+        try s.set(.pan, of: .track(t), to: -1)
+        try s.set(.gain, of: .track(t), to: -.infinity)
+        try s.setSend(from: .track(t), to: a, gain: 0, preFader: true)
+        try s.set(.gain, of: .bus(a), to: -.infinity)               // a heard only through its send
+        XCTAssertEqual(try s.setSend(from: .bus(a), to: b, gain: -6, preFader: true).1, true)
+        s.play()
+        XCTAssertEqual(driver.render(frames: 4096).left[3000], 0.5 * 0.501187, accuracy: 1e-5)
+        try s.setSend(from: .bus(a), to: b, preFader: false)       // post-fader: a's fader is -inf
+        XCTAssertEqual(driver.render(frames: 4096).left[3000], 0, accuracy: 1e-6)
+        // Removing b takes a's send with it.
+        try s.removeBus(b)
+        XCTAssertThrowsError(try s.send(from: .bus(a), to: b))
+    }
+
+    func testABusSendThatWouldCloseALoopIsRefusedAndChangesNothing() throws {
+        let (s, _) = try makeSession()
+        let a = try s.addBus(name: "a"), b = try s.addBus(name: "b"), c = try s.addBus(name: "c")
+        try s.setBusOutput(a, to: b)
+        try s.setSend(from: .bus(b), to: c, gain: 0)
+        XCTAssertThrowsError(try s.setSend(from: .bus(c), to: a, gain: 0)) { error in
+            XCTAssertTrue("\(error)".contains("cycle"), "\(error)")
+        }
+        XCTAssertThrowsError(try s.send(from: .bus(c), to: a))      // nothing was made
+        XCTAssertThrowsError(try s.setSend(from: .bus(a), to: a, gain: 0))
+        XCTAssertThrowsError(try s.setSend(from: .master, to: a, gain: 0))
+        // A patch whose sends loop is refused whole, before anything is built.
+        var looped = s.snapshot()
+        looped.buses[2].strip.sends = [SendSettings(bus: a, gain: 0, preFader: false)]
+        XCTAssertThrowsError(try s.apply(looped)) { error in
+            XCTAssertTrue("\(error)".contains("cycle"), "\(error)")
+        }
+        XCTAssertTrue(s.snapshot().buses[2].strip.sends.isEmpty)
+    }
+
     func testASideChainThatWouldMakeACycleIsRefused() throws {
         let (s, _) = try makeSession()
         let t = try s.addTrack(name: "t"), other = try s.addTrack(name: "o"), bus = try s.addBus(name: "b")

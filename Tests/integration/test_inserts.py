@@ -98,7 +98,7 @@ def test_an_eq_filter_shapes_what_is_heard(peer, capture):
     assert abs(float(np.nanmean(heard[-4800:]))) < 1e-3
 
 
-def test_bus_into_bus_and_its_cycle_refused(peer, capture):
+def test_bus_into_bus_and_its_cycles_refused(peer, capture):
     t = dc_track(peer)
     a, _ = peer.request("/bus/add", "a", reply="/bus/added")
     b, _ = peer.request("/bus/add", "b", reply="/bus/added")
@@ -110,6 +110,9 @@ def test_bus_into_bus_and_its_cycle_refused(peer, capture):
     peer.send(f"/bus/{b}/output", a)
     err = peer.expect("/error")
     assert err[0] == f"/bus/{b}/output" and "cycle" in err[1]
+    peer.send(f"/strip/{b}/send/{a}", 0.0)  # a bus's send closing the same loop
+    err = peer.expect("/error")
+    assert err[0] == f"/strip/{b}/send/{a}" and "cycle" in err[1]
     peer.send("/transport/locate", 0.0)
     peer.send("/transport/play")
     peer.sync()
