@@ -1,7 +1,6 @@
 import ArgumentParser
 import Atomics
 import Control
-import Dispatch
 import Engine
 import Foundation
 import JACKHost
@@ -63,15 +62,10 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = Logger(label: "dawg")
         if !noLockMemory { MemoryLock.lock(logger: logger) }
-        // The main thread sleeps until SIGINT/SIGTERM or the server going away wakes it,
-        // and once a second to tidy up (free retired plans, drain cycle timings).
-        let wake = Wakeup()
-        let stop = StopSignal(wake: wake)
         let server = jackServer ?? ProcessInfo.processInfo.environment["JACK_DEFAULT_SERVER"]
 
         let launcher = JackdLauncher(logger: logger)
         let jack = try connect(server: server, launcher: launcher, logger: logger)
-        jack.shutdownSignal = wake
         let engine = EngineHandle(config: EngineConfig(sampleRate: Double(jack.sampleRate), inputs: inputs))
         let session = Session(
             engine: engine, paths: try ProjectPaths(directory: projectDir), logger: logger,
@@ -90,11 +84,9 @@ struct Serve: AsyncParsableCommand {
         }
 
         let monitor = JackMonitor(jack: jack)
-        let osc = try OSCServer(host: bind, port: oscPort, logger: logger)
+        let osc = try OSCServer(host: bind, port: oscPort, logger: logger)  // bound now: packets queue until it runs
         let feedback = FeedbackHub(session: session, sender: osc)
         let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger)
-        osc.start(router: router)
-        feedback.start()
         let health = HealthServer(host: bind, port: httpPort) {
             let gone = jack.shutdown
             let s = monitor.status()
@@ -105,41 +97,35 @@ struct Serve: AsyncParsableCommand {
             """
             return (gone == nil, json)
         }.makeApplication()
-        let services = ServiceGroup(services: [health], logger: logger)
-        let httpTask = Task { try await services.run() }
+
+        // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: HTTP,
+        // feedback, OSC, then the engine (which closes the JACK client). JACK going away
+        // ends the engine service, and that shuts the rest down too.
+        let whenDone = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
+        let configuration = ServiceGroupConfiguration(
+            services: [
+                .init(service: EngineService(jack: jack, engine: engine, monitor: monitor, logger: logger),
+                      successTerminationBehavior: whenDone, failureTerminationBehavior: whenDone),
+                .init(service: OSCService(server: osc, router: router)),
+                .init(service: FeedbackService(hub: feedback)),
+                .init(service: health),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        let group = ServiceGroup(configuration: configuration)
 
         // Unbuffered, so scripts waiting for this line see it at once.
         FileHandle.standardOutput.write(Data(("dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
             + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)\n").utf8))
 
-        var failure: String?
-        while !stop.requested {
-            if let reason = jack.shutdown {
-                failure = reason
-                break
-            }
-            engine.collectRetired()
-            monitor.drain()
-            engine.drainEvents { event in
-                switch event {
-                case .oversizedCycle(let frames): logger.warning("a \(frames)-frame cycle is longer than the engine takes; it was silenced")
-                case .pendingOverflow: logger.warning("too many time-tagged changes waiting: one was applied early")
-                case .lateCommand, .overrun: logger.debug("process thread: \(event)")
-                }
-            }
-            wake.wait(nanoseconds: 1_000_000_000)
-        }
-        feedback.stop()
-        osc.stop()
-        router.drainJobs()
-        await services.triggerGracefulShutdown()
-        _ = await httpTask.result
-        if let failure {
-            logger.critical("the JACK server shut down: \(failure). dawg exits; restart it once JACK is back.")
+        do {
+            try await group.run()
+        } catch let gone as JackGone {
+            logger.critical("\(gone). dawg exits; restart it once JACK is back.")
             launcher.stop()
             throw ExitCode(3)
         }
-        jack.close()
         launcher.stop()
         logger.info("stopped")
     }
@@ -166,27 +152,4 @@ struct Serve: AsyncParsableCommand {
         let fallback = "patches/default.json"
         return (try? session.paths.resolve(fallback, mustExist: true)) != nil ? fallback : nil
     }
-}
-
-/// SIGINT and SIGTERM ask the main loop to stop cleanly, waking it through `wake`.
-final class StopSignal: @unchecked Sendable {
-    // @unchecked Sendable: `sources` is only kept alive here, never touched after init.
-    private let flag = ManagedAtomic(false)
-    private let sources: [DispatchSourceSignal]
-
-    init(wake: Wakeup) {
-        let flag = self.flag
-        sources = [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler {
-                flag.store(true, ordering: .relaxed)
-                wake.signal()
-            }
-            s.resume()
-            return s
-        }
-    }
-
-    var requested: Bool { flag.load(ordering: .relaxed) }
 }

@@ -91,7 +91,7 @@ def test_server_shutdown_is_reported_and_exits_non_zero(project):
     d = Dawg(server.name, project)
     server.stop()
     d.proc.wait(20)
-    assert d.proc.returncode not in (0, None)
+    assert d.proc.returncode == 3  # the engine service ended; the group shut the rest down
     d.stop()
     assert "JACK server shut down" in d.log()
 

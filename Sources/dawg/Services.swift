@@ -1,0 +1,96 @@
+import Atomics
+import Control
+import Engine
+import Foundation
+import JACKHost
+import Logging
+import OSC
+import ServiceLifecycle
+
+/// JACK went away under the engine; the group shuts down and dawg exits with status 3.
+struct JackGone: Error, CustomStringConvertible {
+    let reason: String
+    var description: String { "the JACK server shut down: \(reason)" }
+}
+
+/// The JACK client's control side: a thread of its own that frees retired plans and
+/// drains cycle timings and realtime events, asleep until there is work or a second
+/// passes. It ends when the group shuts down (closing the client) or when JACK goes
+/// away (throwing `JackGone`, so the group shuts the other services down).
+final class EngineService: Service, @unchecked Sendable {
+    // @unchecked Sendable: every member is Sendable or only touched by the loop thread.
+    private let jack: JackHost
+    private let engine: EngineHandle
+    private let monitor: JackMonitor
+    private let logger: Logger
+    private let wake = Wakeup()
+    private let stopping = ManagedAtomic(false)
+
+    init(jack: JackHost, engine: EngineHandle, monitor: JackMonitor, logger: Logger) {
+        self.jack = jack
+        self.engine = engine
+        self.monitor = monitor
+        self.logger = logger
+        jack.shutdownSignal = wake
+    }
+
+    func run() async throws {
+        let failure: String? = await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withCheckedContinuation { done in
+                    Thread.detachNewThread { done.resume(returning: self.housekeeping()) }
+                }
+            } onGracefulShutdown: { self.stop() }
+        } onCancel: { self.stop() }
+        if let failure { throw JackGone(reason: failure) }
+        jack.close()
+    }
+
+    private func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake.signal()
+    }
+
+    /// Its own thread: returns why JACK went away, or nil when asked to stop.
+    private func housekeeping() -> String? {
+        while !stopping.load(ordering: .relaxed) {
+            if let reason = jack.shutdown { return reason }
+            engine.collectRetired()
+            monitor.drain()
+            engine.drainEvents { event in
+                switch event {
+                case .oversizedCycle(let frames): logger.warning("a \(frames)-frame cycle is longer than the engine takes; it was silenced")
+                case .pendingOverflow: logger.warning("too many time-tagged changes waiting: one was applied early")
+                case .lateCommand, .overrun: logger.debug("process thread: \(event)")
+                }
+            }
+            wake.wait(nanoseconds: 1_000_000_000)
+        }
+        return nil
+    }
+}
+
+/// OSC over UDP and TCP: its threads run from `run` until the group shuts down; then
+/// it stops taking packets and lets the jobs already started (file loads) finish.
+struct OSCService: Service {
+    let server: OSCServer
+    let router: OSCRouter
+
+    func run() async throws {
+        server.start(router: router)
+        try? await gracefulShutdown()
+        server.stop()
+        router.drainJobs()
+    }
+}
+
+/// Meters and transport to subscribers, on a thread that sleeps while nobody listens.
+struct FeedbackService: Service {
+    let hub: FeedbackHub
+
+    func run() async throws {
+        hub.start()
+        try? await gracefulShutdown()
+        hub.stop()
+    }
+}
