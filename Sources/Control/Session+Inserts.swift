@@ -21,14 +21,14 @@ extension Session {
     @discardableResult
     public func setInsert(_ ref: StripRef, _ unit: InsertUnit, _ name: String, _ value: InsertValue, at time: UInt64 = 0) throws -> InsertValue {
         try locked {
-            var s = try settings(ref, in: patch)
+            var s = try patch.strip(ref)
             if unit == .reverb || unit == .delay {
                 guard case .bus = ref else { throw ControlError("only buses have a reverb and a delay") }
             }
             try Self.write(&s, unit, name, value)
-            if (unit == .reverb || unit == .delay), let n = strips[ref], n.node(unit == .reverb ? .reverb : .delay) == nil {
+            if (unit == .reverb || unit == .delay), let n = graph[ref], n.node(unit == .reverb ? .reverb : .delay) == nil {
                 // First use: make the node at these settings and schedule it.
-                try store(s, ref, in: &patch)
+                try patch.setStrip(s, ref)
                 makeTimeEffects(n, s, force: unit)
                 n.sentInserts.reverb = s.reverb
                 n.sentInserts.delay = s.delay
@@ -44,20 +44,20 @@ extension Session {
                     if case .bus(let id) = ref, id == key { throw ControlError("a compressor cannot key itself") }
                 }
                 var candidate = patch
-                try store(s, ref, in: &candidate)
+                try candidate.setStrip(s, ref)
                 try validateGraph(candidate)
                 patch = candidate
                 pushGraph()
                 return try Self.read(s, unit, name)
             }
-            try store(s, ref, in: &patch)
+            try patch.setStrip(s, ref)
             pushInserts(ref, at: time)
             return try Self.read(s, unit, name)
         }
     }
 
     public func insert(_ ref: StripRef, _ unit: InsertUnit, _ name: String) throws -> InsertValue {
-        try locked { try Self.read(try settings(ref, in: patch), unit, name) }
+        try locked { try Self.read(try patch.strip(ref), unit, name) }
     }
 
     static func write(_ s: inout StripSettings, _ unit: InsertUnit, _ name: String, _ value: InsertValue) throws {
@@ -105,21 +105,21 @@ extension Session {
             throw ControlError("the insert order names each of \(names) once")
         }
         return try locked {
-            var s = try settings(ref, in: patch)
+            var s = try patch.strip(ref)
             s.inserts = kinds
-            try store(s, ref, in: &patch)
+            try patch.setStrip(s, ref)
             pushGraph()
             return kinds
         }
     }
 
     public func inserts(_ ref: StripRef) throws -> [InsertKind] {
-        try locked { try settings(ref, in: patch).inserts }
+        try locked { try patch.strip(ref).inserts }
     }
 
     /// Send the insert parameters of `ref` that differ from what its nodes hold.
     func pushInserts(_ ref: StripRef, at time: UInt64 = 0) {
-        guard let n = strips[ref], let s = try? settings(ref, in: patch) else { return }
+        guard let n = graph[ref], let s = try? patch.strip(ref) else { return }
         let fs = engine.config.sampleRate
         let old = n.sentInserts
         for band in EqualizerDesign.Band.allCases where old.eq.band(band) != s.eq.band(band) || old.eq.on != s.eq.on {

@@ -20,7 +20,7 @@ extension Session {
     func values(of refs: Set<StripRef>?, in state: Patch, audible: MixLogic.Audibility?) -> [StripValues] {
         var out: [StripValues] = []
         func add(_ ref: StripRef, _ s: StripSettings, stereo: Bool) {
-            guard refs?.contains(ref) ?? true, let n = strips[ref] else { return }
+            guard refs?.contains(ref) ?? true, let n = graph[ref] else { return }
             let heard = audible.map { $0.isAudible(ref) } ?? n.sent.audible
             let gains = Self.gains(s, stereo: stereo, audible: heard)
             out.append(StripValues(nodes: n, gains: gains, sends: s.sends.map { ($0.bus, Decibels.toGain($0.gain)) }))
@@ -95,7 +95,7 @@ extension Session {
             n.sum = SumProcessor.node()
             makeTimeEffects(n, settings)
         }
-        strips[ref] = n
+        graph.add(n)
         syncSends(n, settings)
         return n
     }

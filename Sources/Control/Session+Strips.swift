@@ -15,19 +15,19 @@ extension Session {
             let change = StripChange.control(control, ref, value)
             if time == 0 {
                 try applyNow(change)
-                return Self.value(control, try settings(ref, in: patch))
+                return Self.value(control, try patch.strip(ref))
             }
             // Validate against everything already scheduled before keeping it.
             var probe = state(at: time)
-            try apply(change, to: &probe)
+            try probe.apply(change)
             schedule(change, at: time)
-            return Self.value(control, try settings(ref, in: probe))
+            return Self.value(control, try probe.strip(ref))
         }
     }
 
     /// A control's value once everything scheduled has happened.
     public func get(_ control: StripControl, of ref: StripRef) throws -> Float {
-        try locked { Self.value(control, try settings(ref, in: latest)) }
+        try locked { Self.value(control, try latest.strip(ref)) }
     }
 
     static func value(_ control: StripControl, _ s: StripSettings) -> Float {
@@ -54,7 +54,7 @@ extension Session {
             if ref == .bus(bus) { throw ControlError("bus \(bus) cannot send to itself") }
             guard patch.buses.contains(where: { $0.id == bus }) else { throw ControlError.unknownBus(bus) }
             if let gain { _ = try Validate.gain(gain, "send gain") }
-            var s = try settings(ref, in: patch)
+            var s = try patch.strip(ref)
             let existing = s.sends.firstIndex { $0.bus == bus }
             if let existing, preFader == nil || preFader == s.sends[existing].preFader, let gain {
                 let change = StripChange.sendGain(ref, bus: bus, dB: gain)
@@ -68,10 +68,10 @@ extension Session {
                 s.sends.append(SendSettings(bus: bus, gain: gain ?? 0, preFader: preFader ?? false))
             }
             var candidate = patch
-            try store(s, ref, in: &candidate)
+            try candidate.setStrip(s, ref)
             if case .bus = ref { try validateGraph(candidate) }
             patch = candidate
-            if let n = strips[ref] { syncSends(n, s) }
+            if let n = graph[ref] { syncSends(n, s) }
             pushMix()
             pushGraph()
             let send = s.sends.first { $0.bus == bus }!
@@ -81,7 +81,7 @@ extension Session {
 
     public func send(from ref: StripRef, to bus: Int) throws -> (Float, Bool) {
         try locked {
-            guard let send = try settings(ref, in: latest).sends.first(where: { $0.bus == bus }) else {
+            guard let send = try latest.strip(ref).sends.first(where: { $0.bus == bus }) else {
                 throw ControlError("strip \(ref) has no send to bus \(bus)")
             }
             return (send.gain, send.preFader)
@@ -91,61 +91,8 @@ extension Session {
     /// Apply `change` to the model now and send what it changed.
     func applyNow(_ change: StripChange) throws {
         foldDue()
-        try apply(change, to: &patch)
+        try patch.apply(change)
         pushMix(change.reach, audibility: change.altersAudibility)
     }
 
-    /// Validate `change` and write it into `p`; throws and leaves `p` alone if refused.
-    func apply(_ change: StripChange, to p: inout Patch) throws {
-        let ref = change.strip
-        var s = try settings(ref, in: p)
-        switch change {
-        case .control(let control, _, let value):
-            switch control {
-            case .gain: s.gain = try Validate.gain(value)
-            case .fader: s.gain = FaderLaw.db(forPosition: try Validate.unit(value, "fader"))
-            case .pan: s.pan = try Validate.pan(value)
-            case .mute: s.mute = try flag(value, "mute")
-            case .solo, .solosafe:
-                if ref == .master { throw ControlError("the master has no \(control.rawValue)") }
-                if control == .solo { s.solo = try flag(value, "solo") } else { s.soloSafe = try flag(value, "solosafe") }
-            case .invert: s.invert = try flag(value, "invert")
-            }
-        case .sendGain(_, let bus, let dB):
-            guard let i = s.sends.firstIndex(where: { $0.bus == bus }) else {
-                throw ControlError("strip \(ref) has no send to bus \(bus)")
-            }
-            s.sends[i].gain = try Validate.gain(dB, "send gain")
-        }
-        try store(s, ref, in: &p)
-    }
-
-    func settings(_ ref: StripRef, in p: Patch) throws -> StripSettings {
-        switch ref {
-        case .master: return p.master
-        case .track(let id):
-            guard let t = p.tracks.first(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
-            return t.strip
-        case .bus(let id):
-            guard let b = p.buses.first(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
-            return b.strip
-        }
-    }
-
-    func store(_ s: StripSettings, _ ref: StripRef, in p: inout Patch) throws {
-        switch ref {
-        case .master: p.master = s
-        case .track(let id):
-            guard let i = p.tracks.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
-            p.tracks[i].strip = s
-        case .bus(let id):
-            guard let i = p.buses.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
-            p.buses[i].strip = s
-        }
-    }
-
-    func flag(_ v: Float, _ what: String) throws -> Bool {
-        guard v == 0 || v == 1 else { throw ControlError("\(what) must be 0 or 1, not \(v)") }
-        return v == 1
-    }
 }

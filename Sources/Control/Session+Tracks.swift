@@ -20,7 +20,7 @@ extension Session {
             guard let i = patch.tracks.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
             patch.tracks.remove(at: i)
             audio[id] = nil
-            removeStrip(.track(id))
+            graph.remove(.track(id))
             forgetSidechains(keyedBy: id)
             pushGraph()
         }
@@ -37,7 +37,7 @@ extension Session {
             patch.tracks[i].file = nil
             patch.tracks[i].position = nil
             audio[id] = nil
-            strips[.track(id)]?.source = CaptureInput.node(port: port - 1)
+            graph[.track(id)]?.source = CaptureInput.node(port: port - 1)
             pushMix([.track(id)], audibility: false)  // a mono source changes the pan law
             pushGraph()
         }
@@ -62,7 +62,7 @@ extension Session {
             patch.tracks[i].position = position
             patch.tracks[i].input = nil
             audio[id] = decoded
-            strips[.track(id)]?.source = clipNode(decoded, at: position)
+            graph[.track(id)]?.source = clipNode(decoded, at: position)
             pushMix([.track(id)], audibility: false)  // a stereo file changes the pan law
             pushGraph()
         }
@@ -97,14 +97,14 @@ extension Session {
             patch.buses.remove(at: i)
             for t in patch.tracks.indices where patch.tracks[t].strip.sends.contains(where: { $0.bus == id }) {
                 patch.tracks[t].strip.sends.removeAll { $0.bus == id }
-                if let n = strips[.track(patch.tracks[t].id)] { syncSends(n, patch.tracks[t].strip) }
+                if let n = graph[.track(patch.tracks[t].id)] { syncSends(n, patch.tracks[t].strip) }
             }
             for b in patch.buses.indices where patch.buses[b].strip.sends.contains(where: { $0.bus == id }) {
                 patch.buses[b].strip.sends.removeAll { $0.bus == id }
-                if let n = strips[.bus(patch.buses[b].id)] { syncSends(n, patch.buses[b].strip) }
+                if let n = graph[.bus(patch.buses[b].id)] { syncSends(n, patch.buses[b].strip) }
             }
             for b in patch.buses.indices where patch.buses[b].output == id { patch.buses[b].output = nil }
-            removeStrip(.bus(id))
+            graph.remove(.bus(id))
             forgetSidechains(keyedBy: id)
             pushMix()  // who is heard may have changed (a soloed bus went away)
             pushGraph()
@@ -143,7 +143,7 @@ extension Session {
 
     /// A fresh strip id and meter slot.
     func newStrip() throws -> (id: Int, slot: Int) {
-        guard let slot = freeSlots.popLast() else {
+        guard let slot = graph.takeSlot() else {
             throw ControlError("no more strips: the limit is \(engine.config.maxStrips - 1)")
         }
         let id = nextID
@@ -156,12 +156,5 @@ extension Session {
         for i in patch.tracks.indices where patch.tracks[i].strip.comp.sidechain == id { patch.tracks[i].strip.comp.sidechain = nil }
         for i in patch.buses.indices where patch.buses[i].strip.comp.sidechain == id { patch.buses[i].strip.comp.sidechain = nil }
         if patch.master.comp.sidechain == id { patch.master.comp.sidechain = nil }
-    }
-
-    /// Forget a strip's nodes (plans still running them keep them until retired) and
-    /// free its meter slot.
-    func removeStrip(_ ref: StripRef) {
-        guard let n = strips.removeValue(forKey: ref) else { return }
-        freeSlots.append(n.meterSlot)
     }
 }

@@ -3,7 +3,14 @@ import DSP
 import Engine
 import Logging
 
-/// The control side's model of the engine, and the only writer of engine commands.
+/// The control side's façade, and the only writer of engine commands.
+///
+/// Its parts have one job each: the project model (`Patch`, its edits in
+/// `Patch+Edits` and checks in `PatchValidator`), the graph compiler's front
+/// (`StripGraph`: strip ids → nodes and meter slots, patch → plan), the parameter
+/// scheduler (`ParameterScheduler`: time-tagged changes; what was last sent lives on
+/// each `StripNodes`), and the patch store (`PatchStore`). The session holds them
+/// under one lock and decides what each change sends.
 ///
 /// Every public method may be called from any control thread (OSC listeners, the job
 /// worker); they serialise on one lock, validate first, and change nothing when they
@@ -19,16 +26,14 @@ public final class Session: @unchecked Sendable {
     public let presets: StripPresets
     let connections: ConnectionRestorer?
 
-    /// The state now. Strip changes waiting for a later time are in `scheduled`.
+    /// The project model now. Strip changes waiting for a later time are in `scheduler`.
     var patch = Patch()
-    /// Strip changes from time-tagged bundles, in time order, then arrival order.
-    var scheduled: [ScheduledChange] = []
-    /// Every strip's engine nodes (the master's always exists).
-    var strips: [StripRef: StripNodes] = [:]
+    var scheduler = ParameterScheduler()
+    /// Every strip's engine nodes and meter slots, and the graph made of them.
+    let graph: StripGraph
     /// Track id → decoded file.
     var audio: [Int: DecodedAudio] = [:]
     var nextID = 1
-    var freeSlots: [Int]
     /// Commands dropped because the ring was full (the realtime side is not running).
     var droppedCommands = 0
 
@@ -42,11 +47,7 @@ public final class Session: @unchecked Sendable {
         self.logger = logger
         self.transportDriver = transport
         self.connections = connections
-        freeSlots = Array((1..<engine.config.maxStrips).reversed())
-        let master = StripNodes(ref: .master, meterSlot: EngineConfig.masterStrip, gains: .init(), inserts: StripSettings(), config: engine.config)
-        master.sum = SumProcessor.node()
-        master.output = MasterOutput.node()
-        strips[.master] = master
+        graph = StripGraph(engine: engine)
         pushGraph()
     }
 
@@ -69,8 +70,8 @@ public final class Session: @unchecked Sendable {
     /// Every strip id that has a meter: tracks, buses, then "master".
     public func meteredStrips() -> [(id: String, slot: Int)] {
         locked {
-            patch.tracks.compactMap { t in strips[.track(t.id)].map { (String(t.id), $0.meterSlot) } }
-                + patch.buses.compactMap { b in strips[.bus(b.id)].map { (String(b.id), $0.meterSlot) } }
+            patch.tracks.compactMap { t in graph[.track(t.id)].map { (String(t.id), $0.meterSlot) } }
+                + patch.buses.compactMap { b in graph[.bus(b.id)].map { (String(b.id), $0.meterSlot) } }
                 + [("master", EngineConfig.masterStrip)]
         }
     }
@@ -86,7 +87,7 @@ public final class Session: @unchecked Sendable {
     }
 
     public func strip(_ ref: StripRef) throws -> StripSettings {
-        try locked { try settings(ref, in: latest) }
+        try locked { try latest.strip(ref) }
     }
 
     // MARK: - Sending to the engine

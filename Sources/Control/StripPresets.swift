@@ -43,7 +43,7 @@ public struct StripPresets: Sendable {
             throw ControlError("no strip preset \"\(name)\" (presets: \(names().joined(separator: ", ")))")
         }
         let preset: StripSettings
-        do { preset = try Session.decoder().decode(StripSettings.self, from: data) } catch {
+        do { preset = try PatchStore.decoder().decode(StripSettings.self, from: data) } catch {
             throw ControlError("strip preset \"\(name)\" is not valid: \(error)")
         }
         try InsertTable.validate(preset)
@@ -63,9 +63,9 @@ extension Session {
     public func applyPreset(_ name: String, to ref: StripRef) throws {
         let presets = self.presets
         try locked {
-            var s = try presets.apply(name, to: try settings(ref, in: patch))
+            var s = try presets.apply(name, to: try patch.strip(ref))
             if case .bus = ref { s.inserts = InsertKind.complete(s.inserts, onBus: true) }
-            try store(s, ref, in: &patch)
+            try patch.setStrip(s, ref)
             pushInserts(ref)
             pushGraph()  // the insert order may have changed
         }

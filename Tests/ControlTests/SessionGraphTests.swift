@@ -199,7 +199,7 @@ final class SessionGraphTests: XCTestCase {
         let json = try XCTUnwrap(doc.components(separatedBy: "```json\n").dropFirst().first?.components(separatedBy: "```").first)
         let engine = EngineHandle(config: EngineConfig(sampleRate: 48000, maxFrames: 1024, maxStrips: 32, maxBuses: 8))
         let session = Session(engine: engine, paths: try ProjectPaths(directory: repo.path))
-        try session.apply(try Session.decoder().decode(Patch.self, from: Data(json.utf8)))
+        try session.apply(try PatchStore.decoder().decode(Patch.self, from: Data(json.utf8)))
         XCTAssertEqual(try session.busOutput(4), 3)
         XCTAssertEqual(try session.insert(.bus(3), .reverb, "decay"), .number(1.8))
         XCTAssertEqual(try session.insert(.track(1), .eq(.hpf), "slope"), .number(24))

@@ -1,6 +1,9 @@
 import Engine
 
-/// The graph compiler's front: from the session's model to a `GraphDescription`.
+/// The graph compiler's front: the engine nodes behind every strip (keyed by stable
+/// ids, so they outlive any one plan), the meter slots they hold, and the patch turned
+/// into a `GraphDescription` that the engine checks or compiles and installs (keeping
+/// each plan's nodes alive until the realtime side hands it back).
 ///
 /// Every strip is a chain: its input (a track's source, a bus's or the master's mix
 /// point) → its inserts in the strip's order → the strip node (fader, pan, meters) →
@@ -9,15 +12,46 @@ import Engine
 /// post-fader (outputs 0, 1) or pre-fader (2, 3) pair into a bus's mix point; tracks
 /// and buses both send (a send that would close a loop is refused before it is made). A
 /// compressor with a side-chain also listens to the keying strip's post-fader pair.
-extension Session {
+final class StripGraph {
+    let engine: EngineHandle
+    /// Every strip's nodes; the master's always exist.
+    private(set) var nodes: [StripRef: StripNodes] = [:]
+    private var freeSlots: [Int]
+
+    init(engine: EngineHandle) {
+        self.engine = engine
+        freeSlots = Array((1..<engine.config.maxStrips).reversed())
+        let master = StripNodes(ref: .master, meterSlot: EngineConfig.masterStrip, gains: .init(), inserts: StripSettings(), config: engine.config)
+        master.sum = SumProcessor.node()
+        master.output = MasterOutput.node()
+        nodes[.master] = master
+    }
+
+    subscript(ref: StripRef) -> StripNodes? { nodes[ref] }
+
+    /// A free meter slot for a new strip, if any is left.
+    func takeSlot() -> Int? { freeSlots.popLast() }
+
+    func add(_ n: StripNodes) { nodes[n.ref] = n }
+
+    /// Forget a strip's nodes (plans still running them keep them until retired) and
+    /// free its meter slot.
+    func remove(_ ref: StripRef) {
+        guard ref != .master, let n = nodes.removeValue(forKey: ref) else { return }
+        freeSlots.append(n.meterSlot)
+    }
+
+    /// Forget every strip but the master's.
+    func removeAll() { for ref in Array(nodes.keys) { remove(ref) } }
+
     /// `standIns`: strips the model has but the session not yet (a patch about to be
     /// loaded, a send about to be made) get throwaway nodes, so a candidate can be
     /// checked for cycles before anything is built. Installed graphs never need them.
-    func describeGraph(_ p: Patch, standIns: Bool = false) -> GraphDescription {
-        var nodes: [GraphDescription.Node] = []
+    func describe(_ p: Patch, stereo: (Int) -> Bool, standIns: Bool = false) -> GraphDescription {
+        var graph: [GraphDescription.Node] = []
         var described: [StripRef: StripNodes] = [:]
         func strip(_ ref: StripRef, _ settings: StripSettings) -> StripNodes? {
-            var n = strips[ref]
+            var n = nodes[ref]
             if n == nil && standIns {
                 n = StripNodes(ref: ref, meterSlot: 0, gains: .init(), inserts: settings, config: engine.config)
                 if case .bus = ref { n?.sum = SumProcessor.node() }
@@ -40,14 +74,14 @@ extension Session {
                 guard let state = n.node(insert) else { continue }
                 let key = n.key(StripNodes.role(insert))
                 var inputs = signal
-                if insert == .comp, let id = s.comp.sidechain, case let keyRef = stripRef(id: id, in: p), strips[keyRef] != nil || standIns {
+                if insert == .comp, let id = s.comp.sidechain, case let keyRef = Self.ref(id: id, in: p), nodes[keyRef] != nil || standIns {
                     let keyStrip = StripNodes.key(keyRef, .strip)
                     inputs += [[PortRef(keyStrip, 0)], [PortRef(keyStrip, 1)]]
                 }
-                nodes.append(.init(key: key, state: state, inputs: inputs, outputs: signal.count, name: "\(name) \(insert.rawValue)"))
+                graph.append(.init(key: key, state: state, inputs: inputs, outputs: signal.count, name: "\(name) \(insert.rawValue)"))
                 signal = (0..<signal.count).map { [PortRef(key, $0)] }
             }
-            nodes.append(.init(key: n.key(.strip), state: n.strip, inputs: signal, outputs: preFader ? 4 : 2, name: name))
+            graph.append(.init(key: n.key(.strip), state: n.strip, inputs: signal, outputs: preFader ? 4 : 2, name: name))
         }
         /// A strip's sends, each reading its post- or pre-fader pair into a bus's mix.
         func sends(_ n: StripNodes, _ s: StripSettings, name: String) {
@@ -55,7 +89,7 @@ extension Session {
                 // A send the model has but the strip not yet gets a stand-in, as above.
                 guard let state = n.sends[send.bus] ?? (standIns ? SendProcessor.node(gain: 0, rampFrames: 0) : nil) else { continue }
                 let tap = send.preFader ? 2 : 0
-                nodes.append(.init(
+                graph.append(.init(
                     key: n.key(.send, send.bus), state: state,
                     inputs: [[PortRef(n.key(.strip), tap)], [PortRef(n.key(.strip), tap + 1)]],
                     outputs: 2, name: "\(name) send to bus \(send.bus)"
@@ -68,8 +102,8 @@ extension Session {
             guard let n = strip(.track(t.id), t.strip) else { continue }
             var input: [[PortRef]] = [[]]
             if let source = n.source {
-                let channels = source.kind == .clips && (audio[t.id]?.isStereo ?? false) ? 2 : 1
-                nodes.append(.init(key: n.key(.source), state: source, outputs: channels, name: "track \(t.id) source"))
+                let channels = source.kind == .clips && stereo(t.id) ? 2 : 1
+                graph.append(.init(key: n.key(.source), state: source, outputs: channels, name: "track \(t.id) source"))
                 input = (0..<channels).map { [PortRef(n.key(.source), $0)] }
             }
             chain(n, t.strip, input: input, name: "track \(t.id)", preFader: t.strip.sends.contains { $0.preFader })
@@ -84,7 +118,7 @@ extension Session {
         }
         if let m = strip(.master, p.master) {
             chain(m, p.master, input: [[PortRef(m.key(.sum), 0)], [PortRef(m.key(.sum), 1)]], name: "master", preFader: false)
-            nodes.append(.init(
+            graph.append(.init(
                 key: m.key(.output), state: m.output!,
                 inputs: [[PortRef(m.key(.strip), 0)], [PortRef(m.key(.strip), 1)]], outputs: 0, name: "master output"
             ))
@@ -93,21 +127,39 @@ extension Session {
         for (ref, n) in described {
             guard let sum = n.sum else { continue }
             let name = ref == .master ? "master mix" : "bus \(ref) mix"
-            nodes.append(.init(key: n.key(.sum), state: sum, inputs: mixInputs[ref] ?? [[], []], outputs: 2, name: name))
+            graph.append(.init(key: n.key(.sum), state: sum, inputs: mixInputs[ref] ?? [[], []], outputs: 2, name: name))
         }
-        return GraphDescription(nodes: nodes)
+        return GraphDescription(nodes: graph)
     }
 
     /// A track's or bus's ref from its id in `p` (a side-chain names either).
-    func stripRef(id: Int, in p: Patch) -> StripRef {
+    static func ref(id: Int, in p: Patch) -> StripRef {
         p.buses.contains { $0.id == id } ? .bus(id) : .track(id)
     }
+
+    /// Compile `p` and install it. Throws when it does not compile; false when the
+    /// realtime side is not taking plans.
+    func install(_ p: Patch, stereo: (Int) -> Bool) throws -> Bool {
+        try engine.install(describe(p, stereo: stereo))
+    }
+
+    /// Throws a `ControlError` if `candidate` would not compile (a cycle).
+    func validate(_ candidate: Patch, stereo: (Int) -> Bool) throws {
+        do { try engine.validate(describe(candidate, stereo: stereo, standIns: true)) } catch let e as GraphError {
+            throw ControlError(e.description)
+        }
+    }
+}
+
+extension Session {
+    /// Whether track `id` plays a stereo file.
+    func isStereo(_ id: Int) -> Bool { audio[id]?.isStereo ?? false }
 
     /// Compile the graph from the model and install it. Edits that could make a cycle
     /// check `validateGraph` before they change the model, so this does not fail.
     func pushGraph() {
         do {
-            if try !engine.install(describeGraph(patch)) {
+            if try !graph.install(patch, stereo: isStereo) {
                 droppedCommands += 1
                 logger.error("could not install a new graph: the realtime side is not taking commands")
             }
@@ -117,9 +169,5 @@ extension Session {
     }
 
     /// Throws a `ControlError` if `candidate` would not compile (a cycle).
-    func validateGraph(_ candidate: Patch) throws {
-        do { try engine.validate(describeGraph(candidate, standIns: true)) } catch let e as GraphError {
-            throw ControlError(e.description)
-        }
-    }
+    func validateGraph(_ candidate: Patch) throws { try graph.validate(candidate, stereo: isStereo) }
 }
