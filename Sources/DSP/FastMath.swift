@@ -58,7 +58,7 @@ extension FastMath {
     /// 2ˣ of eight values at once (same method and accuracy as the scalar one).
     @inlinable @_noLocks
     public static func exp2(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let c = x.clamped(lowerBound: SIMD8(repeating: -126), upperBound: SIMD8(repeating: 127))
+        let c = x.clampedLanes(-126, 127)
         // Round to the nearest integer by adding 1.5·2²³: the sum's low mantissa bits
         // are the integer (no conversion instruction with a rounding rule needed).
         let magic: Float = 12_582_912

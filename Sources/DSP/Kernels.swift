@@ -71,7 +71,11 @@ public enum Kernels {
         var i = 0
         while i + 8 <= count {
             let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
-            peak8 = pointwiseMax(peak8, pointwiseMax(v, -v))
+            // Compare-and-select, not `pointwiseMax`: the standard library's is a lane-by-
+            // lane scalar loop with NaN checks, left as a call (it was a fifth of the
+            // process thread's time with 128 tracks); this compiles to andps/maxps.
+            let magnitude = v.replacing(with: -v, where: v .< 0)
+            peak8 = peak8.replacing(with: magnitude, where: magnitude .> peak8)
             sum8 += v * v
             i += 8
         }

@@ -43,9 +43,9 @@ public struct SVFCascade {
                 // 1 where the lane is live, 0 where not, by arithmetic (a select would be
                 // done lane by lane): live while n − lane ≥ 0 and n − lane < frames.
                 let lanes = SIMD8<Float>(0, 1, 2, 3, 4, 5, 6, 7), step = SIMD8<Float>(repeating: Float(n))
-                let zero = SIMD8<Float>(repeating: 0), one = SIMD8<Float>(repeating: 1)
-                let started = (step - lanes + 1).clamped(lowerBound: zero, upperBound: one)
-                let unfinished = (SIMD8<Float>(repeating: Float(frames)) - step + lanes).clamped(lowerBound: zero, upperBound: one)
+                let one = SIMD8<Float>(repeating: 1)
+                let started = (step - lanes + 1).clampedLanes(0, 1)
+                let unfinished = (SIMD8<Float>(repeating: Float(frames)) - step + lanes).clampedLanes(0, 1)
                 let live = started * unfinished
                 s1 = live * n1 + (one - live) * s1  // exactly n1 or s1
                 s2 = live * n2 + (one - live) * s2
