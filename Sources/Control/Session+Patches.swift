@@ -41,7 +41,7 @@ extension Session {
                 throw ControlError("track \(t.id): \(e.message)")
             }
             do {
-                decoded[t.id] = try AudioFileReader.decode(path: absolute, sampleRate: sampleRate)
+                decoded[t.id] = try decodedFiles.decode(path: absolute, sampleRate: sampleRate)
             } catch let e as AudioFileError {
                 throw ControlError("track \(t.id): \(e.description.replacingOccurrences(of: absolute, with: file))")
             }

@@ -52,7 +52,7 @@ extension Session {
         _ = try locked { try trackIndex(id) }
         let decoded: DecodedAudio
         do {
-            decoded = try AudioFileReader.decode(path: absolute, sampleRate: sampleRate)
+            decoded = try decodedFiles.decode(path: absolute, sampleRate: sampleRate)
         } catch let e as AudioFileError {
             throw ControlError(e.description.replacingOccurrences(of: absolute, with: path))
         }

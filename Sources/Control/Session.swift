@@ -31,8 +31,9 @@ public final class Session: @unchecked Sendable {
     var scheduler = ParameterScheduler()
     /// Every strip's engine nodes and meter slots, and the graph made of them.
     let graph: StripGraph
-    /// Track id → decoded file.
+    /// Track id → decoded file; tracks playing the same file share it.
     var audio: [Int: DecodedAudio] = [:]
+    let decodedFiles = DecodedAudioCache()
     var nextID = 1
     /// Commands dropped because the ring was full (the realtime side is not running).
     var droppedCommands = 0
