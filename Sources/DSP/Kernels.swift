@@ -79,7 +79,7 @@ public enum Kernels {
             sum8 += v * v
             i += 8
         }
-        var peak = peak8.max(), sum = sum8.sum()
+        var peak = peak8.largestLane(), sum = sum8.sum()
         while i < count {
             peak = Swift.max(peak, Swift.abs(src[i]))
             sum += src[i] * src[i]

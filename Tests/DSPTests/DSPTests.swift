@@ -107,3 +107,21 @@ final class MeterTests: XCTestCase {
         XCTAssertEqual(Decibels.fromGain(m.peak), -20, accuracy: 0.05)
     }
 }
+
+final class SIMDSelectTests: XCTestCase {
+    /// The compare-and-select replacements agree with the standard library's
+    /// lane-by-lane forms, wherever the largest lane sits and whatever the signs.
+    func testLargestLaneClampAndPeakMatchTheScalarForms() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let v = SIMD8<Float>((0..<8).map { _ in Float.random(in: -4...4, using: &rng) })
+            XCTAssertEqual(v.largestLane(), v.max())
+            XCTAssertEqual(v.clampedLanes(-1, 1), v.clamped(lowerBound: .init(repeating: -1), upperBound: .init(repeating: 1)))
+            let count = Int.random(in: 1...37, using: &rng)
+            let x = (0..<count).map { _ in Float.random(in: -2...2, using: &rng) }
+            let (peak, sum) = x.withUnsafeBufferPointer { Kernels.peakAndSumOfSquares($0.baseAddress!, count) }
+            XCTAssertEqual(peak, x.map(abs).max()!)
+            XCTAssertEqual(sum, x.reduce(0) { $0 + $1 * $1 }, accuracy: 1e-4)
+        }
+    }
+}

@@ -1,0 +1,21 @@
+extension SIMD8 where Scalar == Float {
+    /// Lane-wise clamp by compare-and-select. The standard library's `clamped` goes
+    /// through `pointwiseMin`/`pointwiseMax`, a lane-by-lane scalar loop with NaN checks
+    /// that the optimiser leaves as a call; this compiles to cmpps and blends.
+    @inlinable @_noLocks
+    public func clampedLanes(_ low: Float, _ high: Float) -> SIMD8<Float> {
+        replacing(with: low, where: self .< low).replacing(with: high, where: self .> high)
+    }
+}
+
+extension SIMD8 where Scalar == Float {
+    /// The largest lane, by halving compare-and-selects (the standard library's `max()`
+    /// is a scalar loop with NaN checks, left as a call). NaN lanes are passed over.
+    @inlinable @_noLocks
+    public func largestLane() -> Float {
+        let lo = lowHalf, hi = highHalf
+        let four = lo.replacing(with: hi, where: hi .> lo)
+        let two = four.lowHalf.replacing(with: four.highHalf, where: four.highHalf .> four.lowHalf)
+        return two[1] > two[0] ? two[1] : two[0]
+    }
+}
