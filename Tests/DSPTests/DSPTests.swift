@@ -117,6 +117,9 @@ final class SIMDSelectTests: XCTestCase {
             let v = SIMD8<Float>((0..<8).map { _ in Float.random(in: -4...4, using: &rng) })
             XCTAssertEqual(v.largestLane(), v.max())
             XCTAssertEqual(v.clampedLanes(-1, 1), v.clamped(lowerBound: .init(repeating: -1), upperBound: .init(repeating: 1)))
+            var withNaN = v
+            withNaN[Int.random(in: 0..<8, using: &rng)] = .nan
+            XCTAssertFalse(withNaN.clampedLanes(-1, 1).max().isNaN, "a NaN lane comes out as a bound (exp2 builds bits from it)")
             let count = Int.random(in: 1...37, using: &rng)
             let x = (0..<count).map { _ in Float.random(in: -2...2, using: &rng) }
             let (peak, sum) = x.withUnsafeBufferPointer { Kernels.peakAndSumOfSquares($0.baseAddress!, count) }

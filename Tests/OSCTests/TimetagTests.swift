@@ -7,15 +7,17 @@ final class TimetagTests: XCTestCase {
     /// tags carry ~0.5 µs, and about one pair in twenty came out 4799 frames apart.)
     func testTagsAnExactIntervalApartLandThatManyFramesApart() {
         var rng = SystemRandomNumberGenerator()
-        let tenth: UInt64 = 429_496_730          // 0.1 s in NTP units, to 0.1 ns
+        // 0.125 s is exact in NTP units (2²⁹) and in frames (6000); the anchor frame has
+        // a binary fraction, so any difference from 6000 is the clock's own rounding.
+        let eighth: UInt64 = 1 << 29
         for _ in 0..<20_000 {
             let wall = (UInt64(3_990_000_000) << 32) + UInt64.random(in: 0..<(1 << 40), using: &rng)
-            let base = (wall: wall, frame: Double.random(in: 0..<1e9, using: &rng))
-            let t = wall + UInt64.random(in: 0..<(600 << 32), using: &rng)
+            let base = (wall: wall, frame: Double(Int.random(in: 0..<(1 << 30), using: &rng)) + Double(Int.random(in: 0..<1024, using: &rng)) / 1024)
+            let t = wall + UInt64.random(in: 0..<(10 << 32), using: &rng)
             let a = TimetagClock.frame(of: t, base: base, rate: 48_000)
-            let b = TimetagClock.frame(of: t + tenth, base: base, rate: 48_000)
-            XCTAssertEqual(b - a, 4800)
-            if b - a != 4800 { return }
+            let b = TimetagClock.frame(of: t + eighth, base: base, rate: 48_000)
+            XCTAssertEqual(b - a, 6000)
+            if b - a != 6000 { return }
         }
     }
 
