@@ -14,11 +14,11 @@ extension Patch {
             case .gain: s.gain = try Validate.gain(value)
             case .fader: s.gain = FaderLaw.db(forPosition: try Validate.unit(value, "fader"))
             case .pan: s.pan = try Validate.pan(value)
-            case .mute: s.mute = try Self.flag(value, "mute")
+            case .mute: s.mute = try Validate.flag(value, "mute")
             case .solo, .solosafe:
                 if ref == .master { throw ControlError("the master has no \(control.rawValue)") }
-                if control == .solo { s.solo = try Self.flag(value, "solo") } else { s.soloSafe = try Self.flag(value, "solosafe") }
-            case .invert: s.invert = try Self.flag(value, "invert")
+                if control == .solo { s.solo = try Validate.flag(value, "solo") } else { s.soloSafe = try Validate.flag(value, "solosafe") }
+            case .invert: s.invert = try Validate.flag(value, "invert")
             }
         case .sendGain(_, let bus, let dB):
             guard let i = s.sends.firstIndex(where: { $0.bus == bus }) else {
@@ -53,8 +53,16 @@ extension Patch {
         }
     }
 
-    static func flag(_ v: Float, _ what: String) throws -> Bool {
-        guard v == 0 || v == 1 else { throw ControlError("\(what) must be 0 or 1, not \(v)") }
-        return v == 1
+    /// Drop every send to `bus`, from tracks and buses alike; returns the strips that
+    /// had one.
+    mutating func removeSends(to bus: Int) -> [StripRef] {
+        var changed: [StripRef] = []
+        for ref in tracks.map({ StripRef.track($0.id) }) + buses.map({ StripRef.bus($0.id) }) {
+            guard var s = try? strip(ref), s.sends.contains(where: { $0.bus == bus }) else { continue }
+            s.sends.removeAll { $0.bus == bus }
+            try? setStrip(s, ref)
+            changed.append(ref)
+        }
+        return changed
     }
 }

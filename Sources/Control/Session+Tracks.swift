@@ -90,18 +90,14 @@ extension Session {
         }
     }
 
-    /// Remove a bus, every send (from tracks and buses) that fed it, and route buses that fed it to the master.
+    /// Remove a bus, every send (from tracks and buses) that fed it, and route buses that
+    /// fed it to the master.
     public func removeBus(_ id: Int) throws {
         try locked {
             guard let i = patch.buses.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
             patch.buses.remove(at: i)
-            for t in patch.tracks.indices where patch.tracks[t].strip.sends.contains(where: { $0.bus == id }) {
-                patch.tracks[t].strip.sends.removeAll { $0.bus == id }
-                if let n = graph[.track(patch.tracks[t].id)] { syncSends(n, patch.tracks[t].strip) }
-            }
-            for b in patch.buses.indices where patch.buses[b].strip.sends.contains(where: { $0.bus == id }) {
-                patch.buses[b].strip.sends.removeAll { $0.bus == id }
-                if let n = graph[.bus(patch.buses[b].id)] { syncSends(n, patch.buses[b].strip) }
+            for ref in patch.removeSends(to: id) {
+                if let n = graph[ref], let settings = try? patch.strip(ref) { syncSends(n, settings) }
             }
             for b in patch.buses.indices where patch.buses[b].output == id { patch.buses[b].output = nil }
             graph.remove(.bus(id))

@@ -100,9 +100,7 @@ public enum InsertTable {
     }
 
     static func flag(_ v: InsertValue, _ what: String) throws -> Bool {
-        let x = try number(v, what)
-        guard x == 0 || x == 1 else { throw ControlError("\(what) must be 0 or 1, not \(x)") }
-        return x == 1
+        try Validate.flag(try number(v, what), what)
     }
 
     static func format(_ x: Float) -> String { x == x.rounded() ? String(Int(x)) : String(x) }

@@ -22,6 +22,12 @@ public enum Validate {
         return p
     }
 
+    /// A switch: exactly 0 or 1.
+    public static func flag(_ v: Float, _ what: String) throws -> Bool {
+        guard v == 0 || v == 1 else { throw ControlError("\(what) must be 0 or 1, not \(v)") }
+        return v == 1
+    }
+
     /// Beats per minute, 20 to 400.
     public static func tempo(_ bpm: Double) throws -> Double {
         guard bpm.isFinite, bpm >= 20, bpm <= 400 else { throw ControlError("tempo must be from 20 to 400 bpm, not \(bpm)") }
