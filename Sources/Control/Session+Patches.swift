@@ -48,10 +48,7 @@ extension Session {
             normalised.tracks[i].file = paths.relative(absolute)
         }
         try locked {
-            var candidate = self.patch
-            candidate.buses = normalised.buses
-            candidate.tracks = []
-            try validateGraph(candidate)  // bus outputs that loop
+            try validateGraph(normalised)  // routing that loops: outputs, sends, side-chains
             // Retire the old strips, then build the new ones.
             graph.removeAll()
             scheduler.removeAll()

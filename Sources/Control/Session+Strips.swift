@@ -45,8 +45,9 @@ extension Session {
     /// Set the send from a track or bus to a bus, creating it (post-fader unless
     /// `preFader` says otherwise) if there was none. Returns (gain dB, pre-fader). Only
     /// a gain change to an existing send waits for `time`: creating a send or moving it
-    /// before or after the fader changes the graph, which happens now. A bus's send
-    /// that would close a loop is refused and nothing changes.
+    /// before or after the fader changes the graph, which happens now. A send that
+    /// would close a loop (through bus outputs, sends or side-chains) is refused and
+    /// nothing changes.
     @discardableResult
     public func setSend(from ref: StripRef, to bus: Int, gain: Float? = nil, preFader: Bool? = nil, at time: UInt64 = 0) throws -> (Float, Bool) {
         try locked {
@@ -69,7 +70,7 @@ extension Session {
             }
             var candidate = patch
             try candidate.setStrip(s, ref)
-            if case .bus = ref { try validateGraph(candidate) }
+            try validateGraph(candidate)
             patch = candidate
             if let n = graph[ref] { syncSends(n, s) }
             pushMix()

@@ -106,6 +106,25 @@ final class SessionGraphTests: XCTestCase {
         XCTAssertEqual(try s.insert(.track(t), .comp, "sidechain"), .number(0))
     }
 
+    func testATrackSendThatWouldCloseASideChainLoopIsRefused() throws {
+        let (s, _) = try makeSession()
+        let t = try s.addTrack(name: "t"), bus = try s.addBus(name: "b")
+        // The other order from the test above: t's compressor listens to the bus first,
+        // so t cannot then send into the bus.
+        try s.setInsert(.track(t), .comp, "sidechain", .number(Float(bus)))
+        XCTAssertThrowsError(try s.setSend(from: .track(t), to: bus, gain: 0)) { error in
+            XCTAssertTrue("\(error)".contains("cycle"), "\(error)")
+        }
+        XCTAssertThrowsError(try s.send(from: .track(t), to: bus))  // nothing was made
+        // A patch holding the same loop is refused whole.
+        var looped = s.snapshot()
+        looped.tracks[0].strip.sends = [SendSettings(bus: bus, gain: 0, preFader: false)]
+        XCTAssertThrowsError(try s.apply(looped)) { error in
+            XCTAssertTrue("\(error)".contains("cycle"), "\(error)")
+        }
+        XCTAssertTrue(s.snapshot().tracks[0].strip.sends.isEmpty)
+    }
+
     /// An EQ'd, compressed tone and its reverb and delay on a bus render sample for
     /// sample the same whether or not an unrelated track and bus are added and removed
     /// while it plays.
