@@ -30,13 +30,13 @@ extension Session {
             switch ref {
             case .master: add(.master, state.master, stereo: true)
             case .track(let id):
-                if let t = state.tracks.first(where: { $0.id == id }) { add(ref, t.strip, stereo: audio[id]?.isStereo ?? false) }
+                if let t = state.tracks.first(where: { $0.id == id }) { add(ref, t.strip, stereo: isStereo(id)) }
             case .bus(let id):
                 if let b = state.buses.first(where: { $0.id == id }) { add(ref, b.strip, stereo: true) }
             }
             return out
         }
-        for t in state.tracks { add(.track(t.id), t.strip, stereo: audio[t.id]?.isStereo ?? false) }
+        for t in state.tracks { add(.track(t.id), t.strip, stereo: isStereo(t.id)) }
         for b in state.buses { add(.bus(b.id), b.strip, stereo: true) }
         add(.master, state.master, stereo: true)
         return out

@@ -8,11 +8,10 @@ extension SIMD8 where Scalar == Float {
         let lows = SIMD8(repeating: low), highs = SIMD8(repeating: high)
         return replacing(with: lows, where: .!(self .>= lows)).replacing(with: highs, where: self .> highs)
     }
-}
 
-extension SIMD8 where Scalar == Float {
     /// The largest lane, by halving compare-and-selects (the standard library's `max()`
-    /// is a scalar loop with NaN checks, left as a call). NaN lanes are passed over.
+    /// is a scalar loop with NaN checks, left as a call). For lanes that are not NaN (a
+    /// meter's running peak never is).
     @inlinable @_noLocks
     public func largestLane() -> Float {
         let lo = lowHalf, hi = highHalf
