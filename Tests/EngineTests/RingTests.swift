@@ -20,7 +20,7 @@ final class RingTests: XCTestCase {
         let (r1, r2) = ring.readVector()
         XCTAssertEqual(Array(r1) + Array(r2), [10, 11] + (100..<114).map(Float.init))
         ring.commitRead(16)
-        XCTAssertEqual(ring.readable, 0)
+        XCTAssertEqual(ring.count, 0)
     }
 
     /// A producer and a consumer on two threads move ten million samples of a counting

@@ -1,77 +1,49 @@
 import Atomics
 
-/// A single-producer, single-consumer ring of samples for streaming audio between the
-/// process thread and a disk thread (recording taps, file streaming), after JACK's and
-/// Ardour's ring buffers: a power-of-two size, and two-part read and write vectors so
-/// either side copies in bulk, straight into or out of its own buffers, with no
-/// per-sample index arithmetic. Neither end waits or allocates; a full ring makes
-/// `write` write less, which the producer counts as an overrun.
-public struct AudioRing: @unchecked Sendable {
-    // @unchecked Sendable: the two ends touch disjoint regions, ordered by the
-    // acquire/release pair on `written` and `read`; the SPSC contract keeps it so.
-    @usableFromInline let storage: UnsafeMutablePointer<Float>
-    @usableFromInline let mask: Int
-    /// Samples written so far (the producer's count).
-    @usableFromInline let written: UnsafeAtomic<Int>
-    /// Samples read so far (the consumer's count).
-    @usableFromInline let readCount: UnsafeAtomic<Int>
+/// A ring of samples for streaming audio between the process thread and a disk thread
+/// (recording taps, file streaming): the same single-producer, single-consumer ring as
+/// the command and event rings, used in bulk.
+public typealias AudioRing = SPSCRing<Float>
 
-    /// Control side: room for at least `capacity` samples, every page touched.
-    public init(capacity: Int) {
-        var size = 2
-        while size < capacity { size <<= 1 }
-        storage = .allocate(capacity: size)
-        storage.initialize(repeating: 0, count: size)
-        mask = size - 1
-        written = .create(0)
-        readCount = .create(0)
-    }
-
-    /// Control side, once neither end is in use.
-    public func destroy() {
-        storage.deallocate()
-        written.destroy()
-        readCount.destroy()
-    }
-
-    public var capacity: Int { mask + 1 }
-
-    /// Either side: samples waiting to be read (exact on the consumer's side).
-    public var readable: Int { written.load(ordering: .acquiring) - readCount.load(ordering: .acquiring) }
-
-    /// Producer: where the next samples go, as up to two regions (the second when the
+/// Bulk access, after JACK's and Ardour's ring buffers: two-part read and write vectors
+/// so either side copies straight into or out of its own buffers, with no per-element
+/// index arithmetic. Neither end waits or allocates; a full ring makes `write` write
+/// less, which the producer counts as an overrun. `head` counts elements written so
+/// far, `tail` elements read.
+extension SPSCRing {
+    /// Producer: where the next elements go, as up to two regions (the second when the
     /// free space wraps). Write into them, then `commitWrite`.
     @inlinable
-    public func writeVector() -> (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) {
-        let w = written.load(ordering: .relaxed)
-        let free = capacity - (w - readCount.load(ordering: .acquiring))
+    public func writeVector() -> (UnsafeMutableBufferPointer<Element>, UnsafeMutableBufferPointer<Element>) {
+        let w = head.load(ordering: .relaxed)
+        let free = capacity - (w - tail.load(ordering: .acquiring))
         return split(at: w & mask, count: free)
     }
 
-    /// Producer: publish `count` samples written into the write vector.
+    /// Producer: publish `count` elements written into the write vector.
     @inlinable
     public func commitWrite(_ count: Int) {
-        written.store(written.load(ordering: .relaxed) + count, ordering: .releasing)
+        head.store(head.load(ordering: .relaxed) + count, ordering: .releasing)
     }
 
-    /// Consumer: the samples waiting, as up to two regions. Read them, then `commitRead`.
+    /// Consumer: the elements waiting, as up to two regions. Read them, then `commitRead`.
     @inlinable
-    public func readVector() -> (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>) {
-        let r = readCount.load(ordering: .relaxed)
-        let available = written.load(ordering: .acquiring) - r
+    public func readVector() -> (UnsafeBufferPointer<Element>, UnsafeBufferPointer<Element>) {
+        let r = tail.load(ordering: .relaxed)
+        let available = head.load(ordering: .acquiring) - r
         let (a, b) = split(at: r & mask, count: available)
         return (UnsafeBufferPointer(a), UnsafeBufferPointer(b))
     }
 
-    /// Consumer: release `count` samples read from the read vector.
+    /// Consumer: release `count` elements read from the read vector.
     @inlinable
     public func commitRead(_ count: Int) {
-        readCount.store(readCount.load(ordering: .relaxed) + count, ordering: .releasing)
+        tail.store(tail.load(ordering: .relaxed) + count, ordering: .releasing)
     }
 
-    /// Producer: copy up to `count` samples in; returns how many fit.
+    /// Producer: copy up to `count` elements in; returns how many fit.
     @inlinable
-    public func write(_ source: UnsafePointer<Float>, count: Int) -> Int {
+    public func write(_ source: UnsafePointer<Element>, count: Int) -> Int {
         let (a, b) = writeVector()
         let first = min(count, a.count), second = min(count - first, b.count)
         if first > 0 { a.baseAddress!.update(from: source, count: first) }
@@ -80,9 +52,9 @@ public struct AudioRing: @unchecked Sendable {
         return first + second
     }
 
-    /// Consumer: copy up to `count` samples out; returns how many there were.
+    /// Consumer: copy up to `count` elements out; returns how many there were.
     @inlinable
-    public func read(into destination: UnsafeMutablePointer<Float>, count: Int) -> Int {
+    public func read(into destination: UnsafeMutablePointer<Element>, count: Int) -> Int {
         let (a, b) = readVector()
         let first = min(count, a.count), second = min(count - first, b.count)
         if first > 0 { destination.update(from: a.baseAddress!, count: first) }
@@ -92,7 +64,7 @@ public struct AudioRing: @unchecked Sendable {
     }
 
     @inlinable
-    func split(at start: Int, count: Int) -> (UnsafeMutableBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) {
+    func split(at start: Int, count: Int) -> (UnsafeMutableBufferPointer<Element>, UnsafeMutableBufferPointer<Element>) {
         let first = min(count, capacity - start)
         return (UnsafeMutableBufferPointer(start: storage + start, count: first),
                 UnsafeMutableBufferPointer(start: storage, count: count - first))
