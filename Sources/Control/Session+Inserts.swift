@@ -66,10 +66,10 @@ extension Session {
         case .eq(nil):
             guard name == "on" else { throw ControlError("the EQ as a whole has only \"on\"; bands: \(bandNames)") }
             s.eq.on = try InsertTable.flag(value, "eq on")
-        case .comp: try InsertTable.setComp(&s.comp, name, value)
-        case .gate: try InsertTable.setGate(&s.gate, name, value)
-        case .reverb: try InsertTable.setReverb(&s.reverb, name, value)
-        case .delay: try InsertTable.setDelay(&s.delay, name, value)
+        case .comp: try InsertTable.comp.set(&s.comp, name, value)
+        case .gate: try InsertTable.gate.set(&s.gate, name, value)
+        case .reverb: try InsertTable.reverb.set(&s.reverb, name, value)
+        case .delay: try InsertTable.delay.set(&s.delay, name, value)
         }
     }
 
@@ -79,10 +79,10 @@ extension Session {
         case .eq(nil):
             guard name == "on" else { throw ControlError("the EQ as a whole has only \"on\"; bands: \(bandNames)") }
             return .number(s.eq.on ? 1 : 0)
-        case .comp: return try InsertTable.getComp(s.comp, name)
-        case .gate: return try InsertTable.getGate(s.gate, name)
-        case .reverb: return try InsertTable.getReverb(s.reverb, name)
-        case .delay: return try InsertTable.getDelay(s.delay, name)
+        case .comp: return try InsertTable.comp.get(s.comp, name)
+        case .gate: return try InsertTable.gate.get(s.gate, name)
+        case .reverb: return try InsertTable.reverb.get(s.reverb, name)
+        case .delay: return try InsertTable.delay.get(s.delay, name)
         }
     }
 

@@ -147,19 +147,15 @@ public enum InsertTable {
 
     // MARK: Compressor
 
-    public static let compParameters = ["threshold", "ratio", "knee", "attack", "release", "makeup", "detect", "sidechain", "on"]
-
     /// `sidechain` is checked against the session's strips by the caller.
-    public static func setComp(_ c: inout CompressorSettings, _ name: String, _ v: InsertValue) throws {
-        let what = "comp \(name)"
-        switch name {
-        case "threshold": c.threshold = try ranged(v, what, -60...0, " dBFS")
-        case "ratio": c.ratio = try ranged(v, what, 1...100, "")
-        case "knee": c.knee = try ranged(v, what, 0...24, " dB")
-        case "attack": c.attack = try ranged(v, what, 0.05...500, " ms")
-        case "release": c.release = try ranged(v, what, 5...5000, " ms")
-        case "makeup": c.makeup = try ranged(v, what, -12...24, " dB")
-        case "detect":
+    static let comp = ParameterTable<CompressorSettings>(unit: "compressor", prefix: "comp", parameters: [
+        .number("threshold", \.threshold, -60...0, " dBFS"),
+        .number("ratio", \.ratio, 1...100, ""),
+        .number("knee", \.knee, 0...24, " dB"),
+        .number("attack", \.attack, 0.05...500, " ms"),
+        .number("release", \.release, 5...5000, " ms"),
+        .number("makeup", \.makeup, -12...24, " dB"),
+        .init(name: "detect", get: { .text($0.detect.rawValue) }, set: { c, v, _ in
             switch v {
             case .text(let t):
                 guard let d = CompressorSettings.Detection(rawValue: t) else { throw ControlError("detect must be peak or rms, not \"\(t)\"") }
@@ -168,122 +164,53 @@ public enum InsertTable {
                 guard x == 0 || x == 1 else { throw ControlError("detect must be peak (0) or rms (1), not \(x)") }
                 c.detect = x == 1 ? .rms : .peak
             }
-        case "sidechain":
+        }),
+        .init(name: "sidechain", get: { .number(Float($0.sidechain ?? 0)) }, set: { c, v, what in
             let x = try number(v, what)
             guard x.isFinite, x >= 0, x == x.rounded(), x < 1_000_000 else {
                 throw ControlError("sidechain must be a track or bus id, or 0 for none, not \(x)")
             }
             c.sidechain = x == 0 ? nil : Int(x)
-        case "on": c.on = try flag(v, what)
-        default: throw ControlError("unknown compressor parameter \"\(name)\" (parameters: \(compParameters.joined(separator: ", ")))")
-        }
-    }
-
-    public static func getComp(_ c: CompressorSettings, _ name: String) throws -> InsertValue {
-        switch name {
-        case "threshold": return .number(c.threshold)
-        case "ratio": return .number(c.ratio)
-        case "knee": return .number(c.knee)
-        case "attack": return .number(c.attack)
-        case "release": return .number(c.release)
-        case "makeup": return .number(c.makeup)
-        case "detect": return .text(c.detect.rawValue)
-        case "sidechain": return .number(Float(c.sidechain ?? 0))
-        case "on": return .number(c.on ? 1 : 0)
-        default: throw ControlError("unknown compressor parameter \"\(name)\" (parameters: \(compParameters.joined(separator: ", ")))")
-        }
-    }
+        }),
+        .flag("on", \.on),
+    ])
 
     // MARK: Gate
 
-    public static let gateParameters = ["threshold", "range", "hysteresis", "attack", "hold", "release", "on"]
-
-    public static func setGate(_ g: inout GateSettings, _ name: String, _ v: InsertValue) throws {
-        let what = "gate \(name)"
-        switch name {
-        case "threshold": g.threshold = try ranged(v, what, -90...0, " dBFS")
-        case "range": g.range = try ranged(v, what, 0...120, " dB")
-        case "hysteresis": g.hysteresis = try ranged(v, what, 0...24, " dB")
-        case "attack": g.attack = try ranged(v, what, 0.01...500, " ms")
-        case "hold": g.hold = try ranged(v, what, 0...2000, " ms")
-        case "release": g.release = try ranged(v, what, 1...5000, " ms")
-        case "on": g.on = try flag(v, what)
-        default: throw ControlError("unknown gate parameter \"\(name)\" (parameters: \(gateParameters.joined(separator: ", ")))")
-        }
-    }
-
-    public static func getGate(_ g: GateSettings, _ name: String) throws -> InsertValue {
-        switch name {
-        case "threshold": return .number(g.threshold)
-        case "range": return .number(g.range)
-        case "hysteresis": return .number(g.hysteresis)
-        case "attack": return .number(g.attack)
-        case "hold": return .number(g.hold)
-        case "release": return .number(g.release)
-        case "on": return .number(g.on ? 1 : 0)
-        default: throw ControlError("unknown gate parameter \"\(name)\" (parameters: \(gateParameters.joined(separator: ", ")))")
-        }
-    }
+    static let gate = ParameterTable<GateSettings>(unit: "gate", prefix: "gate", parameters: [
+        .number("threshold", \.threshold, -90...0, " dBFS"),
+        .number("range", \.range, 0...120, " dB"),
+        .number("hysteresis", \.hysteresis, 0...24, " dB"),
+        .number("attack", \.attack, 0.01...500, " ms"),
+        .number("hold", \.hold, 0...2000, " ms"),
+        .number("release", \.release, 1...5000, " ms"),
+        .flag("on", \.on),
+    ])
 
     // MARK: Reverb and delay (buses)
 
-    public static let reverbParameters = ["size", "decay", "damping", "predelay", "mix", "on"]
+    static let reverb = ParameterTable<ReverbSettings>(unit: "reverb", prefix: "reverb", parameters: [
+        .number("size", \.size, 0.5...2, ""),
+        .number("decay", \.decay, 0.1...20, " s"),
+        .number("damping", \.damping, 0...1, ""),
+        .number("predelay", \.predelay, 0...500, " ms"),
+        .number("mix", \.mix, 0...1, ""),
+        .flag("on", \.on),
+    ])
 
-    public static func setReverb(_ r: inout ReverbSettings, _ name: String, _ v: InsertValue) throws {
-        let what = "reverb \(name)"
-        switch name {
-        case "size": r.size = try ranged(v, what, 0.5...2, "")
-        case "decay": r.decay = try ranged(v, what, 0.1...20, " s")
-        case "damping": r.damping = try ranged(v, what, 0...1, "")
-        case "predelay": r.predelay = try ranged(v, what, 0...500, " ms")
-        case "mix": r.mix = try ranged(v, what, 0...1, "")
-        case "on": r.on = try flag(v, what)
-        default: throw ControlError("unknown reverb parameter \"\(name)\" (parameters: \(reverbParameters.joined(separator: ", ")))")
-        }
-    }
-
-    public static func getReverb(_ r: ReverbSettings, _ name: String) throws -> InsertValue {
-        switch name {
-        case "size": return .number(r.size)
-        case "decay": return .number(r.decay)
-        case "damping": return .number(r.damping)
-        case "predelay": return .number(r.predelay)
-        case "mix": return .number(r.mix)
-        case "on": return .number(r.on ? 1 : 0)
-        default: throw ControlError("unknown reverb parameter \"\(name)\" (parameters: \(reverbParameters.joined(separator: ", ")))")
-        }
-    }
-
-    public static let delayParameters = ["note", "feedback", "highcut", "pingpong", "mix", "on"]
-
-    public static func setDelay(_ d: inout DelaySettings, _ name: String, _ v: InsertValue) throws {
-        let what = "delay \(name)"
-        switch name {
-        case "note":
+    static let delay = ParameterTable<DelaySettings>(unit: "delay", prefix: "delay", parameters: [
+        .init(name: "note", get: { .text($0.note) }, set: { d, v, _ in
             guard case .text(let t) = v, DelaySettings.beats(t) != nil else {
                 throw ControlError("note must be a note value: 1/1, 1/2, 1/4, 1/8, 1/16 or 1/32, with d (dotted) or t (triplet)")
             }
             d.note = t
-        case "feedback": d.feedback = try ranged(v, what, 0...0.95, "")
-        case "highcut": d.highcut = try ranged(v, what, 200...20000, " Hz")
-        case "pingpong": d.pingpong = try flag(v, what)
-        case "mix": d.mix = try ranged(v, what, 0...1, "")
-        case "on": d.on = try flag(v, what)
-        default: throw ControlError("unknown delay parameter \"\(name)\" (parameters: \(delayParameters.joined(separator: ", ")))")
-        }
-    }
-
-    public static func getDelay(_ d: DelaySettings, _ name: String) throws -> InsertValue {
-        switch name {
-        case "note": return .text(d.note)
-        case "feedback": return .number(d.feedback)
-        case "highcut": return .number(d.highcut)
-        case "pingpong": return .number(d.pingpong ? 1 : 0)
-        case "mix": return .number(d.mix)
-        case "on": return .number(d.on ? 1 : 0)
-        default: throw ControlError("unknown delay parameter \"\(name)\" (parameters: \(delayParameters.joined(separator: ", ")))")
-        }
-    }
+        }),
+        .number("feedback", \.feedback, 0...0.95, ""),
+        .number("highcut", \.highcut, 200...20000, " Hz"),
+        .flag("pingpong", \.pingpong),
+        .number("mix", \.mix, 0...1, ""),
+        .flag("on", \.on),
+    ])
 
     /// Every setting checked as if it came over OSC (for patches and presets).
     static func validate(_ s: StripSettings) throws {
@@ -295,15 +222,19 @@ public enum InsertTable {
             if band.isFilter { try setEQ(&eq, band: band, "slope", .number(Float(b.slope))) }
         }
         var c = CompressorSettings()
-        for name in compParameters where name != "detect" && name != "sidechain" {
-            try setComp(&c, name, try getComp(s.comp, name))
+        for name in comp.names where name != "detect" && name != "sidechain" {
+            try comp.set(&c, name, try comp.get(s.comp, name))
         }
-        var g = GateSettings()
-        for name in gateParameters { try setGate(&g, name, try getGate(s.gate, name)) }
-        var r = ReverbSettings()
-        for name in reverbParameters { try setReverb(&r, name, try getReverb(s.reverb, name)) }
-        var d = DelaySettings()
-        for name in delayParameters { try setDelay(&d, name, try getDelay(s.delay, name)) }
+        try recheck(s.gate, gate)
+        try recheck(s.reverb, reverb)
+        try recheck(s.delay, delay)
         guard Set(s.inserts).count == s.inserts.count else { throw ControlError("an insert is named twice in the insert order") }
+    }
+
+    /// Every parameter of `settings` read and written back through `table`, which
+    /// checks each as OSC would.
+    private static func recheck<S>(_ settings: S, _ table: ParameterTable<S>) throws {
+        var copy = settings
+        for name in table.names { try table.set(&copy, name, try table.get(settings, name)) }
     }
 }
