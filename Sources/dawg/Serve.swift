@@ -98,8 +98,9 @@ struct Serve: AsyncParsableCommand {
             return (gone == nil, json)
         }.makeApplication()
 
-        // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: HTTP,
-        // feedback, OSC, then the engine (which closes the JACK client). JACK going away
+        // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: the
+        // ready line's service, HTTP, feedback, OSC, then the engine (which closes the
+        // JACK client). JACK going away
         // ends the engine service, and that shuts the rest down too.
         let whenDone = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
         let configuration = ServiceGroupConfiguration(
@@ -109,15 +110,13 @@ struct Serve: AsyncParsableCommand {
                 .init(service: OSCService(server: osc, router: router)),
                 .init(service: FeedbackService(hub: feedback)),
                 .init(service: health),
+                .init(service: ReadyService(line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
+                    + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)")),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
         let group = ServiceGroup(configuration: configuration)
-
-        // Unbuffered, so scripts waiting for this line see it at once.
-        FileHandle.standardOutput.write(Data(("dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
-            + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)\n").utf8))
 
         do {
             try await group.run()

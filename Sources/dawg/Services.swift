@@ -94,3 +94,16 @@ struct FeedbackService: Service {
         hub.stop()
     }
 }
+
+/// Says dawg is ready, from inside the running group: the group traps SIGINT and
+/// SIGTERM before it starts any service, so a script that signals dawg as soon as it
+/// reads the line gets a clean shutdown, not a process killed by the signal.
+struct ReadyService: Service {
+    let line: String
+
+    func run() async throws {
+        // Unbuffered, so scripts waiting for this line see it at once.
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        try? await gracefulShutdown()
+    }
+}
