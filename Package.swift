@@ -19,6 +19,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -46,7 +47,9 @@ let package = Package(
             swiftSettings: realtime
         ),
         // Decoding files into memory at the engine rate (libsndfile + libsamplerate).
-        .target(name: "AudioFiles", dependencies: ["CSndfile", "CSamplerate"]),
+        .target(name: "AudioFiles", dependencies: ["CSndfile", "CSamplerate", .product(name: "Crypto", package: "swift-crypto")]),
+        // The project store: SQLite (WAL) with versioned migrations.
+        .target(name: "Store", dependencies: ["CSQLite"]),
         // The JACK client: ports, callbacks, transport following.
         .target(
             name: "JACKHost",
@@ -56,17 +59,17 @@ let package = Package(
         // Control side: the session model, validation, slow jobs, patches.
         .target(
             name: "Control",
-            dependencies: ["Engine", "AudioFiles", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Engine", "AudioFiles", "Store", "CSndfile", .product(name: "Logging", package: "swift-log")]
         ),
         // OSC address space, dispatch, feedback (liblo).
         .target(
             name: "OSC",
-            dependencies: ["Control", "Engine", "CLo", "CShim", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Control", "Engine", "Store", "CLo", "CShim", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "dawg",
             dependencies: [
-                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "CJack", "CShim",
+                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "CJack", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -77,7 +80,8 @@ let package = Package(
 
         .testTarget(name: "DSPTests", dependencies: ["DSP"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles", "Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "OSCTests", dependencies: ["OSC"]),
     ],
     swiftLanguageModes: [.v6]

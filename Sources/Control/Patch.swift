@@ -131,6 +131,8 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public var position: Double?
     /// Capture port number, from 1 (`in_1`).
     public var input: Int?
+    /// Armed for recording (input tracks only).
+    public var armed: Bool = false
     public var strip: StripSettings
 
     public init(id: Int, name: String, file: String? = nil, position: Double? = nil, input: Int? = nil, strip: StripSettings = StripSettings()) {
@@ -142,7 +144,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         self.strip = strip
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, file, position, input, strip }
+    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, strip }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -151,6 +153,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         file = try c.decodeIfPresent(String.self, forKey: .file)
         position = try c.decodeIfPresent(Double.self, forKey: .position)
         input = try c.decodeIfPresent(Int.self, forKey: .input)
+        armed = try c.decode(.armed, or: false)
         strip = try c.decode(.strip, or: StripSettings())
     }
 }

@@ -50,6 +50,7 @@ extension Session {
         try locked {
             try validateGraph(normalised)  // routing that loops: outputs, sends, side-chains
             // Retire the old strips, then build the new ones.
+            for ref in graph.nodes.keys { retireTap(ref) }
             graph.removeAll()
             scheduler.removeAll()
             self.patch = normalised
@@ -69,6 +70,7 @@ extension Session {
                 }
             }
             nextID = (normalised.tracks.map(\.id) + normalised.buses.map(\.id)).max().map { $0 + 1 } ?? 1
+            for t in normalised.tracks where t.armed { syncTap(t.id) }
             pushMix()
             pushGraph()
             pushLoop()

@@ -20,6 +20,7 @@ extension Session {
             guard let i = patch.tracks.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
             patch.tracks.remove(at: i)
             audio[id] = nil
+            retireTap(.track(id))
             graph.remove(.track(id))
             forgetSidechains(keyedBy: id)
             pushGraph()
@@ -61,7 +62,11 @@ extension Session {
             patch.tracks[i].file = paths.relative(absolute)
             patch.tracks[i].position = position
             patch.tracks[i].input = nil
+            patch.tracks[i].armed = false  // a file track does not record
             audio[id] = decoded
+            retireTap(.track(id))
+            graph[.track(id)]?.recordTap = nil
+            graph[.track(id)]?.recordStream = nil
             graph[.track(id)]?.source = clipNode(decoded, at: position)
             pushMix([.track(id)], audibility: false)  // a stereo file changes the pan law
             pushGraph()

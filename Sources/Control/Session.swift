@@ -37,11 +37,20 @@ public final class Session: @unchecked Sendable {
     var nextID = 1
     /// Commands dropped because the ring was full (the realtime side is not running).
     var droppedCommands = 0
+    /// The recorder's disk side (nil: no project store, so no recording).
+    public let recorder: DiskWriter?
+    /// Frames per channel in each armed track's ring.
+    let recordRingFrames: Int
+    var recordEnabled = false
+    var punchRange: (Int64, Int64)?
 
     public init(
         engine: EngineHandle, paths: ProjectPaths, logger: Logger = Logger(label: "dawg.session"),
-        transport: TransportDriver? = nil, connections: ConnectionRestorer? = nil, presets: StripPresets? = nil
+        transport: TransportDriver? = nil, connections: ConnectionRestorer? = nil, presets: StripPresets? = nil,
+        recorder: DiskWriter? = nil, recordRingFrames: Int = 1 << 18
     ) {
+        self.recorder = recorder
+        self.recordRingFrames = recordRingFrames
         self.presets = presets ?? StripPresets.locate(projectDirectory: paths.root)
         self.engine = engine
         self.paths = paths

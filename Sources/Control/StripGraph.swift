@@ -105,6 +105,9 @@ final class StripGraph {
                 let channels = source.kind == .clips && stereo(t.id) ? 2 : 1
                 graph.append(.init(key: n.key(.source), state: source, outputs: channels, name: "track \(t.id) source"))
                 input = (0..<channels).map { [PortRef(n.key(.source), $0)] }
+                if let tap = n.recordTap, source.kind == .capture {
+                    graph.append(.init(key: n.key(.record), state: tap, inputs: input, outputs: 0, name: "track \(t.id) recorder"))
+                }
             }
             chain(n, t.strip, input: input, name: "track \(t.id)", preFader: t.strip.sends.contains { $0.preFader })
             feed(.master, from: n.key(.strip), channels: (0, 1))

@@ -28,6 +28,10 @@ final class StripNodes {
     /// delay lines).
     var reverb: NodeState?
     var delay: NodeState?
+    /// An input track's recorder tap, made the first time the track is armed, and the
+    /// rings it fills for the disk writer.
+    var recordTap: NodeState?
+    var recordStream: RecordStream?
     var sentInserts: StripSettings
 
     init(ref: StripRef, meterSlot: Int, gains: StripProcessor.Gains, inserts: StripSettings, config: EngineConfig) {
@@ -59,7 +63,7 @@ final class StripNodes {
 
     /// Stable node keys: the strip id in the high bits, the node's role, and for sends
     /// the bus id.
-    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp, reverb, delay }
+    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp, reverb, delay, record }
 
     static func role(_ insert: InsertKind) -> Role {
         switch insert {

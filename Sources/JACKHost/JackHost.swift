@@ -164,6 +164,24 @@ public final class JackHost: @unchecked Sendable {
     }
 
     /// Leave the server: deactivate and close the client (once).
+    /// Frames between a sound leaving dawg and the same moment arriving back on capture
+    /// port `input` (from 0): the port's capture latency plus the outputs' playback
+    /// latency, as JACK reports them (the maxima of the ranges). A take recorded through
+    /// `input` is placed this much earlier on the timeline, where it was heard.
+    public func recordingLatency(input: Int) -> Int {
+        let (ins, outs) = lock.withLock { (inputs, outputs) }
+        guard input >= 0, input < ins.count else { return 0 }
+        var capture = jack_latency_range_t()
+        jack_port_get_latency_range(ins[input], JackCaptureLatency, &capture)
+        var playback: UInt32 = 0
+        for p in outs {
+            var r = jack_latency_range_t()
+            jack_port_get_latency_range(p, JackPlaybackLatency, &r)
+            playback = max(playback, r.max)
+        }
+        return Int(capture.max) + Int(playback)
+    }
+
     public func close() {
         let first = lock.withLock { () -> Bool in
             defer { closed = true }

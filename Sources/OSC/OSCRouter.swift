@@ -14,8 +14,14 @@ public final class OSCRouter: Sendable {
     let clock: TimetagClock
     let monitor: EngineMonitor
     let logger: Logger
+    /// Tells clients about takes and overruns (nil: no recorder).
+    let recorder: RecorderFeedback?
 
-    public init(session: Session, sender: OSCSender, feedback: FeedbackHub, monitor: EngineMonitor, logger: Logger) {
+    public init(
+        session: Session, sender: OSCSender, feedback: FeedbackHub, monitor: EngineMonitor, logger: Logger,
+        recorder: RecorderFeedback? = nil
+    ) {
+        self.recorder = recorder
         self.session = session
         self.feedback = feedback
         self.jobs = JobQueue(sender: sender)
@@ -63,6 +69,7 @@ public final class OSCRouter: Sendable {
                 .int(Int32(clamping: s.callbacks)), .float(Float(s.callbackP50)), .float(Float(s.callbackP99)),
                 .float(Float(s.callbackMax)), .int(Int32(clamping: s.recentXruns)), .float(s.dspLoad),
                 .float(Float(s.wakeP99)), .float(Float(s.wakeMax)), .float(Float(s.finishMax)), .int(Int32(clamping: s.lateCycles)),
+                .int(Int32(clamping: session.recorder?.overruns().reduce(0) { $0 + $1.1 } ?? 0)),
             ])]
         case "sync":
             try a.expect(1...1, "an id")
@@ -77,6 +84,7 @@ public final class OSCRouter: Sendable {
             return [OSCMessage("/state.reply", [.string(json)])]
         case "transport": return try transport(Array(parts.dropFirst()), m, a)
         case "track": return try track(Array(parts.dropFirst()), m, a, client)
+        case "record": return try record(Array(parts.dropFirst()), m, a, client)
         case "bus": return try bus(Array(parts.dropFirst()), m, a, client)
         case "strip":
             guard parts.count >= 3 else { throw ControlError("unknown address") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AudioFiles
 import Atomics
 import Control
 import Engine
@@ -7,6 +8,7 @@ import JACKHost
 import Logging
 import OSC
 import ServiceLifecycle
+import Store
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -47,11 +49,28 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("no-lock-memory"), help: "Do not lock dawg's memory in RAM (mlockall).")
     var noLockMemory = false
 
+    @Option(name: .customLong("record-format"), help: "Takes' file format: wav-float (RF64 past 4 GB), wav-24, flac-24 or flac-16.")
+    var recordFormat = RecordFormat.wavFloat.rawValue
+
+    @Option(name: .customLong("record-buffer"), help: "Seconds of audio each armed input's ring holds for the disk writer.")
+    var recordBuffer = 5.0
+
+    @Option(name: .customLong("store"), help: "The project store (SQLite); default dawg.sqlite in the project directory.")
+    var store: String?
+
+    @Option(name: .customLong("record-throttle-ms"), help: .hidden)
+    var recordThrottle = 0.0
+
     func validate() throws {
         guard (1...65535).contains(oscPort), (1...65535).contains(httpPort) else { throw ValidationError("ports must be from 1 to 65535") }
         guard oscPort != httpPort else { throw ValidationError("--osc-port and --http-port must differ") }
         guard (0...256).contains(inputs) else { throw ValidationError("--inputs must be from 0 to 256") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard RecordFormat(rawValue: recordFormat) != nil else {
+            throw ValidationError("unknown --record-format \(recordFormat); one of \(RecordFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard recordBuffer.isFinite, (0.01...60).contains(recordBuffer) else { throw ValidationError("--record-buffer must be from 0.01 to 60 seconds") }
+        guard recordThrottle.isFinite, (0...10_000).contains(recordThrottle) else { throw ValidationError("--record-throttle-ms must be from 0 to 10000") }
     }
 
     func run() async throws {
@@ -67,10 +86,24 @@ struct Serve: AsyncParsableCommand {
         let launcher = JackdLauncher(logger: logger)
         let jack = try connect(server: server, launcher: launcher, logger: logger)
         let engine = EngineHandle(config: EngineConfig(sampleRate: Double(jack.sampleRate), inputs: inputs))
+        let paths = try ProjectPaths(directory: projectDir)
+        let writer: DiskWriter
+        do {
+            writer = try makeRecorder(paths: paths, sampleRate: jack.sampleRate, jack: jack, logger: logger)
+        } catch {
+            jack.close()
+            launcher.stop()
+            throw StartupError("cannot open the project store: \(error)")
+        }
         let session = Session(
-            engine: engine, paths: try ProjectPaths(directory: projectDir), logger: logger,
-            transport: noJackTransport ? nil : JackTransport(host: jack), connections: JackConnections(host: jack)
+            engine: engine, paths: paths, logger: logger,
+            transport: noJackTransport ? nil : JackTransport(host: jack), connections: JackConnections(host: jack),
+            recorder: writer, recordRingFrames: Int(recordBuffer * Double(jack.sampleRate))
         )
+        writer.latency { [weak session] source in
+            guard case .track(let id) = source, let port = session?.inputPort(track: id) else { return 0 }
+            return Int64(jack.recordingLatency(input: port - 1))
+        }
         try jack.start(engine: engine, inputs: inputs, followTransport: !noJackTransport)
 
         if let path = patchToLoad(session) {
@@ -86,7 +119,9 @@ struct Serve: AsyncParsableCommand {
         let monitor = JackMonitor(jack: jack)
         let osc = try OSCServer(host: bind, port: oscPort, logger: logger)  // bound now: packets queue until it runs
         let feedback = FeedbackHub(session: session, sender: osc)
-        let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger)
+        let recorderFeedback = RecorderFeedback(feedback: feedback, sender: osc)
+        writer.onEvent(recorderFeedback.handle)
+        let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger, recorder: recorderFeedback)
         let health = HealthServer(host: bind, port: httpPort) {
             let gone = jack.shutdown
             let s = monitor.status()
@@ -107,6 +142,7 @@ struct Serve: AsyncParsableCommand {
             services: [
                 .init(service: EngineService(jack: jack, engine: engine, monitor: monitor, logger: logger),
                       successTerminationBehavior: whenDone, failureTerminationBehavior: whenDone),
+                .init(service: RecorderService(writer: writer, session: session)),
                 .init(service: OSCService(server: osc, router: router)),
                 .init(service: FeedbackService(hub: feedback)),
                 .init(service: health),
@@ -144,6 +180,18 @@ struct Serve: AsyncParsableCommand {
             launcher.stop()
             throw StartupError("jackd did not start (try it by hand: jackd -r -d dummy)")
         }
+    }
+
+    /// The project store (takes left open by a crash are closed first) and the disk
+    /// writer over it, aligning takes by the JACK latency of each input.
+    func makeRecorder(paths: ProjectPaths, sampleRate: Int, jack: JackHost, logger: Logger) throws -> DiskWriter {
+        let name = (paths.root as NSString).lastPathComponent
+        let store = try ProjectStore(directory: paths.root, name: name, path: store.map { try paths.resolve($0, mustExist: false) })
+        _ = try TakeRecovery.run(store: store, root: paths.root, logger: logger)
+        var options = DiskWriter.Options()
+        options.format = RecordFormat(rawValue: recordFormat)!
+        options.throttle = recordThrottle / 1000
+        return DiskWriter(store: store, paths: paths, sampleRate: sampleRate, options: options, logger: logger)
     }
 
     func patchToLoad(_ session: Session) -> String? {

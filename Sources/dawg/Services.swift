@@ -84,6 +84,21 @@ struct OSCService: Service {
     }
 }
 
+/// The recorder's disk writer. On shutdown it turns record off, lets the taps close
+/// their passes, then drains the rings and closes every take.
+struct RecorderService: Service {
+    let writer: DiskWriter
+    let session: Session
+
+    func run() async throws {
+        writer.start()
+        try? await gracefulShutdown()
+        try? session.enableRecording(false)
+        try? await Task.sleep(for: .milliseconds(100))  // a few cycles: the taps end their passes
+        writer.stop()
+    }
+}
+
 /// Meters and transport to subscribers, on a thread that sleeps while nobody listens.
 struct FeedbackService: Service {
     let hub: FeedbackHub

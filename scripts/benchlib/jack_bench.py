@@ -40,8 +40,16 @@ TICK = os.sysconf("SC_CLK_TCK")
 
 
 def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    """On-CPU time of all the process's threads, in nanoseconds from the scheduler
+    (/proc/<pid>/task/*/schedstat), not the 10 ms ticks of /proc/<pid>/stat: a tick is
+    0.1 % of a 10 s run, as large as the differences the C-client ratio looks for."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass  # a thread that ended between the listing and the read
+    return total / 1e9
 
 
 def make_audio(project, seconds=10):
@@ -274,6 +282,7 @@ def steal_seconds():
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=60, help="length of each CPU run")
+    ap.add_argument("--rounds", type=int, default=3, help="alternating dawg / C client rounds of the cmix part")
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
     ap.add_argument("--storms", type=int, default=20, help="OSC storms aimed at dawg, and as many at an echo peer")
@@ -295,12 +304,17 @@ def main():
         print(f"scsynth  {tracks:6d} {period:6d} {r['cpu']:8.2f}   (scsynth's own avg/peak load {r['sc_avg']:.1f}/{r['sc_peak']:.1f} %, {r['ugens']} UGens)", flush=True)
     if "cmix" in parts:
         print("the whole process's CPU against a plain C client doing the same mix (gain ramp → pan → master, peak and RMS meters)")
-        print("tracks         period  dawg CPU %  C client CPU %  ratio (target ≤ 1.2)")
+        print(f"alternating {args.rounds} times; CPU is each one's median, ratio the median of the rounds' ratios")
+        print("tracks         period  dawg CPU %  C client CPU %  ratio (target ≤ 1.2)  ratios by round")
         for tracks, period, inputs in ((128, 64, False), (128, 128, False), (64, 64, True), (64, 128, True), (256, 128, True)):
-            ours = dawg_run(project, period, tracks, args.seconds, inputs=inputs)["cpu"]
-            theirs = c_mixer_run(project, period, tracks, args.seconds, inputs=inputs)
+            ours, theirs = [], []
+            for _ in range(args.rounds):
+                ours.append(dawg_run(project, period, tracks, args.seconds, inputs=inputs)["cpu"])
+                theirs.append(c_mixer_run(project, period, tracks, args.seconds, inputs=inputs))
+            ratios = [a / b for a, b in zip(ours, theirs)]
             kind = "inputs" if inputs else "files"
-            print(f"{tracks:4d} {kind:9s} {period:6d} {ours:11.2f} {theirs:15.2f} {ours / theirs:6.2f}", flush=True)
+            print(f"{tracks:4d} {kind:9s} {period:6d} {np.median(ours):11.2f} {np.median(theirs):15.2f} "
+                  f"{np.median(ratios):6.2f}                 {' '.join(f'{r:.2f}' for r in ratios)}", flush=True)
     if "eqcomp" in parts:
         print("128 tracks, each with a 5-band EQ and a compressor, 64 frames: dawg against scsynth doing the same work")
         r = dawg_run(project, 64, 128, args.seconds, eqcomp=True)

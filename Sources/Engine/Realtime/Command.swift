@@ -12,6 +12,10 @@ public enum Command: BitwiseCopyable {
     case locate(frame: Int64)
     case loop(start: Int64, end: Int64, enabled: Bool)
     case tempo(Float)
+    /// Record enable on or off (armed taps write while the transport rolls).
+    case record(Bool)
+    /// Record only in [in, out) timeline frames; (.min, .max) for everywhere.
+    case punch(in: Int64, out: Int64)
     /// Replace the running plan. Ownership of the pointee moves to the realtime side,
     /// which hands the previous plan back through the retired-plan ring.
     case installPlan(UnsafeMutablePointer<Plan>)

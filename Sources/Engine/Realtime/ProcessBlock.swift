@@ -69,6 +69,10 @@ public struct CycleContext {
     public var events: SPSCRing<RealtimeEvent>
     /// Transport tempo in beats per minute.
     public var tempo: Float
+    /// Record enabled, and the punch range (timeline frames; everywhere by default).
+    public var recording: Bool
+    public var punchIn: Int64
+    public var punchOut: Int64
     /// Working memory any processor may use during its own `process` call (nothing
     /// survives to the next step): `scratchBuffers` buffers, `scratchStride` apart.
     public var scratch: UnsafeMutablePointer<Float>

@@ -8,6 +8,7 @@
 public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case clips, capture, strip, send, sum, output
     case eq, compressor, gate, reverb, delay
+    case recordTap
 
     /// Process thread: run one step of the schedule.
     #if RT_CHECKS
@@ -32,6 +33,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .gate: s.assumingMemoryBound(to: GateProcessor.self).pointee.process(block)
         case .reverb: s.assumingMemoryBound(to: ReverbProcessor.self).pointee.process(block)
         case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.process(block)
+        case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.process(block)
         }
     }
 
@@ -52,6 +54,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .gate: s.assumingMemoryBound(to: GateProcessor.self).pointee.set(index, value)
         case .reverb: s.assumingMemoryBound(to: ReverbProcessor.self).pointee.set(index, value)
         case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.set(index, value)
+        case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.set(index, value)
         }
     }
 

@@ -30,6 +30,8 @@ public struct Published: @unchecked Sendable {
     public let tempoBits: UnsafeAtomic<UInt32>
     /// True while the tempo comes from another client's bar-beat-tick (JACK timebase).
     public let tempoFollowed: UnsafeAtomic<Bool>
+    /// Record enabled.
+    public let recording: UnsafeAtomic<Bool>
 
     init(strips: Int) {
         meterStorage = .allocate(capacity: strips * 3)
@@ -47,12 +49,13 @@ public struct Published: @unchecked Sendable {
         droppedEvents = .create(0)
         tempoBits = .create(Float(120).bitPattern)
         tempoFollowed = .create(false)
+        recording = .create(false)
     }
 
     func destroy() {
         meterStorage.deallocate()
         for a in [lateCommands, pendingOverflows, oversizedCycles, droppedEvents] { a.destroy() }
-        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy(); tempoFollowed.destroy()
+        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy(); tempoFollowed.destroy(); recording.destroy()
         anchorSequence.destroy(); anchorClock.destroy(); anchorNanos.destroy()
     }
 

@@ -76,6 +76,11 @@ extension RealtimeCore {
             transport.looping = enabled && end > start
         case .tempo(let bpm):
             transport.tempo = bpm
+        case .record(let on):
+            transport.recording = on
+        case let .punch(from, to):
+            transport.punchIn = from
+            transport.punchOut = to
         case .installPlan(let next):
             let old = plan
             plan = next

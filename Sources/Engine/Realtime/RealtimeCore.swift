@@ -128,6 +128,7 @@ public struct RealtimeCore {
                 frames: chunk, offset: offset + done, playing: t.playing, position: t.position,
                 capture: inputs, captureCount: inputCount, outLeft: left, outRight: right,
                 meters: ballistics.block(chunk), published: published, events: events, tempo: t.tempo,
+                recording: t.recording, punchIn: t.punchIn, punchOut: t.punchOut,
                 scratch: scratch, scratchStride: maxFrames
             )
             runPlan()
@@ -169,6 +170,7 @@ public struct RealtimeCore {
         published.clock.store(clock, ordering: .relaxed)
         published.cycles.wrappingIncrement(ordering: .relaxed)
         published.tempoBits.store(transport.tempo.bitPattern, ordering: .relaxed)
+        published.recording.store(transport.recording, ordering: .relaxed)
     }
 }
 

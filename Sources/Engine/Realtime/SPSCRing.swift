@@ -59,6 +59,13 @@ public struct SPSCRing<Element: BitwiseCopyable>: @unchecked Sendable {
         return element
     }
 
+    /// Consumer thread: the next element, left in the ring. Nil when empty.
+    @inlinable
+    public func peek() -> Element? {
+        let t = tail.load(ordering: .relaxed)
+        return t == head.load(ordering: .acquiring) ? nil : storage[t & mask]
+    }
+
     /// Either thread; a snapshot, exact only on the consumer's side.
     public var count: Int {
         head.load(ordering: .acquiring) - tail.load(ordering: .acquiring)

@@ -8,6 +8,11 @@ public struct Transport: Sendable {
     public var loopEnd: Int64 = 0
     /// Beats per minute: for tempo-synced processors.
     public var tempo: Float = 120
+    /// Record enabled: armed recording taps write while the transport rolls.
+    public var recording = false
+    /// Recording happens only in [punchIn, punchOut) (the whole timeline by default).
+    public var punchIn: Int64 = .min
+    public var punchOut: Int64 = .max
 
     public init() {}
 }

@@ -1,0 +1,256 @@
+import AudioFiles
+import Engine
+import Foundation
+import Logging
+import Store
+
+/// The recorder's disk thread: drains every armed tap's `RecordStream` into take files
+/// with libsndfile, and keeps the project store's `takes` rows in step.
+///
+/// One take per pass: a start mark opens `takes/<folder>/<n>.<ext>` and inserts its row
+/// as `recording`; samples are appended in chunks; a dropped mark writes silence (the
+/// take keeps its length and alignment) and is reported; an end mark closes the file,
+/// checksums it and marks the row `complete`. Headers are rewritten every
+/// `headerInterval`, so a `kill -9` leaves a readable file missing at most that much.
+/// A write that fails (a full disk) closes the take with what it holds and reports.
+///
+/// All methods may be called from any control thread; the work runs on the writer's own
+/// thread (or in `drain()`, for tests that render offline).
+public final class DiskWriter: @unchecked Sendable {
+    // @unchecked Sendable: `jobs` and `running` are touched under `lock`; a job itself
+    // only by whoever holds `drainLock` (the writer thread, or a test calling `drain`).
+    public enum Event: Sendable {
+        case started(TakeRecord)
+        case finished(TakeRecord)
+        /// Frames the disk could not take in time (written as silence).
+        case overrun(TakeSource, frames: Int64)
+        case failed(TakeSource, String)
+    }
+
+    public struct Options: Sendable {
+        public var format: RecordFormat = .wavFloat
+        /// How often an open take's header is rewritten (crash safety), seconds.
+        public var headerInterval: Double = 0.25
+        /// How often the thread looks at the rings while anything is armed, seconds.
+        public var pollInterval: Double = 0.02
+        /// Testing aid: a pause before every chunk written, seconds (a slow disk).
+        public var throttle: Double = 0
+        public init() {}
+    }
+
+    let store: ProjectStore
+    let paths: ProjectPaths
+    let sampleRate: Int
+    let options: Options
+    let logger: Logger
+    /// Frames to take off a pass's timeline position (the input's capture latency plus
+    /// the outputs' playback latency), so the take lands where it was heard.
+    private var latency: @Sendable (TakeSource) -> Int64 = { _ in 0 }
+    private var handler: @Sendable (Event) -> Void = { _ in }
+
+    private let lock = NSLock()
+    private let drainLock = NSLock()
+    private var jobs: [RecordJob] = []
+    private var running = false
+    private let wakeup = Wakeup()
+    private var thread: Thread?
+
+    public init(
+        store: ProjectStore, paths: ProjectPaths, sampleRate: Int, options: Options = Options(),
+        logger: Logger = Logger(label: "dawg.recorder")
+    ) {
+        self.store = store
+        self.paths = paths
+        self.sampleRate = sampleRate
+        self.options = options
+        self.logger = logger
+    }
+
+    /// How many frames before its recorded position each source's audio was heard
+    /// (asked when a take opens, on the writer's thread).
+    public func latency(_ compensation: @escaping @Sendable (TakeSource) -> Int64) {
+        lock.withLock { latency = compensation }
+    }
+
+    /// Who hears about takes, overruns and failures (the OSC feedback); called on the
+    /// writer's thread.
+    public func onEvent(_ handler: @escaping @Sendable (Event) -> Void) {
+        lock.withLock { self.handler = handler }
+    }
+
+    private func onEvent(_ event: Event) {
+        lock.withLock { handler }(event)
+    }
+
+    /// Start draining `stream` (a tap was made for `source`).
+    public func add(_ stream: RecordStream, for source: TakeSource) {
+        lock.withLock { jobs.append(RecordJob(source: source, stream: stream)) }
+        wakeup.signal()
+    }
+
+    /// The stream's tap is gone: finish its open take once what it wrote is on disk.
+    public func retire(_ stream: RecordStream) {
+        lock.withLock { for job in jobs where job.stream === stream { job.retired = true } }
+        wakeup.signal()
+    }
+
+    /// Runs the writer thread until `stop`.
+    public func start() {
+        lock.withLock { running = true }
+        let t = Thread { [self] in loop() }
+        t.name = "dawg disk writer"
+        thread = t
+        t.start()
+    }
+
+    /// Drains what the taps have written, closes every open take and ends the thread.
+    public func stop() {
+        lock.withLock { running = false }
+        wakeup.signal()
+        while thread?.isFinished == false { usleep(1000) }
+        let all = lock.withLock { jobs }
+        drainLock.withLock {
+            for job in all {
+                drain(job)
+                close(job, state: .complete)
+            }
+        }
+    }
+
+    /// Frames waiting in the fullest ring, as a fraction of its size, per source.
+    public func ringFill() -> [(TakeSource, Double)] {
+        lock.withLock { jobs.map { ($0.source, Double($0.stream.framesWaiting) / Double($0.stream.capacity)) } }
+    }
+
+    /// Frames lost to full rings since each tap was made.
+    public func overruns() -> [(TakeSource, Int)] {
+        lock.withLock { jobs.map { ($0.source, $0.stream.overrunFrames.load(ordering: .relaxed)) } }
+    }
+
+    private func loop() {
+        while lock.withLock({ running }) {
+            drain()
+            let idle = lock.withLock { jobs.isEmpty }
+            // With nothing armed, sleep until a tap is made; otherwise look often
+            // enough that the rings stay far from full.
+            wakeup.wait(nanoseconds: idle ? nil : UInt64(options.pollInterval * 1e9))
+        }
+    }
+
+    /// One pass over every stream: write what is waiting, act on the marks.
+    public func drain() {
+        let all = lock.withLock { jobs }
+        drainLock.withLock {
+            for job in all {
+                drain(job)
+                if lock.withLock({ job.retired }) && job.stream.framesWaiting == 0 && job.stream.marks.peek() == nil {
+                    close(job, state: .complete)
+                    lock.withLock { jobs.removeAll { $0 === job } }
+                }
+            }
+        }
+    }
+
+    private func drain(_ job: RecordJob) {
+        while true {
+            // Samples first, then the marks (see `RecordStream.framesWaiting`).
+            let waiting = Int64(job.stream.framesWaiting)
+            let mark = job.stream.marks.peek()
+            if let mark, mark.frame == job.consumed {
+                _ = job.stream.marks.pop()
+                act(on: mark, job)
+                continue
+            }
+            let limit = mark.map { $0.frame - job.consumed } ?? .max
+            let count = Int(min(waiting, limit, Int64(RecordJob.chunk)))
+            if count <= 0 { break }
+            job.readFrames(count)
+            job.consumed += Int64(count)
+            append(count, job)
+        }
+        if let file = job.file, DispatchTime.now().uptimeNanoseconds - job.lastHeaderUpdate > UInt64(options.headerInterval * 1e9) {
+            file.updateHeader()
+            job.lastHeaderUpdate = DispatchTime.now().uptimeNanoseconds
+        }
+    }
+
+    private func act(on mark: RecordMark, _ job: RecordJob) {
+        switch mark.kind {
+        case .start:
+            close(job, state: .complete)  // an end lost to a full mark ring
+            let compensation = lock.withLock { latency }
+            open(job, timeline: mark.value - compensation(job.source))
+        case .end:
+            close(job, state: .complete)
+        case .dropped:
+            var left = mark.value
+            while left > 0 {
+                let n = Int(min(left, Int64(RecordJob.chunk)))
+                job.silence(n)
+                append(n, job)
+                left -= Int64(n)
+            }
+            job.consumed += mark.value
+            job.takeOverruns += mark.value
+            logger.warning("recording \(job.source.folder): the disk fell behind; \(mark.value) frames lost (written as silence)")
+            onEvent(.overrun(job.source, frames: mark.value))
+        }
+    }
+
+    private func open(_ job: RecordJob, timeline: Int64) {
+        do {
+            let number = try store.nextTakeNumber(job.source)
+            let relative = "takes/\(job.source.folder)/\(number).\(options.format.fileExtension)"
+            let directory = paths.root + "/takes/" + job.source.folder
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let path = try paths.resolve(relative, mustExist: false)
+            let file = try StreamingFileWriter(path: path, channels: job.stream.channels, sampleRate: sampleRate, format: options.format)
+            job.take = try store.begin(TakeRecord(
+                source: job.source, number: number, file: relative, timelineFrame: timeline,
+                sampleRate: sampleRate, format: options.format.rawValue, channels: job.stream.channels))
+            job.file = file
+            job.takeOverruns = 0
+            job.lastHeaderUpdate = DispatchTime.now().uptimeNanoseconds
+            logger.info("recording \(relative) at timeline frame \(timeline)")
+            onEvent(.started(job.take!))
+        } catch {
+            fail(job, "cannot start a take: \(error)")
+        }
+    }
+
+    /// Write `count` frames from the job's interleaved buffer to its open take.
+    private func append(_ count: Int, _ job: RecordJob) {
+        guard let file = job.file else { return }  // no take open (it failed): discard
+        if options.throttle > 0 { usleep(UInt32(options.throttle * 1e6)) }
+        do {
+            try file.write(job.interleaved, frames: count)
+        } catch {
+            fail(job, "\(error)")
+        }
+    }
+
+    private func fail(_ job: RecordJob, _ message: String) {
+        logger.error("recording \(job.source.folder): \(message)")
+        close(job, state: .complete)
+        onEvent(.failed(job.source, message))
+    }
+
+    private func close(_ job: RecordJob, state: TakeRecord.State) {
+        guard let file = job.file, var take = job.take else { return }
+        file.close()
+        job.file = nil
+        job.take = nil
+        take.lengthFrames = file.frames
+        take.overrunFrames = job.takeOverruns
+        take.state = state
+        take.checksum = try? FileChecksum.sha256(path: file.path)
+        do {
+            try store.finish(id: take.id, lengthFrames: take.lengthFrames, checksum: take.checksum,
+                             overrunFrames: take.overrunFrames, state: state)
+        } catch {
+            logger.error("cannot record the end of \(take.file) in the store: \(error)")
+        }
+        logger.info("take \(take.file): \(take.lengthFrames) frames, \(take.overrunFrames) lost")
+        onEvent(.finished(take))
+    }
+}

@@ -1,0 +1,71 @@
+import Control
+import Store
+
+extension OSCRouter {
+    /// `/record/…`: record enable, start and stop, the punch range, the state.
+    func record(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        switch rest {
+        case []:
+            try a.expect(0...0, "none")
+            return [recordState()]
+        case ["start"]:
+            try a.expect(0...0, "none")
+            try session.startRecording()
+            recorder?.recordingClient(client)
+            return changed(recordState())
+        case ["stop"]:
+            try a.expect(0...0, "none")
+            try session.enableRecording(false)
+            return changed(recordState())
+        case ["enable"]:
+            try a.expect(0...1, "0 or 1, or none to ask")
+            if a.count == 0 { return [recordState()] }
+            let on = try Validate.flag(try a.float(0, "enable"), "enable")
+            try session.enableRecording(on)
+            if on { recorder?.recordingClient(client) }
+            return changed(recordState())
+        case ["punch"]:
+            try a.expect(0...2, "punch in and out seconds, or none to ask")
+            if a.count == 0 { return [punchState()] }
+            try a.expect(2...2, "punch in and out seconds")
+            try session.punch(from: try a.double(0, "punch in"), to: try a.double(1, "punch out"))
+            return changed(punchState())
+        case ["punch", "off"]:
+            try a.expect(0...0, "none")
+            session.clearPunch()
+            return changed(punchState())
+        default:
+            throw ControlError("unknown address")
+        }
+    }
+
+    /// `/track/<id>/arm` and `/track/<id>/takes`.
+    func trackRecording(_ id: Int, _ control: String, _ m: OSCMessage, _ a: OSCArguments) throws -> [OSCMessage] {
+        switch control {
+        case "arm":
+            try a.expect(0...1, "0 or 1, or none to ask")
+            if a.count == 0 { return [OSCMessage(m.path, [.int(try session.isArmed(track: id) ? 1 : 0)])] }
+            let on = try Validate.flag(try a.float(0, "arm"), "arm")
+            try session.arm(track: id, on)
+            return changed(OSCMessage(m.path, [.int(on ? 1 : 0)]))
+        default:  // "takes"
+            try a.expect(0...0, "none")
+            let takes = try session.takes(track: id)
+            return takes.map { t in
+                OSCMessage("/takes", [.int(Int32(id)), .int(Int32(t.number)), .string(t.file),
+                                      .float(Float(t.timelineSeconds)), .float(Float(t.lengthSeconds))])
+            } + [OSCMessage("/takes.end", [.int(Int32(id))])]
+        }
+    }
+
+    /// `/record/state <enabled 0|1> <punch in s> <punch out s> <punch on 0|1>`.
+    func recordState() -> OSCMessage {
+        OSCMessage("/record/state", [.int(session.isRecordEnabled ? 1 : 0)])
+    }
+
+    func punchState() -> OSCMessage {
+        guard let (a, b) = session.punch else { return OSCMessage("/record/punch", [.float(0), .float(0), .int(0)]) }
+        let rate = session.sampleRate
+        return OSCMessage("/record/punch", [.float(Float(Double(a) / rate)), .float(Float(Double(b) / rate)), .int(1)])
+    }
+}

@@ -1,0 +1,167 @@
+import AudioFiles
+import Engine
+import Foundation
+import Store
+import XCTest
+@testable import Control
+
+/// The recorder through the offline driver: an input fed a counter (every sample
+/// different and exact in a Float), taps into rings, the disk writer drained by hand.
+final class RecorderTests: XCTestCase {
+    var root: URL!
+    var engine: EngineHandle!
+    var session: Session!
+    var writer: DiskWriter!
+    var driver: OfflineDriver!
+    var events: EventLog!
+    let period = 128
+
+    final class EventLog: @unchecked Sendable {
+        private let lock = NSLock()
+        private var items: [DiskWriter.Event] = []
+        func append(_ e: DiskWriter.Event) { lock.withLock { items.append(e) } }
+        var all: [DiskWriter.Event] { lock.withLock { items } }
+    }
+
+    func makeSession(ringFrames: Int = 1 << 16) throws {
+        let paths = try ProjectPaths(directory: root.path)
+        engine = EngineHandle(config: EngineConfig(sampleRate: 48000, maxFrames: 1024, maxStrips: 16, maxBuses: 4, inputs: 2))
+        let store = try ProjectStore(directory: paths.root, name: "test")
+        writer = DiskWriter(store: store, paths: paths, sampleRate: 48000)
+        events = EventLog()
+        writer.onEvent { [events] in events!.append($0) }
+        session = Session(engine: engine, paths: paths, recorder: writer, recordRingFrames: ringFrames)
+        driver = OfflineDriver(engine: engine, period: period)
+    }
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("dawg-rec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try makeSession()
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    /// The counter: sample n of the engine's clock on port p is (n + 1 + p·2²⁰) / 2²².
+    static func counter(_ port: Int, _ n: Int) -> Float { Float(n + 1 + port << 20) / Float(1 << 22) }
+
+    func render(_ frames: Int) {
+        _ = driver.render(frames: frames) { port, start, buffer in
+            for i in buffer.indices { buffer[i] = Self.counter(port, start + i) }
+        }
+    }
+
+    func armedInput(_ port: Int = 1) throws -> Int {
+        let t = try session.addTrack(name: "vox")
+        try session.setInput(track: t, port: port)
+        try session.arm(track: t, true)
+        return t
+    }
+
+    func samples(_ take: TakeRecord) throws -> [Float] {
+        let a = try AudioFileReader.decode(path: root.path + "/" + take.file, sampleRate: 48000)
+        return Array(UnsafeBufferPointer(start: a.left, count: a.frames))
+    }
+
+    func testATakeIsABitExactCopyOfTheInputFromWhereRecordingBegan() throws {
+        let t = try armedInput(2)
+        render(1000)  // the clock runs before recording starts
+        let startClock = Int(engine.core.pointee.clock)
+        try session.startRecording()
+        render(10 * period)
+        session.stop()
+        render(2 * period)
+        writer.drain()
+        let takes = try session.takes(track: t)
+        XCTAssertEqual(takes.count, 1)
+        let take = try XCTUnwrap(takes.first)
+        XCTAssertEqual(take.number, 1)
+        XCTAssertEqual(take.file, "takes/\(t)/1.wav")
+        XCTAssertEqual(take.timelineFrame, 0, "the transport started at 0")
+        XCTAssertEqual(take.lengthFrames, Int64(10 * period))
+        XCTAssertEqual(take.state, .complete)
+        XCTAssertEqual(take.checksum, try FileChecksum.sha256(path: root.path + "/" + take.file))
+        XCTAssertEqual(try samples(take), (0..<10 * period).map { Self.counter(1, startClock + $0) })
+    }
+
+    func testPunchInAndOutLandOnTheirSamples() throws {
+        let t = try armedInput()
+        try session.punch(from: 0.1, to: 0.2)  // frames 4800 ..< 9600, inside periods
+        try session.startRecording()
+        render(12000)
+        writer.drain()
+        let take = try XCTUnwrap(try session.takes(track: t).first)
+        XCTAssertEqual(take.timelineFrame, 4800)
+        XCTAssertEqual(take.lengthFrames, 4800)
+        // The clock and the timeline started together, so timeline frame = clock frame.
+        XCTAssertEqual(try samples(take), (4800..<9600).map { Self.counter(0, $0) })
+        XCTAssertEqual(try session.takes(track: t).count, 1, "one take, not one per block")
+    }
+
+    func testEveryLoopPassIsATakeOfItsOwn() throws {
+        let t = try armedInput()
+        try session.setLoop(start: 0, end: 0.05)  // 2400 frames: the loop wraps inside a period
+        try session.startRecording()
+        render(3 * 2400 + 100)
+        session.stop()
+        render(period)
+        writer.drain()
+        let takes = try session.takes(track: t)
+        XCTAssertEqual(takes.map(\.number), [1, 2, 3, 4])
+        XCTAssertEqual(takes.prefix(3).map(\.lengthFrames), [2400, 2400, 2400])
+        XCTAssertEqual(takes.map(\.timelineFrame), [0, 0, 0, 0])
+        for (pass, take) in takes.prefix(3).enumerated() {
+            XCTAssertEqual(try samples(take), (0..<2400).map { Self.counter(0, pass * 2400 + $0) }, "pass \(pass + 1)")
+        }
+    }
+
+    func testAFullRingLosesFramesAsCountedSilenceNotSilently() throws {
+        try makeSession(ringFrames: 1024)
+        let t = try armedInput()
+        try session.startRecording()
+        render(4096)  // the writer does not run: 1024 fit, 3072 do not
+        writer.drain()
+        render(1024)  // room again: these are kept
+        session.stop()
+        render(period)
+        writer.drain()
+        let take = try XCTUnwrap(try session.takes(track: t).first)
+        XCTAssertEqual(take.lengthFrames, 5120, "the take keeps its length")
+        XCTAssertEqual(take.overrunFrames, 3072)
+        let s = try samples(take)
+        guard s.count == 5120 else { return XCTFail("the file holds \(s.count) frames") }
+        XCTAssertEqual(Array(s[0..<1024]), (0..<1024).map { Self.counter(0, $0) })
+        XCTAssertEqual(Array(s[1024..<4096]), [Float](repeating: 0, count: 3072))
+        XCTAssertEqual(Array(s[4096..<5120]), (4096..<5120).map { Self.counter(0, $0) }, "after the gap, still aligned")
+        let overruns = events.all.compactMap { if case let .overrun(_, frames) = $0 { frames } else { nil } }
+        XCTAssertEqual(overruns, [3072])
+        XCTAssertEqual(writer.overruns().map(\.1), [3072])
+    }
+
+    func testWhatCannotBeRecordedIsRefusedAndChangesNothing() throws {
+        try AudioFileWriter.writeWAV(path: root.path + "/dc.wav", channels: [[Float](repeating: 0.5, count: 480)], sampleRate: 48000)
+        let file = try session.addTrack(name: "file")
+        try session.loadFile(track: file, path: "dc.wav")
+        XCTAssertThrowsError(try session.arm(track: file, true)) { XCTAssertTrue("\($0)".contains("only input tracks"), "\($0)") }
+        XCTAssertThrowsError(try session.arm(track: 99, true))
+        let bus = try session.addBus(name: "bus")
+        XCTAssertThrowsError(try session.arm(track: bus, true), "a bus is not a track")
+        XCTAssertThrowsError(try session.startRecording()) { XCTAssertTrue("\($0)".contains("no track is armed"), "\($0)") }
+        XCTAssertFalse(session.isRecordEnabled)
+        XCTAssertThrowsError(try session.punch(from: 2, to: 1))
+        XCTAssertThrowsError(try session.punch(from: .nan, to: 1))
+        XCTAssertNil(session.punch)
+        XCTAssertFalse(try session.isArmed(track: file))
+    }
+
+    func testDisarmedTracksAndAStoppedTransportRecordNothing() throws {
+        let t = try armedInput()
+        try session.enableRecording(true)
+        render(1024)  // record enabled, transport stopped
+        try session.arm(track: t, false)
+        session.play()
+        render(1024)  // rolling, but disarmed
+        writer.drain()
+        XCTAssertEqual(try session.takes(track: t).count, 0)
+    }
+}

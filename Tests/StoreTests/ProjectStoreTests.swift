@@ -1,0 +1,78 @@
+import Foundation
+import XCTest
+@testable import Store
+
+final class ProjectStoreTests: XCTestCase {
+    var dir: String!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("dawg-store-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+
+    func testANewStoreIsInWALModeAtTheLatestSchemaVersion() throws {
+        let store = try ProjectStore(directory: dir, name: "demo")
+        XCTAssertEqual(try store.database.query("PRAGMA journal_mode").first?.first, .text("wal"))
+        XCTAssertEqual(try store.database.query("PRAGMA user_version").first?.first, .integer(Int64(ProjectStore.migrations.count)))
+        XCTAssertEqual(try store.database.query("PRAGMA synchronous").first?.first, .integer(2), "FULL")
+    }
+
+    func testTakesAreNumberedPerSourceAndReadBackInOrder() throws {
+        let store = try ProjectStore(directory: dir, name: "demo")
+        try store.saveTrack(3, name: "vox")
+        for _ in 0..<3 {
+            let n = try store.nextTakeNumber(.track(3))
+            let t = try store.begin(TakeRecord(source: .track(3), number: n, file: "takes/3/\(n).wav", timelineFrame: 480, sampleRate: 48000, format: "wav-float", channels: 1))
+            try store.finish(id: t.id, lengthFrames: 96000, checksum: "ab", overrunFrames: 0, state: .complete)
+        }
+        XCTAssertEqual(try store.nextTakeNumber(.track(4)), 1, "numbering is per track")
+        XCTAssertEqual(try store.nextTakeNumber(.master), 1)
+        let takes = try store.takes(.track(3))
+        XCTAssertEqual(takes.map(\.number), [1, 2, 3])
+        XCTAssertEqual(takes[1].lengthSeconds, 2)
+        XCTAssertEqual(takes[1].timelineSeconds, 0.01)
+        XCTAssertEqual(takes[1].state, .complete)
+        XCTAssertFalse(takes[1].createdAt.isEmpty)
+    }
+
+    func testReopeningKeepsRowsAndDoesNotMigrateTwice() throws {
+        do {
+            let store = try ProjectStore(directory: dir, name: "demo")
+            _ = try store.begin(TakeRecord(source: .bus(2), number: 1, file: "takes/bus-2/1.wav", timelineFrame: 0, sampleRate: 44100, format: "flac-24", channels: 2))
+        }
+        let again = try ProjectStore(directory: dir, name: "demo")
+        XCTAssertEqual(try again.unfinishedTakes().map(\.file), ["takes/bus-2/1.wav"])
+        XCTAssertEqual(try again.database.query("SELECT COUNT(*) FROM projects").first?.first, .integer(1))
+    }
+
+    func testADatabaseFromANewerDawgIsRefused() throws {
+        let path = dir + "/newer.sqlite"
+        _ = try Database(path: path, migrations: ProjectStore.migrations + [Migration("future", "CREATE TABLE future (x)")])
+        XCTAssertThrowsError(try ProjectStore(directory: dir, name: "demo", path: path)) { error in
+            XCTAssertTrue("\(error)".contains("schema version 2"), "\(error)")
+        }
+    }
+
+    func testAFailingMigrationLeavesTheDatabaseAtTheStepBefore() throws {
+        let path = dir + "/broken.sqlite"
+        let steps = ProjectStore.migrations + [Migration("broken", "CREATE TABLE ok (x); CREATE TABLE takes (x)")]
+        XCTAssertThrowsError(try Database(path: path, migrations: steps)) { error in
+            XCTAssertTrue("\(error)".contains("migration 2 (broken)"), "\(error)")
+        }
+        let db = try Database(path: path, migrations: ProjectStore.migrations)
+        XCTAssertEqual(try db.query("PRAGMA user_version").first?.first, .integer(1))
+        XCTAssertEqual(try db.query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ok'").first?.first, .integer(0), "rolled back whole")
+    }
+
+    func testConstraintsRefuseBadRows() throws {
+        let store = try ProjectStore(directory: dir, name: "demo")
+        let take = TakeRecord(source: .track(1), number: 1, file: "takes/1/1.wav", timelineFrame: 0, sampleRate: 48000, format: "wav-float", channels: 1)
+        _ = try store.begin(take)
+        XCTAssertThrowsError(try store.begin(take), "the same number twice")
+        var zero = take
+        zero.number = 0
+        XCTAssertThrowsError(try store.begin(zero))
+    }
+}
