@@ -81,7 +81,7 @@ public struct RecordTap: RealtimeProcessor {
         let written = min(count, room)
         if written > 0 {
             closeGap()
-            for c in 0..<channels { _ = rings[c].write(block.input(c) + from, count: written) }
+            for c in 0..<channels { _ = rings[c].writeSamples(block.input(c) + from, count: written) }
             produced += Int64(written)
         }
         if written < count {

@@ -1,0 +1,303 @@
+"""The recorder against real peers: a private jackd, JACK clients feeding a counter
+(every sample names its frame), takes read back with libsndfile (soundfile) and the
+store read back with Python's own sqlite3, dawg killed with SIGKILL."""
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from helpers import Dawg, Jackd, Peer, Source, write_wav, RATE
+
+HERE = Path(__file__).resolve().parent
+WRAP = 1 << 20
+
+
+def counter(n):
+    """Frame n of the counter: exact in a float32, never 0."""
+    return ((np.asarray(n) % WRAP) + 1).astype(np.float32) / np.float32(1 << 22)
+
+
+def frames_of(x):
+    """The counter's frame numbers back from its samples."""
+    return np.rint(np.asarray(x, dtype=np.float64) * (1 << 22)).astype(np.int64) - 1
+
+
+def assert_unbroken(x):
+    """Every sample is the next frame of the counter: nothing dropped, repeated or altered."""
+    assert len(x) > 0
+    k = frames_of(x)
+    assert (np.abs(np.asarray(x, dtype=np.float64) * (1 << 22) - np.rint(np.asarray(x, dtype=np.float64) * (1 << 22))) == 0).all(), "a sample is not a counter value"
+    steps = np.diff(k) % WRAP
+    bad = np.flatnonzero(steps != 1)
+    assert bad.size == 0, f"{bad.size} breaks, first after sample {bad[0]}: {k[bad[0]]} → {k[bad[0] + 1]}"
+
+
+def takes(project):
+    con = sqlite3.connect(project / "dawg.sqlite")
+    con.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in con.execute("SELECT * FROM takes ORDER BY source, track, number")]
+    finally:
+        con.close()
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def project(tmp_path):
+    return tmp_path
+
+
+def arm(peer, tid):
+    peer.send(f"/track/{tid}/arm", 1)
+    assert peer.request(f"/track/{tid}/arm", reply=f"/track/{tid}/arm") == [1]
+
+
+def wait_take_done(peer, timeout=10):
+    """`/record/take.done <track> <n> <path> <timeline s> <length s>`."""
+    return peer.expect("/record/take.done", timeout=timeout)
+
+
+def test_a_live_input_is_recorded_bit_exact_and_kept_in_the_store(jackd, project):
+    d = Dawg(jackd.name, project)
+    src = Source(jackd.name, counter)
+    p = Peer(d.osc_port)
+    try:
+        p.request("/feedback/subscribe", reply="/feedback/subscribed")
+        tid, _ = p.request("/track/add", "vox", reply="/track/added")
+        p.send(f"/track/{tid}/input", 1)
+        arm(p, tid)
+        p.send("/transport/locate", 0.0)
+        p.send("/record/start")
+        track, number, path, at = p.expect("/record/take")
+        assert (track, number, path) == (tid, 1, f"takes/{tid}/1.wav")
+        time.sleep(2)
+        p.send("/transport/stop")
+        done = wait_take_done(p)
+        length = done[4]
+        assert 1.8 < length < 3.0
+        x, rate = sf.read(project / path, dtype="float32")
+        assert rate == RATE and x.ndim == 1
+        assert_unbroken(x)
+        [row] = takes(project)
+        assert row["source"] == "track" and row["track"] == tid and row["number"] == 1 and row["file"] == path
+        assert row["state"] == "complete" and row["length_frames"] == len(x) and row["channels"] == 1
+        assert row["sample_rate"] == RATE and row["format"] == "wav-float" and row["overrun_frames"] == 0
+        assert row["checksum"] == sha256(project / path)
+        listed = p.request(f"/track/{tid}/takes", reply="/takes")
+        assert listed[:3] == [tid, 1, path] and abs(listed[4] - len(x) / RATE) < 1e-3
+        assert p.expect("/takes.end") == [tid]
+        # A second pass is take 2.
+        p.send("/transport/play")
+        assert p.expect("/record/take")[1] == 2
+        time.sleep(0.5)
+        p.send("/record/stop")
+        assert wait_take_done(p)[1] == 2
+        assert [r["number"] for r in takes(project)] == [1, 2]
+    finally:
+        p.close()
+        src.close()
+        assert d.stop() == 0, d.log()
+
+
+def test_a_recording_of_dawgs_own_output_looped_back_lines_up_to_the_sample(tmp_path):
+    """A loop cable with declared latencies (37 frames on the way out, 100 on the way
+    in, plus the period JACK adds to close the loop): the take, placed by those
+    latencies, holds at each timeline frame what dawg played there."""
+    server = Jackd(period=256)
+    n = RATE * 3
+    write_wav(tmp_path / "count.wav", [counter(np.arange(n))])
+    binary = tmp_path / "loopback_client"
+    subprocess.run(["gcc", "-O2", "-o", str(binary), str(HERE / "loopback_client.c"), "-ljack"], check=True)
+    cable = subprocess.Popen([str(binary), server.name, "cable", "37", "100"], stdout=subprocess.PIPE, text=True)
+    d = Dawg(server.name, tmp_path)
+    p = Peer(d.osc_port)
+    try:
+        assert cable.stdout.readline().strip() == "ready"
+        f, _ = p.request("/track/add", "original", reply="/track/added")
+        p.send(f"/track/{f}/load", "count.wav")
+        assert p.expect("/done", 10)
+        p.send(f"/strip/{f}/pan", -1.0)  # hard left: the left output carries the file at unity
+        t, _ = p.request("/track/add", "loop", reply="/track/added")
+        p.send(f"/track/{t}/input", 1)
+        p.send(f"/strip/{t}/mute", 1)
+        for a, b in (("dawg:out_L", "cable:in"), ("cable:out", "dawg:in_1")):
+            subprocess.run(["jack_connect", "-s", server.name, a, b], check=True)
+        arm(p, t)
+        p.request("/feedback/subscribe", reply="/feedback/subscribed")
+        p.send("/transport/locate", 0.5)
+        time.sleep(0.3)
+        p.send("/record/start")
+        p.expect("/record/take")
+        time.sleep(1.5)
+        p.send("/transport/stop")
+        wait_take_done(p)
+        [row] = takes(tmp_path)
+        assert row["timeline_frame"] == RATE // 2 - (256 + 100 + 37), "placed by the latencies JACK reports"
+        x, _ = sf.read(tmp_path / row["file"], dtype="float32")
+        timeline = row["timeline_frame"] + np.arange(len(x))
+        # Before the transport started at 0.5 s the loop carried silence.
+        played = np.where(timeline >= RATE // 2, counter(timeline), 0).astype(np.float32)
+        mismatched = np.flatnonzero(x != played)
+        assert mismatched.size == 0, f"{mismatched.size} samples differ; first at {mismatched[0]}: {x[mismatched[0]]} vs {played[mismatched[0]]}"
+    finally:
+        p.close()
+        d.stop()
+        cable.kill()
+        server.stop()
+
+
+def test_kill_9_mid_take_leaves_a_readable_file_and_the_next_start_recovers_it(jackd, project):
+    d = Dawg(jackd.name, project)
+    src = Source(jackd.name, counter)
+    p = Peer(d.osc_port)
+    try:
+        p.request("/feedback/subscribe", reply="/feedback/subscribed")
+        tid, _ = p.request("/track/add", "vox", reply="/track/added")
+        p.send(f"/track/{tid}/input", 1)
+        arm(p, tid)
+        p.send("/record/start")
+        _, _, path, _ = p.expect("/record/take")
+        began = time.time()
+        time.sleep(3)
+        d.proc.send_signal(signal.SIGKILL)
+        recorded = time.time() - began
+        d.proc.wait(5)
+    finally:
+        p.close()
+        src.close()
+    x, rate = sf.read(project / path, dtype="float32")
+    assert len(x) >= (recorded - 1.0) * RATE, f"{len(x) / RATE:.2f} s readable of {recorded:.2f} s recorded"
+    assert_unbroken(x)
+    [row] = takes(project)
+    assert row["state"] == "recording", "the killed engine could not close it"
+    again = Dawg(jackd.name, project)
+    try:
+        assert f"recovered {path}: {len(x)} frames" in again.log()
+        [row] = takes(project)
+        assert row["state"] == "recovered" and row["length_frames"] == len(x)
+        assert row["checksum"] == sha256(project / path)
+    finally:
+        assert again.stop() == 0, again.log()
+
+
+def test_a_disk_too_slow_is_reported_and_the_take_keeps_its_length(jackd, project):
+    """A throttled writer and a 50 ms ring: frames are lost, and every client hears of it."""
+    d = Dawg(jackd.name, project, extra=("--record-buffer", "0.05", "--record-throttle-ms", "200"))
+    src = Source(jackd.name, counter)
+    p, watcher = Peer(d.osc_port), Peer(d.osc_port)
+    try:
+        watcher.request("/feedback/subscribe", reply="/feedback/subscribed")
+        tid, _ = p.request("/track/add", "vox", reply="/track/added")
+        p.send(f"/track/{tid}/input", 1)
+        arm(p, tid)
+        p.send("/record/start")
+        error = p.expect("/error", timeout=10)  # the recording client, not subscribed
+        assert error[0] == "/record/start" and "fell behind" in error[1], error
+        track, lost = watcher.expect("/record/overrun", timeout=10)
+        assert track == tid and lost > 0
+        assert p.request("/stats", reply="/stats.reply")[10] > 0
+        p.send("/transport/stop")
+        time.sleep(3)  # the throttled writer drains
+        [row] = takes(project)
+        assert row["state"] == "complete" and row["overrun_frames"] > 0
+        x, _ = sf.read(project / row["file"], dtype="float32")
+        assert len(x) == row["length_frames"]
+        # What was kept is the counter; what was lost is silence of the lost length.
+        silent = x == 0
+        assert silent.sum() == row["overrun_frames"]
+        assert_unbroken(x[: np.argmax(silent)])
+    finally:
+        p.close()
+        watcher.close()
+        src.close()
+        d.stop()
+
+
+def mount_tmpfs(where, size):
+    where.mkdir()
+    try:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], check=True, capture_output=True)
+    except (subprocess.CalledProcessError, FileNotFoundError) as e:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {e}")
+
+
+def test_a_full_disk_stops_the_take_with_a_clear_error_and_playback_goes_on(jackd, project):
+    mount_tmpfs(project / "takes", "256k")
+    d = Dawg(jackd.name, project)
+    src = Source(jackd.name, counter)
+    p = Peer(d.osc_port)
+    try:
+        p.request("/feedback/subscribe", reply="/feedback/subscribed")
+        tid, _ = p.request("/track/add", "vox", reply="/track/added")
+        p.send(f"/track/{tid}/input", 1)
+        arm(p, tid)
+        p.send("/record/start")
+        error = p.expect("/error", timeout=10)
+        assert error[0] == "/record/start" and "No space left" in error[1], error
+        track, message = p.expect("/record/error")
+        assert track == tid
+        done = wait_take_done(p)
+        x, _ = sf.read(project / done[2], dtype="float32")
+        assert len(x) > RATE // 2, "what fitted is kept"
+        assert_unbroken(x)
+        [row] = takes(project)
+        assert row["length_frames"] == len(x)
+        # Playback goes on: the transport rolls and the engine answers.
+        time.sleep(0.3)
+        state = p.request("/transport", reply="/transport/state")
+        assert state[0] == 1 and state[1] > 1.0
+        assert p.request("/ping", reply="/pong") == []
+    finally:
+        p.close()
+        src.close()
+        d.stop()
+        subprocess.run(["umount", str(project / "takes")])
+
+
+def test_what_cannot_be_recorded_gets_an_error_and_changes_nothing(jackd, project):
+    write_wav(project / "dc.wav", [[0.5] * 4800])
+    d = Dawg(jackd.name, project)
+    p = Peer(d.osc_port)
+    try:
+        f, _ = p.request("/track/add", "file", reply="/track/added")
+        p.send(f"/track/{f}/load", "dc.wav")
+        assert p.expect("/done", 10)
+        b, _ = p.request("/bus/add", "bus", reply="/bus/added")
+        p.send("/transport/stop")  # JACK transport outlives the module's earlier dawgs
+        time.sleep(0.2)
+        assert p.request("/transport", reply="/transport/state")[0] == 0
+        for address, args, words in [
+            (f"/track/{f}/arm", (1,), "only input tracks"),
+            (f"/track/{b}/arm", (1,), "no track"),
+            ("/track/99/arm", (1,), "id 99"),
+            (f"/track/{f}/arm", (2,), "0 or 1"),
+            (f"/track/{f}/arm", ("yes",), "number"),
+            ("/record/start", (), "no track is armed"),
+            ("/record/enable", (1,), "no track is armed"),
+            ("/record/punch", (2.0, 1.0), "after punch in"),
+            ("/record/punch", (float("nan"), 1.0), "punch in"),
+            ("/record/punch", (1.0,), "takes 2"),
+            ("/track/99/takes", (), "id 99"),
+        ]:
+            reply = p.request(address, *args, reply="/error")
+            assert reply[0] == address and words in reply[1], (address, reply)
+        assert p.request("/record", reply="/record/state") == [0]
+        assert p.request("/record/punch", reply="/record/punch") == [0.0, 0.0, 0]
+        assert p.request(f"/track/{f}/arm", reply=f"/track/{f}/arm") == [0]
+        state = p.request("/transport", reply="/transport/state")
+        assert state[0] == 0, "nothing started"
+        assert not (project / "takes").exists()
+    finally:
+        p.close()
+        assert d.stop() == 0, d.log()
