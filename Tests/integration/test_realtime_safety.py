@@ -11,6 +11,8 @@ import pytest
 from helpers import Dawg, Peer, REPO
 
 SHIM_SOURCE = REPO / "Tests" / "rtcheck" / "rtcheck.c"
+# Armed input tracks recording throughout the busy session.
+RECORDED = 32
 
 
 @pytest.fixture(scope="module")
@@ -20,12 +22,12 @@ def shim(tmp_path_factory):
     return str(out)
 
 
-def run_under_shim(jackd, project, shim, tmp_path, workload, canary=False):
+def run_under_shim(jackd, project, shim, tmp_path, workload, canary=False, inputs=2, extra=()):
     report = tmp_path / ("canary.json" if canary else "rt.json")
     env = {"RTCHECK_OUT": str(report)}
     if canary:
         env["RTCHECK_CANARY"] = "1"
-    d = Dawg(jackd.name, project, env=env, preload=shim)
+    d = Dawg(jackd.name, project, env=env, preload=shim, inputs=inputs, extra=extra)
     try:
         workload(d)
     finally:
@@ -62,6 +64,14 @@ def busy_session(jackd, d):
             p.send(f"/bus/{b}/reverb/on", 1)
             p.send(f"/bus/{b}/delay/on", 1)
             p.send(f"/bus/{b}/delay/pingpong", 1)
+        # 32 armed inputs, recording every loop pass as a take.
+        armed = []
+        for k in range(RECORDED):
+            t, _ = p.request("/track/add", f"in{k}", reply="/track/added")
+            p.send(f"/track/{t}/input", k + 1)
+            p.send(f"/track/{t}/arm", 1)
+            armed.append(t)
+        p.send("/record/enable", 1)
         p.send(f"/strip/{tracks[1]}/comp/sidechain", tracks[2])
         p.send(f"/strip/{tracks[3]}/preset", "vocal")
         p.send("/transport/loop", 0.2, 0.9)
@@ -103,6 +113,14 @@ def busy_session(jackd, d):
                 b2, _ = p.request("/bus/add", "b2", reply="/bus/added")
                 p.send(f"/bus/{b2}/remove")
                 p.send("/patch/save", "rt.json")
+            if i % 30 == 15:                                # the recorder: arm, record, punch
+                p.send(f"/track/{armed[i % RECORDED]}/arm", (i // 30) % 2)
+            if i % 200 == 100:
+                p.send("/record/enable", 0)
+                p.send("/record/punch", 0.3, 0.7)
+                p.send("/record/enable", 1)
+            if i % 200 == 0:
+                p.send("/record/punch/off")
             if i % 80 == 0:                                 # another client moves JACK transport
                 other.transport_frame = 4800 * (i % 7)
             if i % 120 == 60:
@@ -119,7 +137,9 @@ def busy_session(jackd, d):
 
 
 def test_process_thread_makes_no_allocation_lock_or_io(jackd, project, shim, tmp_path):
-    result = run_under_shim(jackd, project, shim, tmp_path, lambda d: busy_session(jackd, d))
+    result = run_under_shim(jackd, project, shim, tmp_path, lambda d: busy_session(jackd, d),
+                            inputs=RECORDED, extra=("--record-buffer", "1"))
+    assert len(list((project / "takes").glob("*/*.wav"))) >= RECORDED, "the recorder was running"
     assert result["cycles"] > 1000, result
     assert all(v == 0 for v in result["counts"].values()), result
     assert result["page_faults"] == 0, result
