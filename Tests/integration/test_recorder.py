@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from helpers import Dawg, Jackd, Peer, Source, write_wav, RATE
+from helpers import DAWG, Dawg, Jackd, Peer, Source, write_wav, RATE
 
 HERE = Path(__file__).resolve().parent
 WRAP = 1 << 20
@@ -157,7 +157,8 @@ def test_a_recording_of_dawgs_own_output_looped_back_lines_up_to_the_sample(tmp_
         server.stop()
 
 
-def test_kill_9_mid_take_leaves_a_readable_file_and_the_next_start_recovers_it(jackd, project):
+@pytest.mark.parametrize("recovery", ["next start", "dawg recover"])
+def test_kill_9_mid_take_leaves_a_readable_file_and_recovery_closes_it(jackd, project, recovery):
     d = Dawg(jackd.name, project)
     src = Source(jackd.name, counter)
     p = Peer(d.osc_port)
@@ -181,14 +182,19 @@ def test_kill_9_mid_take_leaves_a_readable_file_and_the_next_start_recovers_it(j
     assert_unbroken(x)
     [row] = takes(project)
     assert row["state"] == "recording", "the killed engine could not close it"
-    again = Dawg(jackd.name, project)
-    try:
-        assert f"recovered {path}: {len(x)} frames" in again.log()
-        [row] = takes(project)
-        assert row["state"] == "recovered" and row["length_frames"] == len(x)
-        assert row["checksum"] == sha256(project / path)
-    finally:
-        assert again.stop() == 0, again.log()
+    if recovery == "dawg recover":
+        said = subprocess.run([str(DAWG), "recover", "--project-dir", str(project)], capture_output=True, text=True, check=True)
+        assert f"recovered {path}: {len(x)} frames" in said.stdout, said
+    else:
+        again = Dawg(jackd.name, project)
+        log = again.log()
+        assert again.stop() == 0, log
+        assert f"recovered {path}: {len(x)} frames" in log
+    [row] = takes(project)
+    assert row["state"] == "recovered" and row["length_frames"] == len(x)
+    assert row["checksum"] == sha256(project / path)
+    said = subprocess.run([str(DAWG), "recover", "--project-dir", str(project)], capture_output=True, text=True, check=True)
+    assert said.stdout.strip() == "no take was left open", "recovered once only"
 
 
 def test_a_disk_too_slow_is_reported_and_the_take_keeps_its_length(jackd, project):

@@ -112,7 +112,7 @@ def dawg_run(project, period, tracks, seconds, window=None, inputs=False, eqcomp
         with window or contextlib.nullcontext():
             p.request("/stats/reset", reply="/stats/reset.done")
             cpu = cpu_over(d.proc.pid, seconds)
-            count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late = p.request("/stats", reply="/stats.reply")
+            count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late, _ = p.request("/stats", reply="/stats.reply")
         return {"cpu": cpu, "p50": p50, "p99": p99, "max": worst, "xruns": xruns, "callbacks": count, "dsp": load,
                 "wake_p99": wake99, "wake_max": wake_max, "finish_max": finish_max, "late": late}
 
