@@ -133,6 +133,8 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public var input: Int?
     /// Armed for recording (input tracks only).
     public var armed: Bool = false
+    /// The take an input track plays while not armed (nil: its live input).
+    public var take: Int?
     public var strip: StripSettings
 
     public init(id: Int, name: String, file: String? = nil, position: Double? = nil, input: Int? = nil, strip: StripSettings = StripSettings()) {
@@ -144,7 +146,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         self.strip = strip
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, strip }
+    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, strip }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -154,6 +156,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         position = try c.decodeIfPresent(Double.self, forKey: .position)
         input = try c.decodeIfPresent(Int.self, forKey: .input)
         armed = try c.decode(.armed, or: false)
+        take = try c.decodeIfPresent(Int.self, forKey: .take)
         strip = try c.decode(.strip, or: StripSettings())
     }
 }

@@ -34,6 +34,9 @@ enum PatchValidator {
             _ = try Validate.name(t.name)
             try strip(t.strip, "track \(t.id)", busIDs: busIDs, isMaster: false)
             if t.file != nil && t.input != nil { throw ControlError("track \(t.id) has both a file and an input") }
+            if let take = t.take, take < 1 || t.input == nil {
+                throw ControlError("track \(t.id): take must be a take number from 1, on an input track")
+            }
             if t.armed && t.input == nil { throw ControlError("track \(t.id) is armed but has no input; only input tracks record") }
             if let input = t.input, !(1...inputs).contains(input) {
                 throw ControlError("track \(t.id): input must be from 1 to \(inputs), not \(input)")

@@ -1,5 +1,6 @@
 import AudioFiles
 import Engine
+import Store
 import Foundation
 
 extension Session {
@@ -47,14 +48,29 @@ extension Session {
             }
             normalised.tracks[i].file = paths.relative(absolute)
         }
+        // Active takes: each must be in the store, and is decoded now, as files are.
+        var takes: [Int: (TakeRecord, DecodedAudio)] = [:]
+        for t in normalised.tracks {
+            guard let number = t.take else { continue }
+            guard let take = try recorder?.store.takes(.track(t.id)).first(where: { $0.number == number }) else {
+                throw ControlError("track \(t.id): no take \(number) in the project store")
+            }
+            do { takes[t.id] = (take, try decodeTake(take)) } catch let e as ControlError {
+                throw ControlError("track \(t.id): \(e.message)")
+            }
+        }
         try locked {
             try validateGraph(normalised)  // routing that loops: outputs, sends, side-chains
             // Retire the old strips, then build the new ones.
             for ref in graph.nodes.keys { retireTap(ref) }
+            graph[.master]?.recordTap = nil  // the master's nodes stay; its bounce does not
+            graph[.master]?.recordStream = nil
+            bounces = []
             graph.removeAll()
             scheduler.removeAll()
             self.patch = normalised
             audio = decoded
+            takeAudio = takes
             let audible = MixLogic.audibility(normalised)
             for b in normalised.buses {
                 makeStripNodes(.bus(b.id), slot: graph.takeSlot()!, settings: b.strip, audible: audible)
@@ -71,6 +87,7 @@ extension Session {
             }
             nextID = (normalised.tracks.map(\.id) + normalised.buses.map(\.id)).max().map { $0 + 1 } ?? 1
             for t in normalised.tracks where t.armed { syncTap(t.id) }
+            for t in normalised.tracks where t.take != nil { refreshInputSource(t.id) }
             pushMix()
             pushGraph()
             pushLoop()

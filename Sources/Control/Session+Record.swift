@@ -16,6 +16,7 @@ extension Session {
             }
             patch.tracks[i].armed = on
             syncTap(id)
+            refreshInputSource(id)
         }
     }
 
@@ -48,6 +49,43 @@ extension Session {
         try locked { patch.tracks[try trackIndex(id)].armed }
     }
 
+    /// Bounce a bus or the master: while on, record enable and the transport record its
+    /// post-fader output (two channels) as takes of its own (`takes/bus-<id>/`,
+    /// `takes/master/`). Not saved in patches.
+    public func bounce(_ ref: StripRef, _ on: Bool) throws {
+        try locked {
+            if case .track = ref { throw ControlError("a track records by arming it, not as a bounce") }
+            guard recorder != nil else { throw ControlError("recording needs the project store (this engine runs without one)") }
+            guard let n = graph[ref] else { throw ControlError.unknownStrip("\(ref)") }
+            if on { bounces.insert(ref) } else { bounces.remove(ref) }
+            if n.recordTap == nil, on, let recorder {
+                let stream = RecordStream(channels: 2, frames: recordRingFrames)
+                n.recordStream = stream
+                n.recordTap = RecordTap.node(stream: stream, armed: true, meterSlot: n.meterSlot)
+                recorder.add(stream, for: Self.takeSource(ref))
+                pushGraph()
+            } else if let tap = n.recordTap {
+                set(tap, RecordTap.Parameter.armed.rawValue, [on ? 1 : 0])
+            }
+        }
+    }
+
+    public func isBounced(_ ref: StripRef) -> Bool { locked { bounces.contains(ref) } }
+
+    public static func takeSource(_ ref: StripRef) -> TakeSource {
+        switch ref {
+        case .master: .master
+        case .track(let id): .track(id)
+        case .bus(let id): .bus(id)
+        }
+    }
+
+    /// The takes of a bounce, in number order.
+    public func takes(bounce ref: StripRef) throws -> [TakeRecord] {
+        guard let store = recorder?.store else { return [] }
+        return try store.takes(Self.takeSource(ref))
+    }
+
     /// Record enable, and the transport rolling: takes begin on every armed track.
     public func startRecording() throws {
         try enableRecording(true)
@@ -60,7 +98,9 @@ extension Session {
         try locked {
             if on {
                 guard recorder != nil else { throw ControlError("recording needs the project store (this engine runs without one)") }
-                guard patch.tracks.contains(where: { $0.armed }) else { throw ControlError("no track is armed") }
+                guard patch.tracks.contains(where: { $0.armed }) || !bounces.isEmpty else {
+                    throw ControlError("no track is armed and no bounce is on")
+                }
             }
             recordEnabled = on
             send(.record(on))

@@ -20,6 +20,7 @@ extension Session {
             guard let i = patch.tracks.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
             patch.tracks.remove(at: i)
             audio[id] = nil
+            takeAudio[id] = nil
             retireTap(.track(id))
             graph.remove(.track(id))
             forgetSidechains(keyedBy: id)
@@ -38,6 +39,8 @@ extension Session {
             patch.tracks[i].file = nil
             patch.tracks[i].position = nil
             audio[id] = nil
+            takeAudio[id] = nil  // another input: the takes of the old one stay listed, none plays
+            patch.tracks[i].take = nil
             graph[.track(id)]?.source = CaptureInput.node(port: port - 1)
             pushMix([.track(id)], audibility: false)  // a mono source changes the pan law
             pushGraph()
@@ -63,6 +66,8 @@ extension Session {
             patch.tracks[i].position = position
             patch.tracks[i].input = nil
             patch.tracks[i].armed = false  // a file track does not record
+            patch.tracks[i].take = nil
+            takeAudio[id] = nil
             audio[id] = decoded
             retireTap(.track(id))
             graph[.track(id)]?.recordTap = nil
@@ -105,6 +110,8 @@ extension Session {
                 if let n = graph[ref], let settings = try? patch.strip(ref) { syncSends(n, settings) }
             }
             for b in patch.buses.indices where patch.buses[b].output == id { patch.buses[b].output = nil }
+            retireTap(.bus(id))
+            bounces.remove(.bus(id))
             graph.remove(.bus(id))
             forgetSidechains(keyedBy: id)
             pushMix()  // who is heard may have changed (a soloed bus went away)

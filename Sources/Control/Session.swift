@@ -2,6 +2,7 @@ import AudioFiles
 import DSP
 import Engine
 import Logging
+import Store
 
 /// The control side's façade, and the only writer of engine commands.
 ///
@@ -42,6 +43,10 @@ public final class Session: @unchecked Sendable {
     /// Frames per channel in each armed track's ring.
     let recordRingFrames: Int
     var recordEnabled = false
+    /// Input tracks' active takes, decoded.
+    var takeAudio: [Int: (TakeRecord, DecodedAudio)] = [:]
+    /// Buses and the master being bounced (recorded post-fader) while record is on.
+    var bounces: Set<StripRef> = []
     var punchRange: (Int64, Int64)?
 
     public init(

@@ -98,6 +98,13 @@ final class StripGraph {
             }
         }
 
+        /// A bus's or the master's recorder tap, on its post-fader pair (a bounce).
+        func bounce(_ n: StripNodes, name: String) {
+            guard let tap = n.recordTap else { return }
+            graph.append(.init(key: n.key(.record), state: tap, inputs: [[PortRef(n.key(.strip), 0)], [PortRef(n.key(.strip), 1)]],
+                               outputs: 0, name: "\(name) bounce"))
+        }
+
         for t in p.tracks {
             guard let n = strip(.track(t.id), t.strip) else { continue }
             var input: [[PortRef]] = [[]]
@@ -118,9 +125,11 @@ final class StripGraph {
             chain(n, b.strip, input: [[PortRef(n.key(.sum), 0)], [PortRef(n.key(.sum), 1)]], name: "bus \(b.id)", preFader: b.strip.sends.contains { $0.preFader })
             feed(b.output.map { StripRef.bus($0) } ?? .master, from: n.key(.strip), channels: (0, 1))
             sends(n, b.strip, name: "bus \(b.id)")
+            bounce(n, name: "bus \(b.id)")
         }
         if let m = strip(.master, p.master) {
             chain(m, p.master, input: [[PortRef(m.key(.sum), 0)], [PortRef(m.key(.sum), 1)]], name: "master", preFader: false)
+            bounce(m, name: "master")
             graph.append(.init(
                 key: m.key(.output), state: m.output!,
                 inputs: [[PortRef(m.key(.strip), 0)], [PortRef(m.key(.strip), 1)]], outputs: 0, name: "master output"

@@ -34,14 +34,53 @@ extension OSCRouter {
             try a.expect(0...0, "none")
             session.clearPunch()
             return changed(punchState())
+        case ["master"], ["master", "takes"]:
+            return try bounce(.master, rest.count == 2, m, a)
+        case _ where rest.count >= 2 && rest.count <= 3 && rest[0] == "bus" && (rest.count == 2 || rest[2] == "takes"):
+            guard let id = Int(rest[1]), case .bus = try session.stripRef(rest[1]) else { throw ControlError("no bus with id \(rest[1])") }
+            return try bounce(.bus(id), rest.count == 3, m, a)
         default:
             throw ControlError("unknown address")
         }
     }
 
-    /// `/track/<id>/arm` and `/track/<id>/takes`.
-    func trackRecording(_ id: Int, _ control: String, _ m: OSCMessage, _ a: OSCArguments) throws -> [OSCMessage] {
+    /// `/record/master`, `/record/bus/<id>` (bounce on or off) and their `/takes`.
+    private func bounce(_ ref: StripRef, _ listTakes: Bool, _ m: OSCMessage, _ a: OSCArguments) throws -> [OSCMessage] {
+        let name = RecorderFeedback.id(Session.takeSource(ref))
+        if listTakes {
+            try a.expect(0...0, "none")
+            return try session.takes(bounce: ref).map { t in
+                OSCMessage("/takes", [name, .int(Int32(t.number)), .string(t.file), .float(Float(t.timelineSeconds)), .float(Float(t.lengthSeconds))])
+            } + [OSCMessage("/takes.end", [name])]
+        }
+        try a.expect(0...1, "0 or 1, or none to ask")
+        if a.count == 0 { return [OSCMessage(m.path, [.int(session.isBounced(ref) ? 1 : 0)])] }
+        let on = try Validate.flag(try a.float(0, "bounce"), "bounce")
+        try session.bounce(ref, on)
+        return changed(OSCMessage(m.path, [.int(on ? 1 : 0)]))
+    }
+
+    /// `/track/<id>/arm`, `/track/<id>/take` and `/track/<id>/takes`.
+    func trackRecording(_ id: Int, _ control: String, _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
         switch control {
+        case "take":
+            try a.expect(0...1, "a take number, 0 for the live input, or none to ask")
+            if a.count == 0 { return [OSCMessage(m.path, [.int(Int32(try session.activeTake(track: id)))])] }
+            let number = try a.int(0, "take")
+            guard number >= 0 else { throw ControlError("take must be a take number from 1, or 0 for none, not \(number)") }
+            if number > 0, !(try session.takes(track: id).contains { $0.number == number }) {
+                throw ControlError("track \(id) has no take \(number)")
+            }
+            let session = self.session, feedback = self.feedback, address = m.path
+            return jobs.run(for: client) {  // decoding the take is slow
+                do {
+                    try session.selectTake(track: id, number: number)
+                    feedback.broadcast([OSCMessage(address, [.int(Int32(number))])])
+                    return [OSCMessage("/done", [.string(address)])]
+                } catch {
+                    return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
+                }
+            }
         case "arm":
             try a.expect(0...1, "0 or 1, or none to ask")
             if a.count == 0 { return [OSCMessage(m.path, [.int(try session.isArmed(track: id) ? 1 : 0)])] }

@@ -8,8 +8,8 @@ extension OSCRouter {
         guard rest.count == 2, let id = Int(rest[0]) else { throw ControlError("unknown address") }
         guard case .track = try session.stripRef(rest[0]) else { throw ControlError("no track with id \(rest[0])") }
         switch rest[1] {
-        case "arm", "takes":
-            return try trackRecording(id, rest[1], m, a)
+        case "arm", "take", "takes":
+            return try trackRecording(id, rest[1], m, a, client)
         case "load":
             try a.expect(1...2, "a path and an optional position in seconds")
             let path = try a.string(0, "path")

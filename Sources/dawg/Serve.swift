@@ -120,7 +120,11 @@ struct Serve: AsyncParsableCommand {
         let osc = try OSCServer(host: bind, port: oscPort, logger: logger)  // bound now: packets queue until it runs
         let feedback = FeedbackHub(session: session, sender: osc)
         let recorderFeedback = RecorderFeedback(feedback: feedback, sender: osc)
-        writer.onEvent(recorderFeedback.handle)
+        let takeQueue = DispatchQueue(label: "dawg.takes")  // in order, off the writer's thread
+        writer.onEvent { [weak session] event in
+            recorderFeedback.handle(event)
+            if case .finished(let take) = event, let session { takeQueue.async { session.takeFinished(take) } }
+        }
         let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger, recorder: recorderFeedback)
         let health = HealthServer(host: bind, port: httpPort) {
             let gone = jack.shutdown

@@ -138,6 +138,76 @@ final class RecorderTests: XCTestCase {
         XCTAssertEqual(writer.overruns().map(\.1), [3072])
     }
 
+    func testABounceOfTheMasterHoldsExactlyWhatTheOutputsCarried() throws {
+        let t = try session.addTrack(name: "in")
+        try session.setInput(track: t, port: 1)
+        try session.set(.pan, of: .track(t), to: 0.3)
+        let bus = try session.addBus(name: "fx")
+        try session.bounce(.master, true)
+        try session.bounce(.bus(bus), true)
+        try session.startRecording()
+        let out = driver.render(frames: 20 * period) { port, start, buffer in
+            for i in buffer.indices { buffer[i] = Self.counter(port, start + i) }
+        }
+        session.stop()
+        render(period)
+        writer.drain()
+        let take = try XCTUnwrap(try session.takes(bounce: .master).first)
+        XCTAssertEqual(take.file, "takes/master/1.wav")
+        XCTAssertEqual(take.channels, 2)
+        XCTAssertEqual(take.timelineFrame, 0, "the engine's own output: no latency to take off")
+        let a = try AudioFileReader.decode(path: root.path + "/" + take.file, sampleRate: 48000)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: a.left, count: a.frames)), out.left)
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: a.right, count: a.frames)), out.right)
+        XCTAssertNotEqual(out.left, out.right, "panned: the two sides differ")
+        XCTAssertEqual(try session.takes(bounce: .bus(bus)).map(\.file), ["takes/bus-\(bus)/1.wav"])
+        XCTAssertThrowsError(try session.bounce(.track(t), true))
+    }
+
+    func testTheNewestTakePlaysWhereItWasRecordedOnceTheTrackIsDisarmed() throws {
+        let t = try armedInput()
+        try session.set(.pan, of: .track(t), to: -1)  // hard left: the left output carries the track at unity
+        try session.punch(from: 0.01, to: 0.03)  // frames 480 ..< 1440
+        try session.startRecording()
+        render(2048)
+        session.stop()
+        render(period)
+        writer.drain()
+        let take = try XCTUnwrap(try session.takes(track: t).first)
+        session.takeFinished(take)
+        XCTAssertEqual(try session.activeTake(track: t), 1)
+        // Still armed: the live input is heard, not the take.
+        func playFromZero(silentInput: Bool) -> [Float] {
+            try? session.locate(seconds: 0)
+            session.play()
+            let out = driver.render(frames: 2048) { port, start, buffer in
+                for i in buffer.indices { buffer[i] = silentInput ? 0 : Self.counter(port, start + i) }
+            }
+            session.stop()
+            render(period)
+            return out.left
+        }
+        XCTAssertEqual(playFromZero(silentInput: true).max(), 0, "armed: input monitoring, and the input is silent")
+        try session.arm(track: t, false)
+        let heard = playFromZero(silentInput: true)
+        XCTAssertEqual(Array(heard[480..<1440]), (480..<1440).map { Self.counter(0, $0) }, "the take, on its samples")
+        XCTAssertEqual(Array(heard[0..<480]) + Array(heard[1440...]), [Float](repeating: 0, count: 2048 - 960))
+        try session.selectTake(track: t, number: 0)
+        XCTAssertEqual(playFromZero(silentInput: true).max(), 0, "no take: the live input again")
+        XCTAssertThrowsError(try session.selectTake(track: t, number: 2)) { XCTAssertTrue("\($0)".contains("no take 2"), "\($0)") }
+        XCTAssertThrowsError(try session.selectTake(track: t, number: -1))
+        // Saved in a patch and loaded back: take 1 plays again.
+        try session.selectTake(track: t, number: 1)
+        let saved = session.snapshot()
+        XCTAssertEqual(saved.tracks.first?.take, 1)
+        try session.selectTake(track: t, number: 0)
+        try session.apply(saved)
+        XCTAssertEqual(Array(playFromZero(silentInput: true)[480..<1440]), (480..<1440).map { Self.counter(0, $0) })
+        var broken = saved
+        broken.tracks[0].take = 7
+        XCTAssertThrowsError(try session.apply(broken)) { XCTAssertTrue("\($0)".contains("no take 7"), "\($0)") }
+    }
+
     func testWhatCannotBeRecordedIsRefusedAndChangesNothing() throws {
         try AudioFileWriter.writeWAV(path: root.path + "/dc.wav", channels: [[Float](repeating: 0.5, count: 480)], sampleRate: 48000)
         let file = try session.addTrack(name: "file")

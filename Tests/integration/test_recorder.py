@@ -295,6 +295,11 @@ def test_what_cannot_be_recorded_gets_an_error_and_changes_nothing(jackd, projec
             ("/record/punch", (float("nan"), 1.0), "punch in"),
             ("/record/punch", (1.0,), "takes 2"),
             ("/track/99/takes", (), "id 99"),
+            ("/record/bus/99", (1,), "no bus"),
+            (f"/record/bus/{f}", (1,), "no bus"),
+            ("/record/master", (2,), "0 or 1"),
+            ("/record/master/takes", (1,), "takes 0"),
+            ("/record/elsewhere", (), "unknown address"),
         ]:
             reply = p.request(address, *args, reply="/error")
             assert reply[0] == address and words in reply[1], (address, reply)
