@@ -98,10 +98,22 @@ public final class FeedbackHub: @unchecked Sendable {
             broadcast([OSCMessage("/transport/state", [.int(t.playing ? 1 : 0), .float(Float(t.seconds))])])
         }
         if !due.isEmpty {
-            let messages = meterMessages() + [OSCMessage("/transport/position", [.float(Float(t.seconds))])]
+            let messages = meterMessages() + [OSCMessage("/transport/position", [.float(Float(t.seconds))])] + recorderMessages()
             for client in due { sender.send(messages, to: client) }
         }
         return wait
+    }
+
+    /// While anything is armed or bounced: `/record/status i:enabled f:elapsed_s` (the
+    /// longest take open now; 0 between takes) and `/record/fill <track> f:percent`
+    /// for each tap's ring (how far the disk writer is behind).
+    func recorderMessages() -> [OSCMessage] {
+        guard let writer = session.recorder else { return [] }
+        let fills = writer.ringFill()
+        guard !fills.isEmpty else { return [] }
+        let elapsed = writer.openTakeSeconds()
+        return [OSCMessage("/record/status", [.int(session.isRecordEnabled ? 1 : 0), .float(Float(elapsed))])]
+            + fills.map { OSCMessage("/record/fill", [RecorderFeedback.id($0.0), .float(Float(100 * $0.1))]) }
     }
 
     /// `/meter/<id> <peak dBFS> <rms dBFS> <gain reduction dB>` for every strip, the

@@ -81,11 +81,19 @@ def test_a_live_input_is_recorded_bit_exact_and_kept_in_the_store(jackd, project
         p.send("/record/start")
         track, number, path, at = p.expect("/record/take")
         assert (track, number, path) == (tid, 1, f"takes/{tid}/1.wav")
-        time.sleep(2)
+        time.sleep(1.5)
+        # Subscribers see the recorder at their feedback rate: on, how long, how full.
+        p.backlog.clear()
+        deadline = time.time() + 2
+        while (status := p.expect("/record/status"))[1] < 1.0:
+            assert time.time() < deadline, status
+        assert status[0] == 1 and status[1] < 3
+        fill_track, fill = p.expect("/record/fill")
+        assert fill_track == tid and 0 <= fill < 50
         p.send("/transport/stop")
         done = wait_take_done(p)
         length = done[4]
-        assert 1.8 < length < 3.0
+        assert 1.4 < length < 3.0
         x, rate = sf.read(project / path, dtype="float32")
         assert rate == RATE and x.ndim == 1
         assert_unbroken(x)
@@ -295,7 +303,7 @@ def test_what_cannot_be_recorded_gets_an_error_and_changes_nothing(jackd, projec
             ("/record/punch", (float("nan"), 1.0), "punch in"),
             ("/record/punch", (1.0,), "takes 2"),
             ("/track/99/takes", (), "id 99"),
-            ("/record/bus/99", (1,), "no bus"),
+            ("/record/bus/99", (1,), "id 99"),
             (f"/record/bus/{f}", (1,), "no bus"),
             ("/record/master", (2,), "0 or 1"),
             ("/record/master/takes", (1,), "takes 0"),

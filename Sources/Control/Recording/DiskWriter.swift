@@ -52,6 +52,8 @@ public final class DiskWriter: @unchecked Sendable {
     private let drainLock = NSLock()
     private var jobs: [RecordJob] = []
     private var running = false
+    /// Frames in the longest take open now (for feedback; written after each pass).
+    private var openFrames: Int64 = 0
     private let wakeup = Wakeup()
     private var thread: Thread?
 
@@ -122,6 +124,11 @@ public final class DiskWriter: @unchecked Sendable {
         lock.withLock { jobs.map { ($0.source, Double($0.stream.framesWaiting) / Double($0.stream.capacity)) } }
     }
 
+    /// Seconds in the longest take open now (0 when none is open).
+    public func openTakeSeconds() -> Double {
+        Double(lock.withLock { openFrames }) / Double(sampleRate)
+    }
+
     /// Frames lost to full rings since each tap was made.
     public func overruns() -> [(TakeSource, Int)] {
         lock.withLock { jobs.map { ($0.source, $0.stream.overrunFrames.load(ordering: .relaxed)) } }
@@ -141,8 +148,11 @@ public final class DiskWriter: @unchecked Sendable {
     public func drain() {
         let all = lock.withLock { jobs }
         drainLock.withLock {
+            var longest: Int64 = 0
+            defer { lock.withLock { openFrames = longest } }
             for job in all {
                 drain(job)
+                longest = max(longest, job.file?.frames ?? 0)
                 if lock.withLock({ job.retired }) && job.stream.framesWaiting == 0 && job.stream.marks.peek() == nil {
                     close(job, state: .complete)
                     lock.withLock { jobs.removeAll { $0 === job } }
