@@ -118,6 +118,70 @@ def test_a_live_input_is_recorded_bit_exact_and_kept_in_the_store(jackd, project
         assert d.stop() == 0, d.log()
 
 
+class Counters:
+    """One JACK client feeding `channels` counters, channel c offset by c·CHANNEL_STEP
+    frames, into dawg's inputs 1 … `channels`."""
+
+    CHANNEL_STEP = 30011
+
+    def __init__(self, server, channels):
+        import jack
+        self.client = jack.Client("counters", servername=server, no_start_server=True)
+        self.ports = [self.client.outports.register(f"out_{c + 1}") for c in range(channels)]
+        self.frame = 0
+
+        @self.client.set_process_callback
+        def process(frames):
+            n = np.arange(self.frame, self.frame + frames)
+            for c, port in enumerate(self.ports):
+                port.get_array()[:] = counter(n + c * self.CHANNEL_STEP)
+            self.frame += frames
+
+        self.client.activate()
+        for c, port in enumerate(self.ports):
+            self.client.connect(port, f"dawg:in_{c + 1}")
+
+    def close(self):
+        self.client.deactivate()
+        self.client.close()
+
+
+def test_32_channels_recorded_together_lose_nothing_and_start_on_the_same_frame(jackd, project):
+    """The short version of the benchmark's 10-minute run: 32 inputs for 20 s."""
+    channels = 32
+    d = Dawg(jackd.name, project, inputs=channels)
+    p = Peer(d.osc_port)
+    src = Counters(jackd.name, channels)
+    try:
+        tracks = []
+        for c in range(channels):
+            t, _ = p.request("/track/add", f"in{c + 1}", reply="/track/added")
+            p.send(f"/track/{t}/input", c + 1)
+            p.send(f"/track/{t}/arm", 1)
+            tracks.append(t)
+        p.sync()
+        p.send("/record/start")
+        time.sleep(20)
+        p.send("/record/stop")
+        stats = p.request("/stats", reply="/stats.reply")
+        time.sleep(1)
+        rows = takes(project)
+        assert len(rows) == channels and all(r["state"] == "complete" for r in rows)
+        assert len({r["length_frames"] for r in rows}) == 1 and rows[0]["length_frames"] > 19 * RATE
+        assert stats[10] == 0, "no frame lost"
+        starts = set()
+        for c, row in enumerate(sorted(rows, key=lambda r: r["track"])):
+            x, _ = sf.read(project / row["file"], dtype="float32")
+            assert len(x) == row["length_frames"]
+            assert_unbroken(x)
+            starts.add(int((frames_of(x[:1])[0] - c * Counters.CHANNEL_STEP) % WRAP))
+        assert len(starts) == 1, "every channel's take begins on the same frame"
+    finally:
+        src.close()
+        p.close()
+        assert d.stop() == 0, d.log()
+
+
 def test_a_recording_of_dawgs_own_output_looped_back_lines_up_to_the_sample(tmp_path):
     """A loop cable with declared latencies (37 frames on the way out, 100 on the way
     in, plus the period JACK adds to close the loop): the take, placed by those
