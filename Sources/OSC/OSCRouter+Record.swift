@@ -34,6 +34,12 @@ extension OSCRouter {
             try a.expect(0...0, "none")
             session.clearPunch()
             return changed(punchState())
+        case ["folder"]:
+            try a.expect(0...1, "a folder inside the project directory, or none to ask")
+            guard let writer = session.recorder else { throw ControlError("recording needs the project store (this engine runs without one)") }
+            if a.count == 0 { return [OSCMessage(m.path, [.string(writer.takesFolder)])] }
+            try writer.setFolder(try a.string(0, "folder"))
+            return changed(OSCMessage(m.path, [.string(writer.takesFolder)]))
         case ["master"], ["master", "takes"]:
             return try bounce(.master, rest.count == 2, m, a)
         case _ where rest.count >= 2 && rest.count <= 3 && rest[0] == "bus" && (rest.count == 2 || rest[2] == "takes"):

@@ -11,14 +11,15 @@ struct Bench: ParsableCommand {
         discussion: """
         Parts: strips (N file tracks, each gain → pan → master), processors (each kind's cost \
         per instance), eqcomp (128 strips, each with a 5-band EQ and a compressor), tails \
-        (a bus reverb while signal plays and through 60 s of silence after it). \
+        (a bus reverb while signal plays and through 60 s of silence after it), record (what \
+        recording 32 inputs costs the process thread), writer (the disk writer's throughput). \
         scripts/bench runs this and the JACK figures (CPU, callback percentiles, xruns, OSC \
         latency, scsynth, a plain C client).
         """
     )
 
-    @Option(help: "Comma-separated parts: strips, processors, eqcomp, tails.")
-    var parts = "strips,processors,eqcomp,tails"
+    @Option(help: "Comma-separated parts: strips, processors, eqcomp, tails, record, writer.")
+    var parts = "strips,processors,eqcomp,tails,record,writer"
 
     @Option(help: "Comma-separated track counts (strips).")
     var tracks = "8,32,128"
@@ -40,6 +41,8 @@ struct Bench: ParsableCommand {
         if wanted.contains("processors") { processors() }
         if wanted.contains("eqcomp") { eqComp() }
         if wanted.contains("tails") { tails() }
+        if wanted.contains("record") { record() }
+        if wanted.contains("writer") { try writer() }
     }
 
     // MARK: parts

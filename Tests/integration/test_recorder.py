@@ -105,9 +105,11 @@ def test_a_live_input_is_recorded_bit_exact_and_kept_in_the_store(jackd, project
         listed = p.request(f"/track/{tid}/takes", reply="/takes")
         assert listed[:3] == [tid, 1, path] and abs(listed[4] - len(x) / RATE) < 1e-3
         assert p.expect("/takes.end") == [tid]
-        # A second pass is take 2.
+        # A second pass is take 2, in the folder asked for.
+        p.send("/record/folder", "sessions/day2")
+        assert p.expect("/record/folder") == ["sessions/day2"]
         p.send("/transport/play")
-        assert p.expect("/record/take")[1] == 2
+        assert p.expect("/record/take")[1:3] == [2, f"sessions/day2/{tid}/2.wav"]
         time.sleep(0.5)
         p.send("/record/stop")
         assert wait_take_done(p)[1] == 2
@@ -372,12 +374,17 @@ def test_what_cannot_be_recorded_gets_an_error_and_changes_nothing(jackd, projec
             ("/record/master", (2,), "0 or 1"),
             ("/record/master/takes", (1,), "takes 0"),
             ("/record/elsewhere", (), "unknown address"),
+            ("/record/folder", ("../outside",), "outside the project directory"),
+            ("/record/folder", ("/etc",), "outside the project directory"),
+            ("/record/folder", (".",), "not the directory itself"),
+            ("/record/folder", (3,), "string"),
         ]:
             reply = p.request(address, *args, reply="/error")
             assert reply[0] == address and words in reply[1], (address, reply)
         assert p.request("/record", reply="/record/state") == [0]
         assert p.request("/record/punch", reply="/record/punch") == [0.0, 0.0, 0]
         assert p.request(f"/track/{f}/arm", reply=f"/track/{f}/arm") == [0]
+        assert p.request("/record/folder", reply="/record/folder") == ["takes"]
         state = p.request("/transport", reply="/transport/state")
         assert state[0] == 0, "nothing started"
         assert not (project / "takes").exists()

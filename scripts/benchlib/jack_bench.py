@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE.parents[1] / "Tests" / "integration"))
 from helpers import Dawg, Jackd, Peer, free_port, send_from_another_process, write_wav, RATE  # noqa: E402
 from test_bad_input import storm_datagrams  # noqa: E402
 from scsynth_def import synthdef  # noqa: E402
+import record_bench  # noqa: E402
 
 FILES = 8
 TICK = os.sysconf("SC_CLK_TCK")
@@ -284,9 +285,10 @@ def main():
     ap.add_argument("--seconds", type=float, default=60, help="length of each CPU run")
     ap.add_argument("--rounds", type=int, default=3, help="alternating dawg / C client rounds of the cmix part")
     ap.add_argument("--soak", type=float, default=600, help="length of the xrun soak (64 tracks, 128 frames); 0 skips it")
+    ap.add_argument("--record-seconds", type=float, default=600, help="length of the 32-input recording run")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
     ap.add_argument("--storms", type=int, default=20, help="OSC storms aimed at dawg, and as many at an echo peer")
-    ap.add_argument("--parts", default="cpu,scsynth,cmix,eqcomp,latency,storm,soak",
+    ap.add_argument("--parts", default="cpu,scsynth,cmix,eqcomp,latency,storm,record,soak",
                     help="which parts to run, comma-separated (oldnew is scripts/bench's own)")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -334,6 +336,8 @@ def main():
             print(f"  aimed at {target:9s}: dawg had {v[:, 0].sum():.0f} late cycles in {np.count_nonzero(v[:, 0])} of "
                   f"{len(v)} storms, {v[:, 1].sum():.0f} xruns, cb max {v[:, 2].max():.0f} µs; "
                   f"a storm took {np.median(v[:, 3]):.2f} s to send", flush=True)
+    if "record" in parts:
+        record_bench.report(args.record_seconds)
     if args.soak > 0 and "soak" in parts:
         baseline = IdleBaseline(128)
         r = dawg_run(project, 128, 64, args.soak, window=baseline)

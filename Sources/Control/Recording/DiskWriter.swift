@@ -7,7 +7,8 @@ import Store
 /// The recorder's disk thread: drains every armed tap's `RecordStream` into take files
 /// with libsndfile, and keeps the project store's `takes` rows in step.
 ///
-/// One take per pass: a start mark opens `takes/<folder>/<n>.<ext>` and inserts its row
+/// One take per pass: a start mark opens `<takes folder>/<source>/<n>.<ext>` (`takes/3/1.wav`
+/// by default) and inserts its row
 /// as `recording`; samples are appended in chunks; a dropped mark writes silence (the
 /// take keeps its length and alignment) and is reported; an end mark closes the file,
 /// checksums it and marks the row `complete`. Headers are rewritten every
@@ -30,9 +31,9 @@ public final class DiskWriter: @unchecked Sendable {
     public struct Options: Sendable {
         public var format: RecordFormat = .wavFloat
         /// How often an open take's header is rewritten (crash safety), seconds.
-        public var headerInterval: Double = 0.25
+        public var headerInterval: Double = 0.5
         /// How often the thread looks at the rings while anything is armed, seconds.
-        public var pollInterval: Double = 0.02
+        public var pollInterval: Double = 0.1
         /// Testing aid: a pause before every chunk written, seconds (a slow disk).
         public var throttle: Double = 0
         public init() {}
@@ -52,6 +53,8 @@ public final class DiskWriter: @unchecked Sendable {
     private let drainLock = NSLock()
     private var jobs: [RecordJob] = []
     private var running = false
+    /// Where new takes go, relative to the project directory.
+    private var folder = "takes"
     /// Frames in the longest take open now (for feedback; written after each pass).
     private var openFrames: Int64 = 0
     private let wakeup = Wakeup()
@@ -122,6 +125,31 @@ public final class DiskWriter: @unchecked Sendable {
     /// Frames waiting in the fullest ring, as a fraction of its size, per source.
     public func ringFill() -> [(TakeSource, Double)] {
         lock.withLock { jobs.map { ($0.source, Double($0.stream.framesWaiting) / Double($0.stream.capacity)) } }
+    }
+
+    /// Put new takes under `relative` (inside the project directory; made if missing).
+    /// Throws for a path outside the project.
+    public func setFolder(_ relative: String) throws {
+        try makeFolders(relative)
+        let canonical = paths.relative(try paths.resolve(relative, mustExist: true))
+        guard canonical != paths.root else { throw ControlError("takes need a folder inside the project directory, not the directory itself") }
+        lock.withLock { folder = canonical }
+    }
+
+    /// Where new takes go, relative to the project directory.
+    public var takesFolder: String { lock.withLock { folder } }
+
+    /// Make `relative` and its parents inside the project, level by level, each checked
+    /// before it is made: no `..` or link may lead outside.
+    private func makeFolders(_ relative: String) throws {
+        var built = relative.hasPrefix("/") ? "/" : ""
+        for part in relative.split(separator: "/") {
+            built += (built.isEmpty || built.hasSuffix("/") ? "" : "/") + part
+            let absolute = try paths.resolve(built, mustExist: false)
+            if !FileManager.default.fileExists(atPath: absolute) {
+                try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: false)
+            }
+        }
     }
 
     /// Seconds in the longest take open now (0 when none is open).
@@ -210,9 +238,10 @@ public final class DiskWriter: @unchecked Sendable {
     private func open(_ job: RecordJob, timeline: Int64) {
         do {
             let number = try store.nextTakeNumber(job.source)
-            let relative = "takes/\(job.source.folder)/\(number).\(options.format.fileExtension)"
-            let directory = paths.root + "/takes/" + job.source.folder
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let base = lock.withLock { folder }
+            let relative = "\(base)/\(job.source.folder)/\(number).\(options.format.fileExtension)"
+            // Checked again here: the folder may have become a link elsewhere since it was set.
+            try makeFolders(base + "/" + job.source.folder)
             let path = try paths.resolve(relative, mustExist: false)
             let file = try StreamingFileWriter(path: path, channels: job.stream.channels, sampleRate: sampleRate, format: options.format)
             job.take = try store.begin(TakeRecord(

@@ -20,7 +20,7 @@ final class RecordJob {
     /// Planar chunk read from the rings, and the same frames interleaved for the file.
     let planar: UnsafeMutablePointer<Float>
     let interleaved: UnsafeMutablePointer<Float>
-    static let chunk = 4096
+    static let chunk = 8192
 
     init(source: TakeSource, stream: RecordStream) {
         self.source = source

@@ -15,16 +15,21 @@ public struct PlainMix {
     }
 
     /// Add a source (channels it outputs) through `inserts` in series and a new strip
-    /// at `gains` publishing meters on `slot`. Returns the strip's node.
+    /// at `gains` publishing meters on `slot`; `tap`, a sink (a recorder tap), hears the
+    /// source. Returns the strip's node.
     @discardableResult
     public mutating func add(
-        source: NodeState?, channels: Int = 1, inserts: [NodeState] = [], gains: StripProcessor.Gains, slot: Int
+        source: NodeState?, channels: Int = 1, inserts: [NodeState] = [], tap: NodeState? = nil,
+        gains: StripProcessor.Gains, slot: Int
     ) -> NodeState {
         var signal: [[PortRef]] = [[]]
         if let source {
             let key = graph.nodes.count
             graph.nodes.append(.init(key: key, state: source, outputs: channels))
             signal = (0..<channels).map { [PortRef(key, $0)] }
+        }
+        if let tap {
+            graph.nodes.append(.init(key: graph.nodes.count, state: tap, inputs: signal, outputs: 0))
         }
         for insert in inserts {
             let key = graph.nodes.count

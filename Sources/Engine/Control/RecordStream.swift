@@ -17,6 +17,12 @@ public struct RecordMark: BitwiseCopyable, Sendable, Equatable {
     public var kind: Kind
     public var frame: Int64
     public var value: Int64
+
+    public init(kind: Kind, frame: Int64, value: Int64) {
+        self.kind = kind
+        self.frame = frame
+        self.value = value
+    }
 }
 
 /// The rings between one recording tap (process thread, producer) and the disk writer

@@ -1,0 +1,128 @@
+"""The recorder under a real jackd: 32 inputs fed counters by one JACK client,
+recorded by dawg for `seconds`, then by jack_capture from the same ports for as long.
+Prints both processes' CPU, dawg's worst ring fill and callback figures, and checks
+every take sample by sample."""
+import subprocess
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import soundfile as sf
+
+from helpers import Dawg, Jackd, Peer, RATE
+from test_recorder import Counters, assert_unbroken, takes
+
+CHANNELS = 32
+
+
+def cpu_seconds(pid):
+    """The process's threads' on-CPU time (nanosecond scheduler accounting)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            pass
+    return total / 1e9
+
+
+class FillWatcher:
+    """A feedback subscriber that keeps the fullest `/record/fill` it sees."""
+
+    def __init__(self, port):
+        self.peer = Peer(port)
+        self.peer.request("/feedback/subscribe", 20.0, reply="/feedback/subscribed")
+        self.worst, self.samples, self.running = 0.0, 0, True
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while self.running:
+            for address, args in self.peer._read(0.2):
+                if address == "/record/fill":
+                    self.worst = max(self.worst, args[1])
+                    self.samples += 1
+
+    def close(self):
+        self.running = False
+        self.thread.join(2)
+        self.peer.close()
+
+
+def record_run(seconds, period=256):
+    server = Jackd(period=period, realtime=True)
+    project = Path(tempfile.mkdtemp(prefix="dawg-record-bench-"))
+    result = {}
+    src = None
+    try:
+        d = Dawg(server.name, project, inputs=CHANNELS)
+        p = Peer(d.osc_port)
+        src = Counters(server.name, CHANNELS)  # connects to dawg's inputs, so after dawg
+        try:
+            for c in range(CHANNELS):
+                t, _ = p.request("/track/add", f"in{c + 1}", reply="/track/added")
+                p.send(f"/track/{t}/input", c + 1)
+                p.send(f"/track/{t}/arm", 1)
+            p.sync()
+            watcher = FillWatcher(d.osc_port)
+            time.sleep(1)
+            # Armed but not recording: what mixing the 32 inputs costs on its own.
+            c0, t0 = cpu_seconds(d.proc.pid), time.time()
+            time.sleep(min(30, seconds))
+            result["idle_cpu"] = 100 * (cpu_seconds(d.proc.pid) - c0) / (time.time() - t0)
+            p.request("/stats/reset", reply="/stats/reset.done")
+            c0, t0 = cpu_seconds(d.proc.pid), time.time()
+            p.send("/record/start")
+            time.sleep(seconds)
+            p.send("/record/stop")
+            result["dawg_cpu"] = 100 * (cpu_seconds(d.proc.pid) - c0) / (time.time() - t0)
+            stats = p.request("/stats", reply="/stats.reply")
+            result.update(p99=stats[2], worst=stats[3], xruns=stats[4], late=stats[9], lost=stats[10])
+            watcher.close()
+            result["fill"], result["fill_samples"] = watcher.worst, watcher.samples
+            deadline = time.time() + 60
+            while any(r["state"] != "complete" for r in takes(project)) or len(takes(project)) < CHANNELS:
+                assert time.time() < deadline, "takes did not close"
+                time.sleep(0.5)
+        finally:
+            p.close()
+            d.stop()
+        rows = takes(project)
+        result["frames"] = rows[0]["length_frames"]
+        for row in rows:
+            x, _ = sf.read(project / row["file"], dtype="float32")
+            assert len(x) == row["length_frames"] == result["frames"], "every take equally long"
+            assert_unbroken(x)
+            (project / row["file"]).unlink()
+        # The same 32 ports for as long, recorded by jack_capture (one 32-channel file).
+        out = project / "jack_capture.wav"
+        args = ["jack_capture", "--daemon", "-c", str(CHANNELS), "-b", "FLOAT", "-d", str(seconds)]
+        for c in range(CHANNELS):
+            args += ["-p", f"counters:out_{c + 1}"]
+        jc = subprocess.Popen(args + [str(out)], env={"JACK_DEFAULT_SERVER": server.name, "PATH": "/usr/bin:/bin"})
+        time.sleep(0.5)
+        c0, t0 = cpu_seconds(jc.pid), time.time()
+        last = c0
+        while jc.poll() is None:
+            last = cpu_seconds(jc.pid)  # its final reading before it exits
+            time.sleep(0.1)
+        result["capture_cpu"] = 100 * (last - c0) / (time.time() - t0)
+        info = sf.info(out)
+        result["capture_frames"] = info.frames
+        out.unlink()
+    finally:
+        if src:
+            src.close()
+        server.stop()
+    return result
+
+
+def report(seconds, period=256):
+    r = record_run(seconds, period)
+    print(f"recording {CHANNELS} inputs at {RATE} Hz, {period} frames, {seconds:.0f} s, fed counters by one JACK client:")
+    print(f"  dawg:         CPU {r['dawg_cpu']:.2f} % of a core ({r['idle_cpu']:.2f} % armed and mixing the inputs, not recording); worst ring fill {r['fill']:.1f} % (target ≤ 50 %, "
+          f"{r['fill_samples']} readings at 20 Hz); {r['lost']} frames lost; callback p99 {r['p99']:.0f} µs, max "
+          f"{r['worst']:.0f} µs; {r['xruns']} xruns, {r['late']} late cycles; {CHANNELS} takes of {r['frames']} "
+          f"frames each, every sample checked", flush=True)
+    print(f"  jack_capture: CPU {r['capture_cpu']:.2f} % of a core ({r['capture_frames']} frames in one {CHANNELS}-channel file)", flush=True)
