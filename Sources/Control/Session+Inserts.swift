@@ -32,6 +32,7 @@ extension Session {
                 makeTimeEffects(n, s, force: unit)
                 n.sentInserts.reverb = s.reverb
                 n.sentInserts.delay = s.delay
+                for insert in [InsertKind.reverb, .delay] where StripNodes.isOn(insert, s) { n.engaged.insert(insert) }
                 pushGraph()
                 return try Self.read(s, unit, name)
             }
@@ -122,6 +123,7 @@ extension Session {
         guard let n = graph[ref], let s = try? patch.strip(ref) else { return }
         let fs = engine.config.sampleRate
         let old = n.sentInserts
+        engage(n, s, at: time)
         for band in EqualizerDesign.Band.allCases where old.eq.band(band) != s.eq.band(band) || old.eq.on != s.eq.on {
             let setting = EqualizerDesign.setting(band, s.eq.band(band), sampleRate: fs, eqOn: s.eq.on)
             set(n.eq, band.index, setting.parameter, at: time)
@@ -135,6 +137,48 @@ extension Session {
             for (index, value) in DelayProcessor.changes(from: old.delay, to: s.delay, sampleRate: fs) { set(delay, index, value, at: time) }
         }
         n.sentInserts = s
+    }
+
+    /// Put inserts switched on into the plan before their parameters are sent (the plan
+    /// and the parameters share the command ring, so they arrive in that order); note
+    /// when inserts switched off will have faded, and prune them after.
+    func engage(_ n: StripNodes, _ s: StripSettings, at time: UInt64) {
+        var grew = false
+        for insert in InsertKind.allCases {
+            let on = StripNodes.isOn(insert, s)
+            if on {
+                n.offSince[insert] = nil
+                if n.engaged.insert(insert).inserted { grew = true }
+            } else if StripNodes.isOn(insert, n.sentInserts) || (n.engaged.contains(insert) && n.offSince[insert] == nil) {
+                // Off from `time` (a later sample, if time-tagged) or now.
+                let clock = engine.published.clock.load(ordering: .relaxed)
+                let ahead = time > clock ? Double(time - clock) / engine.config.sampleRate : 0
+                n.offSince[insert] = DispatchTime.now().uptimeNanoseconds + UInt64(ahead * 1e9)
+            }
+        }
+        if grew { pushGraph() }
+        if !n.offSince.isEmpty { schedulePrune() }
+    }
+
+    /// Take inserts that have been off longer than their fade out of the plan.
+    func pruneInserts() {
+        locked {
+            let now = DispatchTime.now().uptimeNanoseconds, settle = UInt64(4 * engine.config.rampSeconds * 1e9)
+            var changed = false, waiting = false
+            for n in graph.nodes.values {
+                for (insert, since) in n.offSince {
+                    if now < since + settle { waiting = true; continue }
+                    n.offSince[insert] = nil
+                    if n.engaged.remove(insert) != nil { changed = true }
+                }
+            }
+            if changed { pushGraph() }
+            if waiting { schedulePrune() }
+        }
+    }
+
+    func schedulePrune() {
+        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) { [weak self] in self?.pruneInserts() }
     }
 
     /// Make a bus's reverb and delay nodes if they are on (or `force` names one).

@@ -71,7 +71,9 @@ final class StripGraph {
         func chain(_ n: StripNodes, _ s: StripSettings, input: [[PortRef]], name: String, preFader: Bool) {
             var signal = input
             for insert in s.inserts {
-                guard let state = n.node(insert) else { continue }
+                // Validation keeps every insert (a side-chain must not close a loop even
+                // while its compressor is off); a plan only the engaged ones.
+                guard let state = n.node(insert), standIns || n.engaged.contains(insert) else { continue }
                 let key = n.key(StripNodes.role(insert))
                 var inputs = signal
                 if insert == .comp, let id = s.comp.sidechain, case let keyRef = Self.ref(id: id, in: p), nodes[keyRef] != nil || standIns {

@@ -33,17 +33,34 @@ final class StripNodes {
     var recordTap: NodeState?
     var recordStream: RecordStream?
     var sentInserts: StripSettings
+    /// The inserts in the plan: those on, and those switched off until their wet ramp
+    /// has faded (`offSince`, monotonic ns). An insert off for longer leaves the plan,
+    /// so a strip whose inserts are all off costs what a bare strip costs.
+    var engaged: Set<InsertKind>
+    var offSince: [InsertKind: UInt64] = [:]
 
     init(ref: StripRef, meterSlot: Int, gains: StripProcessor.Gains, inserts: StripSettings, config: EngineConfig) {
         self.ref = ref
         self.meterSlot = meterSlot
         sent = gains
         sentInserts = inserts
+        engaged = Set(InsertKind.allCases.filter { Self.isOn($0, inserts) })
         let fs = config.sampleRate
         strip = StripProcessor.node(gains: gains, meterSlot: meterSlot, rampFrames: config.rampFrames)
         gate = GateProcessor.node(inserts.gate, sampleRate: fs, rampFrames: config.rampFrames)
         eq = EqualizerProcessor.node(Self.eqBands(inserts.eq, sampleRate: fs), rampFrames: config.rampFrames)
         comp = CompressorProcessor.node(inserts.comp, sampleRate: fs, meterSlot: meterSlot, rampFrames: config.rampFrames)
+    }
+
+    /// Does the insert change the signal with these settings (is it worth scheduling)?
+    static func isOn(_ insert: InsertKind, _ s: StripSettings) -> Bool {
+        switch insert {
+        case .gate: s.gate.on
+        case .comp: s.comp.on
+        case .eq: s.eq.on && EqualizerDesign.Band.allCases.contains { s.eq.band($0).on }
+        case .reverb: s.reverb.on
+        case .delay: s.delay.on
+        }
     }
 
     static func eqBands(_ eq: EQSettings, sampleRate: Double) -> [EqualizerProcessor.BandSetting] {

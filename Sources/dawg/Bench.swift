@@ -73,6 +73,11 @@ struct Bench: ParsableCommand {
             ("gate", { [gate($0)] }),
             ("reverb", { [reverb($0)] }),
             ("delay (ping-pong)", { [delay($0)] }),
+            ("gate, EQ, compressor: all off", { c in
+                [GateProcessor.node(GateSettings(), sampleRate: c.sampleRate, rampFrames: c.rampFrames),
+                 EqualizerProcessor.node(eqOff(c), rampFrames: c.rampFrames),
+                 CompressorProcessor.node(CompressorSettings(), sampleRate: c.sampleRate, meterSlot: 0, rampFrames: c.rampFrames)]
+            }),
         ]
         for period in [64, 256] {
             let base = measure(tracks: n, period: period, stereo: true) { _ in [] }
@@ -134,6 +139,14 @@ struct Bench: ParsableCommand {
             return EqualizerDesign.setting(band, s, sampleRate: c.sampleRate)
         }
         return EqualizerProcessor.node(settings, rampFrames: c.rampFrames)
+    }
+
+    /// An EQ as every strip has one by default: all bands and the EQ off.
+    func eqOff(_ c: EngineConfig) -> [EqualizerProcessor.BandSetting] {
+        EqualizerDesign.Band.allCases.map { band in
+            let s = EqualizerDesign.BandSettings(frequency: EqualizerDesign.defaultFrequencies[band]!, gainDb: 0, q: 0.7, slope: 12, on: false)
+            return EqualizerDesign.setting(band, s, sampleRate: c.sampleRate, eqOn: false)
+        }
     }
 
     func compressor(_ c: EngineConfig, rms: Bool) -> NodeState {

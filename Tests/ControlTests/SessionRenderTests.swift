@@ -111,3 +111,56 @@ final class SessionRenderTests: XCTestCase {
         XCTAssertEqual(session.trackCount, 0)
     }
 }
+
+/// Inserts that are off leave the plan once faded, and come back when switched on,
+/// with no step in the output either way.
+final class InsertEngagementTests: XCTestCase {
+    func testAnInsertOffLeavesThePlanAfterItsFadeAndReturnsWhenOn() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dawg-engage-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let sine = (0..<96000).map { Float(0.5 * sin(2 * Double.pi * 1000 * Double($0) / 48000)) }
+        try AudioFileWriter.writeWAV(path: root.appendingPathComponent("sine.wav").path, channels: [sine], sampleRate: 48000)
+        let engine = EngineHandle(config: EngineConfig(sampleRate: 48000, maxFrames: 1024, maxStrips: 8, maxBuses: 2))
+        let session = Session(engine: engine, paths: try ProjectPaths(directory: root.path))
+        let driver = OfflineDriver(engine: engine, period: 128)
+        let t = try session.addTrack(name: "sine")
+        try session.loadFile(track: t, path: "sine.wav")
+        try session.set(.pan, of: .track(t), to: -1)
+        func scheduled() -> [String] {
+            session.locked { session.graph.describe(session.patch, stereo: session.isStereo).nodes.map(\.name) }
+        }
+        XCTAssertFalse(scheduled().contains("track \(t) eq"), "every insert off: none scheduled")
+        XCTAssertFalse(scheduled().contains("track \(t) comp"))
+        try session.setInsert(.track(t), .eq(.peak2), "freq", .number(1000))
+        try session.setInsert(.track(t), .eq(.peak2), "gain", .number(-12))
+        try session.setInsert(.track(t), .eq(.peak2), "on", .number(1))
+        XCTAssertTrue(scheduled().contains("track \(t) eq"), "scheduled at once when switched on")
+        session.play()
+        var out = driver.render(frames: 9600).left  // whole periods of 128, so the renders join up
+        XCTAssertEqual(out[8000...].map(abs).max()!, 0.5 * 0.2512, accuracy: 0.01, "−12 dB at 1 kHz")
+        try session.setInsert(.track(t), .eq(.peak2), "on", .number(0))
+        XCTAssertTrue(scheduled().contains("track \(t) eq"), "still fading out")
+        out += driver.render(frames: 4864).left
+        let deadline = Date().addingTimeInterval(2)
+        while scheduled().contains("track \(t) eq") && Date() < deadline { usleep(10_000) }
+        XCTAssertFalse(scheduled().contains("track \(t) eq"), "pruned once faded")
+        out += driver.render(frames: 4864).left
+        // After the fade, before and after the prune alike: the dry sine, exactly.
+        let differing = (12000..<19328).filter { out[$0] != sine[$0] }
+        XCTAssertEqual(differing.count, 0, "first at \(differing.first ?? -1): \(differing.first.map { (out[$0], sine[$0]) }.debugDescription)")
+        // No step anywhere beyond what a 1 kHz sine and the 10 ms glide make.
+        let steps = zip(out.dropFirst(), out).map { abs($0 - $1) }
+        let worst = steps.indices.max { steps[$0] < steps[$1] }!
+        XCTAssertLessThan(steps[worst], Float(2 * Double.pi * 1000 / 48000 * 0.5) * 1.05, "at \(worst) of \(out.count)")
+
+        // A loaded patch's master inserts reach the master (its nodes outlive patches).
+        var p = session.snapshot()
+        p.master.eq.bands[.peak2] = EqualizerDesign.BandSettings(frequency: 1000, gainDb: -12, q: 1, slope: 12, on: true)
+        try session.apply(p)
+        XCTAssertTrue(scheduled().contains("master eq"))
+        session.play()
+        let cut = driver.render(frames: 9600).left
+        XCTAssertEqual(cut[8000...].map(abs).max()!, 0.5 * 0.2512, accuracy: 0.01, "the master's −12 dB at 1 kHz")
+    }
+}
