@@ -208,6 +208,24 @@ final class RecorderTests: XCTestCase {
         XCTAssertThrowsError(try session.apply(broken)) { XCTAssertTrue("\($0)".contains("no take 7"), "\($0)") }
     }
 
+    func testALostMarkCostsAlignmentButNeverHangsTheWriter() throws {
+        // As if the mark ring had been full: a gap of 50 frames with no `dropped` mark.
+        let stream = RecordStream(channels: 1, frames: 1024)
+        writer.add(stream, for: .track(7))
+        let ones = [Float](repeating: 1, count: 100)
+        _ = stream.marks.push(RecordMark(kind: .start, frame: 0, value: 0))
+        ones.withUnsafeBufferPointer { _ = stream.ring(0).writeSamples($0.baseAddress!, count: 100) }
+        stream.lostMarks.wrappingIncrement(ordering: .relaxed)
+        ones.withUnsafeBufferPointer { _ = stream.ring(0).writeSamples($0.baseAddress!, count: 100) }
+        _ = stream.marks.push(RecordMark(kind: .end, frame: 250, value: 0))
+        writer.drain()
+        let take = try XCTUnwrap(try writer.store.takes(.track(7)).first)
+        XCTAssertEqual(take.state, .complete)
+        XCTAssertEqual(take.lengthFrames, 250, "the take keeps the length the tap produced")
+        XCTAssertEqual(take.overrunFrames, 50)
+        XCTAssertEqual(try samples(take).filter { $0 == 1 }.count, 200, "every sample that arrived is kept")
+    }
+
     func testWhatCannotBeRecordedIsRefusedAndChangesNothing() throws {
         try AudioFileWriter.writeWAV(path: root.path + "/dc.wav", channels: [[Float](repeating: 0.5, count: 480)], sampleRate: 48000)
         let file = try session.addTrack(name: "file")

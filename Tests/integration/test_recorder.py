@@ -63,6 +63,16 @@ def arm(peer, tid):
     assert peer.request(f"/track/{tid}/arm", reply=f"/track/{tid}/arm") == [1]
 
 
+def armed_input(peer, subscribe=False):
+    """A new track on in_1, armed; the peer subscribed to feedback if asked."""
+    if subscribe:
+        peer.request("/feedback/subscribe", reply="/feedback/subscribed")
+    tid, _ = peer.request("/track/add", "vox", reply="/track/added")
+    peer.send(f"/track/{tid}/input", 1)
+    arm(peer, tid)
+    return tid
+
+
 def wait_take_done(peer, timeout=10):
     """`/record/take.done <track> <n> <path> <timeline s> <length s>`."""
     return peer.expect("/record/take.done", timeout=timeout)
@@ -73,10 +83,7 @@ def test_a_live_input_is_recorded_bit_exact_and_kept_in_the_store(jackd, project
     src = Source(jackd.name, counter)
     p = Peer(d.osc_port)
     try:
-        p.request("/feedback/subscribe", reply="/feedback/subscribed")
-        tid, _ = p.request("/track/add", "vox", reply="/track/added")
-        p.send(f"/track/{tid}/input", 1)
-        arm(p, tid)
+        tid = armed_input(p, subscribe=True)
         p.send("/transport/locate", 0.0)
         p.send("/record/start")
         track, number, path, at = p.expect("/record/take")
@@ -237,10 +244,7 @@ def test_kill_9_mid_take_leaves_a_readable_file_and_recovery_closes_it(jackd, pr
     src = Source(jackd.name, counter)
     p = Peer(d.osc_port)
     try:
-        p.request("/feedback/subscribe", reply="/feedback/subscribed")
-        tid, _ = p.request("/track/add", "vox", reply="/track/added")
-        p.send(f"/track/{tid}/input", 1)
-        arm(p, tid)
+        tid = armed_input(p, subscribe=True)
         p.send("/record/start")
         _, _, path, _ = p.expect("/record/take")
         began = time.time()
@@ -278,9 +282,7 @@ def test_a_disk_too_slow_is_reported_and_the_take_keeps_its_length(jackd, projec
     p, watcher = Peer(d.osc_port), Peer(d.osc_port)
     try:
         watcher.request("/feedback/subscribe", reply="/feedback/subscribed")
-        tid, _ = p.request("/track/add", "vox", reply="/track/added")
-        p.send(f"/track/{tid}/input", 1)
-        arm(p, tid)
+        tid = armed_input(p)
         p.send("/record/start")
         error = p.expect("/error", timeout=10)  # the recording client, not subscribed
         assert error[0] == "/record/start" and "fell behind" in error[1], error
@@ -318,10 +320,7 @@ def test_a_full_disk_stops_the_take_with_a_clear_error_and_playback_goes_on(jack
     src = Source(jackd.name, counter)
     p = Peer(d.osc_port)
     try:
-        p.request("/feedback/subscribe", reply="/feedback/subscribed")
-        tid, _ = p.request("/track/add", "vox", reply="/track/added")
-        p.send(f"/track/{tid}/input", 1)
-        arm(p, tid)
+        tid = armed_input(p, subscribe=True)
         p.send("/record/start")
         error = p.expect("/error", timeout=10)
         assert error[0] == "/record/start" and "No space left" in error[1], error

@@ -122,7 +122,7 @@ public final class DiskWriter: @unchecked Sendable {
         }
     }
 
-    /// Frames waiting in the fullest ring, as a fraction of its size, per source.
+    /// How full each tap's rings are (frames waiting over capacity), by source.
     public func ringFill() -> [(TakeSource, Double)] {
         lock.withLock { jobs.map { ($0.source, Double($0.stream.framesWaiting) / Double($0.stream.capacity)) } }
     }
@@ -200,6 +200,13 @@ public final class DiskWriter: @unchecked Sendable {
                 continue
             }
             let limit = mark.map { $0.frame - job.consumed } ?? .max
+            if let mark, limit < 0 || (limit > waiting && limit > Int64(job.stream.framesWaiting)) {
+                // Only after a mark was lost to a full mark ring (`lostMarks`): the
+                // samples before this mark are not all there. Keep what is, pad the rest
+                // with silence so later takes stay aligned, and say so.
+                resynchronise(job, at: mark)
+                continue
+            }
             let count = Int(min(waiting, limit, Int64(RecordJob.chunk)))
             if count <= 0 { break }
             job.readFrames(count)
@@ -210,6 +217,22 @@ public final class DiskWriter: @unchecked Sendable {
             file.updateHeader()
             job.lastHeaderUpdate = DispatchTime.now().uptimeNanoseconds
         }
+    }
+
+    private func resynchronise(_ job: RecordJob, at mark: RecordMark) {
+        let kept = min(max(0, mark.frame - job.consumed), Int64(job.stream.framesWaiting))
+        var left = kept
+        while left > 0 {
+            let n = Int(min(left, Int64(RecordJob.chunk)))
+            job.readFrames(n)
+            append(n, job)
+            left -= Int64(n)
+        }
+        let missing = max(0, mark.frame - job.consumed - kept)
+        job.consumed = mark.frame - missing
+        if missing > 0 { act(on: RecordMark(kind: .dropped, frame: job.consumed, value: missing), job) }
+        if job.consumed != mark.frame { job.consumed = mark.frame }  // a mark behind: follow it
+        logger.error("recording \(job.source.label): \(job.stream.lostMarks.load(ordering: .relaxed)) marks were lost; resynchronised at frame \(mark.frame)")
     }
 
     private func act(on mark: RecordMark, _ job: RecordJob) {
