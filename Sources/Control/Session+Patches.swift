@@ -26,6 +26,7 @@ extension Session {
     public func apply(_ patch: Patch) throws -> [String] {
         try PatchValidator.validate(patch, inputs: engine.config.inputs, maxStrips: engine.config.maxStrips, maxBuses: engine.config.maxBuses)
         var decoded: [Int: DecodedAudio] = [:]
+        var streamed: [Int: StreamingFileReader] = [:]
         var normalised = patch
         // Buses gained a delay and a reverb: an older patch's order gets them appended.
         for i in normalised.buses.indices {
@@ -42,7 +43,11 @@ extension Session {
                 throw ControlError("track \(t.id): \(e.message)")
             }
             do {
-                decoded[t.id] = try decodedFiles.decode(path: absolute, sampleRate: sampleRate)
+                if let file = try opensForStreaming(absolute) {
+                    streamed[t.id] = file
+                } else {
+                    decoded[t.id] = try decodedFiles.decode(path: absolute, sampleRate: sampleRate)
+                }
             } catch let e as AudioFileError {
                 throw ControlError("track \(t.id): \(e.description.replacingOccurrences(of: absolute, with: file))")
             }
@@ -63,6 +68,7 @@ extension Session {
             try validateGraph(normalised)  // routing that loops: outputs, sends, side-chains
             // Retire the old strips, then build the new ones.
             for ref in graph.nodes.keys { retireTap(ref) }
+            for id in Array(streams.keys) { dropStream(id) }
             graph[.master]?.recordTap = nil  // the master's nodes stay; its bounce does not
             graph[.master]?.recordStream = nil
             bounces = []
@@ -77,10 +83,12 @@ extension Session {
             }
             for t in normalised.tracks {
                 let n = makeStripNodes(
-                    .track(t.id), slot: graph.takeSlot()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? false, audible: audible
+                    .track(t.id), slot: graph.takeSlot()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? (streamed[t.id]?.channels == 2), audible: audible
                 )
                 if let a = decoded[t.id] {
                     n.source = clipNode(a, at: t.position ?? 0)
+                } else if let file = streamed[t.id] {
+                    n.source = streamNode(t.id, file, at: t.position ?? 0, slot: n.meterSlot)
                 } else if let input = t.input {
                     n.source = CaptureInput.node(port: input - 1)
                 }

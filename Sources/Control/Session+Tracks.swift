@@ -21,6 +21,7 @@ extension Session {
             patch.tracks.remove(at: i)
             audio[id] = nil
             takeAudio[id] = nil
+            dropStream(id)
             retireTap(.track(id))
             graph.remove(.track(id))
             forgetSidechains(keyedBy: id)
@@ -39,6 +40,7 @@ extension Session {
             patch.tracks[i].file = nil
             patch.tracks[i].position = nil
             audio[id] = nil
+            dropStream(id)
             takeAudio[id] = nil  // another input: the takes of the old one stay listed, none plays
             patch.tracks[i].take = nil
             graph[.track(id)]?.source = CaptureInput.node(port: port - 1)
@@ -54,9 +56,12 @@ extension Session {
         let position = try Validate.seconds(position, "position")
         let absolute = try paths.resolve(path, mustExist: true)
         _ = try locked { try trackIndex(id) }
-        let decoded: DecodedAudio
+        // Long files stream from disk; the rest are decoded whole.
+        let streamed: StreamingFileReader?
+        let decoded: DecodedAudio?
         do {
-            decoded = try decodedFiles.decode(path: absolute, sampleRate: sampleRate)
+            streamed = try opensForStreaming(absolute)
+            decoded = streamed == nil ? try decodedFiles.decode(path: absolute, sampleRate: sampleRate) : nil
         } catch let e as AudioFileError {
             throw ControlError(e.description.replacingOccurrences(of: absolute, with: path))
         }
@@ -72,7 +77,14 @@ extension Session {
             retireTap(.track(id))
             graph[.track(id)]?.recordTap = nil
             graph[.track(id)]?.recordStream = nil
-            graph[.track(id)]?.source = clipNode(decoded, at: position)
+            if let n = graph[.track(id)] {
+                if let streamed {
+                    n.source = streamNode(id, streamed, at: position, slot: n.meterSlot)
+                } else if let decoded {
+                    dropStream(id)
+                    n.source = clipNode(decoded, at: position)
+                }
+            }
             pushMix([.track(id)], audibility: false)  // a stereo file changes the pan law
             pushGraph()
         }

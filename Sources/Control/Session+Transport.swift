@@ -12,6 +12,7 @@ extension Session {
 
     public func locate(seconds: Double, at time: UInt64 = 0) throws {
         let frame = engine.frames(seconds: try Validate.seconds(seconds, "position"))
+        locked { primeStreams(at: frame, time: time) }
         if let transportDriver, time == 0 { transportDriver.locate(frame: frame) } else { locked { send(.locate(frame: frame), at: time) } }
     }
 
@@ -54,7 +55,11 @@ extension Session {
 
     func pushLoop() {
         let t = patch.transport
-        send(.loop(start: engine.frames(seconds: t.loopStart), end: engine.frames(seconds: t.loopEnd), enabled: t.loop))
+        let start = engine.frames(seconds: t.loopStart), end = engine.frames(seconds: t.loopEnd)
+        streamer?.setLoop(start: start, end: end, on: t.loop)  // the read-ahead wraps where the transport will
+        send(.loop(start: start, end: end, enabled: t.loop))
+        // What the streams read ahead followed the old loop: read again from here.
+        primeStreams(at: engine.published.position.load(ordering: .relaxed), time: 0)
     }
 
     public var transportState: (playing: Bool, seconds: Double) {

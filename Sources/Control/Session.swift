@@ -43,6 +43,11 @@ public final class Session: @unchecked Sendable {
     /// Frames per channel in each armed track's ring.
     let recordRingFrames: Int
     var recordEnabled = false
+    /// File tracks too long to decode whole (`streamThreshold`), streamed by `streamer`.
+    var streams: [Int: (buffer: StreamBuffer, file: StreamingFileReader)] = [:]
+    public let streamer: StreamReader?
+    /// Files longer than this (seconds) stream from disk instead of being decoded.
+    let streamThreshold: Double
     /// Input tracks' active takes, decoded.
     var takeAudio: [Int: (TakeRecord, DecodedAudio)] = [:]
     /// Buses and the master being bounced (recorded post-fader) while record is on.
@@ -52,8 +57,11 @@ public final class Session: @unchecked Sendable {
     public init(
         engine: EngineHandle, paths: ProjectPaths, logger: Logger = Logger(label: "dawg.session"),
         transport: TransportDriver? = nil, connections: ConnectionRestorer? = nil, presets: StripPresets? = nil,
-        recorder: DiskWriter? = nil, recordRingFrames: Int = 1 << 18
+        recorder: DiskWriter? = nil, recordRingFrames: Int = 1 << 18,
+        streamer: StreamReader? = nil, streamThreshold: Double = 30
     ) {
+        self.streamer = streamer
+        self.streamThreshold = streamThreshold
         self.recorder = recorder
         self.recordRingFrames = recordRingFrames
         self.presets = presets ?? StripPresets.locate(projectDirectory: paths.root)

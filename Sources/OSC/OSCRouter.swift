@@ -70,6 +70,7 @@ public final class OSCRouter: Sendable {
                 .float(Float(s.callbackMax)), .int(Int32(clamping: s.recentXruns)), .float(s.dspLoad),
                 .float(Float(s.wakeP99)), .float(Float(s.wakeMax)), .float(Float(s.finishMax)), .int(Int32(clamping: s.lateCycles)),
                 .int(Int32(clamping: session.recorder?.overruns().reduce(0) { $0 + $1.1 } ?? 0)),
+                .int(Int32(clamping: session.streamUnderruns)),
             ])]
         case "sync":
             try a.expect(1...1, "an id")

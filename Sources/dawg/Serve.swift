@@ -58,6 +58,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("store"), help: "The project store (SQLite); default dawg.sqlite in the project directory.")
     var store: String?
 
+    @Option(name: .customLong("stream-threshold"), help: "Files longer than this many seconds stream from disk instead of being decoded whole.")
+    var streamThreshold = 30.0
+
     @Option(name: .customLong("record-throttle-ms"), help: .hidden)
     var recordThrottle = 0.0
 
@@ -70,6 +73,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("unknown --record-format \(recordFormat); one of \(RecordFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard recordBuffer.isFinite, (0.01...60).contains(recordBuffer) else { throw ValidationError("--record-buffer must be from 0.01 to 60 seconds") }
+        guard streamThreshold.isFinite, streamThreshold >= 0 else { throw ValidationError("--stream-threshold must be 0 or more seconds") }
         guard recordThrottle.isFinite, (0...10_000).contains(recordThrottle) else { throw ValidationError("--record-throttle-ms must be from 0 to 10000") }
     }
 
@@ -95,10 +99,12 @@ struct Serve: AsyncParsableCommand {
             launcher.stop()
             throw StartupError("cannot open the project store: \(error)")
         }
+        let streamer = StreamReader(logger: logger)
         let session = Session(
             engine: engine, paths: paths, logger: logger,
             transport: noJackTransport ? nil : JackTransport(host: jack), connections: JackConnections(host: jack),
-            recorder: writer, recordRingFrames: Int(recordBuffer * Double(jack.sampleRate))
+            recorder: writer, recordRingFrames: Int(recordBuffer * Double(jack.sampleRate)),
+            streamer: streamer, streamThreshold: streamThreshold
         )
         writer.latency { [weak session] source in
             guard case .track(let id) = source, let port = session?.inputPort(track: id) else { return 0 }
@@ -147,6 +153,7 @@ struct Serve: AsyncParsableCommand {
                 .init(service: EngineService(jack: jack, engine: engine, monitor: monitor, logger: logger),
                       successTerminationBehavior: whenDone, failureTerminationBehavior: whenDone),
                 .init(service: RecorderService(writer: writer, session: session)),
+                .init(service: StreamService(reader: streamer)),
                 .init(service: OSCService(server: osc, router: router)),
                 .init(service: FeedbackService(hub: feedback)),
                 .init(service: health),

@@ -57,12 +57,17 @@ final class EngineService: Service, @unchecked Sendable {
             if let reason = jack.shutdown { return reason }
             engine.collectRetired()
             monitor.drain()
+            var starved: [Int32: Int] = [:]  // meter slot → frames, logged once a pass
             engine.drainEvents { event in
                 switch event {
                 case .oversizedCycle(let frames): logger.warning("a \(frames)-frame cycle is longer than the engine takes; it was silenced")
                 case .pendingOverflow: logger.warning("too many time-tagged changes waiting: one was applied early")
-                case .lateCommand, .overrun: logger.debug("process thread: \(event)")
+                case .lateCommand: logger.debug("process thread: \(event)")
+                case let .overrun(slot, samples): starved[slot, default: 0] += Int(samples)
                 }
+            }
+            for (slot, frames) in starved {
+                logger.warning("the strip on meter slot \(slot) lost \(frames) frames to a ring the disk did not keep up with (a stream played silence, or a recording dropped frames)")
             }
             wake.wait(nanoseconds: 1_000_000_000)
         }
@@ -96,6 +101,17 @@ struct RecorderService: Service {
         try? session.enableRecording(false)
         try? await Task.sleep(for: .milliseconds(100))  // a few cycles: the taps end their passes
         writer.stop()
+    }
+}
+
+/// The disk reader behind streamed file tracks.
+struct StreamService: Service {
+    let reader: StreamReader
+
+    func run() async throws {
+        reader.start()
+        try? await gracefulShutdown()
+        reader.stop()
     }
 }
 

@@ -174,7 +174,7 @@ def test_osc_and_http_listen_on_loopback_only(dawg):
 def test_stats_report_cycle_timing(dawg, peer):
     peer.request("/stats/reset", reply="/stats/reset.done")
     time.sleep(1)
-    count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late, record_overruns = peer.request("/stats", reply="/stats.reply")
+    count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late, record_overruns, stream_underruns = peer.request("/stats", reply="/stats.reply")
     # 48 kHz / 256 frames: 187.5 cycles a second.
     assert 150 <= count <= 260
     assert 0 < p50 <= p99 <= worst
@@ -182,7 +182,7 @@ def test_stats_report_cycle_timing(dawg, peer):
     # Each cycle finishes its wake delay plus its run time after the cycle start.
     assert finish_max >= 0.99 * worst - 1 and finish_max >= 0.99 * wake_max - 1
     assert xruns >= 0 and late >= 0 and 0 <= load < 100
-    assert record_overruns == 0, "nothing records, nothing is lost"
+    assert record_overruns == 0 and stream_underruns == 0, "nothing records or streams, nothing is lost"
 
 
 def test_a_stalled_engine_is_counted_late_and_as_an_xrun(dawg, peer):

@@ -138,7 +138,7 @@ def busy_session(jackd, d):
 
 def test_process_thread_makes_no_allocation_lock_or_io(jackd, project, shim, tmp_path):
     result = run_under_shim(jackd, project, shim, tmp_path, lambda d: busy_session(jackd, d),
-                            inputs=RECORDED, extra=("--record-buffer", "1"))
+                            inputs=RECORDED, extra=("--record-buffer", "1", "--stream-threshold", "2"))  # noise.wav (4 s) streams
     assert len(list((project / "takes").glob("*/*.wav"))) >= RECORDED, "the recorder was running"
     assert result["cycles"] > 1000, result
     assert all(v == 0 for v in result["counts"].values()), result

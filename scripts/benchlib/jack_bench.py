@@ -3,7 +3,8 @@
 the same kind of server for comparison. Each run gets its own private dummy jackd
 with realtime scheduling (-R), as an audio machine would run it.
 
-  CPU     % of one core used by the process over the run (/proc/<pid>/stat)
+  CPU     % of one core used by the process over the run (all its threads' on-CPU
+          nanoseconds, /proc/<pid>/task/*/schedstat)
   cb      dawg's process-callback duration percentiles, from its /stats
   xruns   reported by JACK during the run
   late    cycles dawg itself finished after their period, or never ran: its own share
@@ -14,6 +15,8 @@ with realtime scheduling (-R), as an audio machine would run it.
   storm   late cycles while the integration test's storm of refused OSC requests
           arrives from another process, against the same storm aimed at a UDP echo
           peer instead of dawg
+  record  32 inputs recorded for --record-seconds: CPU, worst ring fill, frames lost,
+          every take checked sample by sample; jack_capture on the same ports beside it
 """
 import argparse
 import contextlib
@@ -113,7 +116,7 @@ def dawg_run(project, period, tracks, seconds, window=None, inputs=False, eqcomp
         with window or contextlib.nullcontext():
             p.request("/stats/reset", reply="/stats/reset.done")
             cpu = cpu_over(d.proc.pid, seconds)
-            count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late, _ = p.request("/stats", reply="/stats.reply")
+            count, p50, p99, worst, xruns, load, wake99, wake_max, finish_max, late = p.request("/stats", reply="/stats.reply")[:10]
         return {"cpu": cpu, "p50": p50, "p99": p99, "max": worst, "xruns": xruns, "callbacks": count, "dsp": load,
                 "wake_p99": wake99, "wake_max": wake_max, "finish_max": finish_max, "late": late}
 

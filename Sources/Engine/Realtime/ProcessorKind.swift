@@ -8,7 +8,7 @@
 public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case clips, capture, strip, send, sum, output
     case eq, compressor, gate, reverb, delay
-    case recordTap
+    case recordTap, stream
 
     /// Process thread: run one step of the schedule.
     #if RT_CHECKS
@@ -34,6 +34,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .reverb: s.assumingMemoryBound(to: ReverbProcessor.self).pointee.process(block)
         case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.process(block)
         case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.process(block)
+        case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.process(block)
         }
     }
 
@@ -55,6 +56,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .reverb: s.assumingMemoryBound(to: ReverbProcessor.self).pointee.set(index, value)
         case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.set(index, value)
         case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.set(index, value)
+        case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.set(index, value)
         }
     }
 

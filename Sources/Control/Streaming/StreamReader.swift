@@ -1,0 +1,143 @@
+import AudioFiles
+import Engine
+import Foundation
+import Logging
+
+/// The disk reader behind streamed file tracks: keeps each `StreamBuffer` filled with
+/// the track's samples in timeline order, ahead of the transport. It follows the loop
+/// (a wrap is a mark, not a re-prime), answers each player's request for a new
+/// position, and converts sample rates (in `StreamingFileReader`) here, off the audio
+/// thread. Any control thread may add and remove streams or set the loop; the filling
+/// runs on the reader's own thread, or in `fill()` for tests that render offline.
+public final class StreamReader: @unchecked Sendable {
+    // @unchecked Sendable: `jobs`, `loop` and `running` under `lock`; a job's fields
+    // only under `fillLock`.
+    final class Job {
+        let buffer: StreamBuffer
+        let file: StreamingFileReader
+        /// Timeline frame of the file's first frame.
+        let start: Int64
+        var generation: UInt32 = 0
+        var active = false
+        /// Timeline frame of the next frame to write, and frames written so far.
+        var position: Int64 = 0
+        var produced: Int64 = 0
+        var scratch: [Float]
+
+        init(buffer: StreamBuffer, file: StreamingFileReader, start: Int64) {
+            self.buffer = buffer
+            self.file = file
+            self.start = start
+            scratch = [Float](repeating: 0, count: StreamReader.chunk * buffer.channels)
+        }
+    }
+
+    static let chunk = 4096
+    let logger: Logger
+    private let lock = NSLock()
+    private let fillLock = NSLock()
+    private var jobs: [Job] = []
+    private var loop: (start: Int64, end: Int64, on: Bool) = (0, 0, false)
+    private var running = false
+    private var thread: Thread?
+    private let wakeup = Wakeup()
+
+    public init(logger: Logger = Logger(label: "dawg.streams")) { self.logger = logger }
+
+    /// Keep `buffer` filled from `file`, placed at timeline frame `start`.
+    public func add(_ buffer: StreamBuffer, file: StreamingFileReader, start: Int64) {
+        lock.withLock { jobs.append(Job(buffer: buffer, file: file, start: start)) }
+        wakeup.signal()
+    }
+
+    public func remove(_ buffer: StreamBuffer) {
+        lock.withLock { jobs.removeAll { $0.buffer === buffer } }
+    }
+
+    /// The transport's loop, which the read-ahead follows.
+    public func setLoop(start: Int64, end: Int64, on: Bool) {
+        lock.withLock { loop = (start, end, on && end > start) }
+    }
+
+    public func start() {
+        lock.withLock { running = true }
+        let t = Thread { [self] in
+            while lock.withLock({ running }) {
+                fill()
+                let idle = lock.withLock { jobs.isEmpty }
+                wakeup.wait(nanoseconds: idle ? nil : 10_000_000)
+            }
+        }
+        t.name = "dawg stream reader"
+        thread = t
+        t.start()
+    }
+
+    public func stop() {
+        lock.withLock { running = false }
+        wakeup.signal()
+        while thread?.isFinished == false { usleep(1000) }
+    }
+
+    /// Frames of silence the players played because this reader was late, in all.
+    public func underruns() -> Int {
+        lock.withLock { jobs.reduce(0) { $0 + $1.buffer.underruns.load(ordering: .relaxed) } }
+    }
+
+    /// One pass: answer new requests, top every buffer up.
+    public func fill() {
+        let (all, loop) = lock.withLock { (jobs, self.loop) }
+        fillLock.withLock {
+            for job in all { fill(job, loop: loop) }
+        }
+    }
+
+    private func fill(_ job: Job, loop: (start: Int64, end: Int64, on: Bool)) {
+        let buffer = job.buffer, channels = buffer.channels
+        while true {
+            let generation = buffer.requestGeneration.load(ordering: .acquiring)
+            if generation != job.generation {
+                job.generation = generation
+                job.position = buffer.requestPosition.load(ordering: .relaxed)
+                job.active = true
+                mark(job)
+            }
+            guard job.active else { return }
+            let free = (buffer.ring.capacity - buffer.ring.count) / channels
+            if free < Self.chunk / 4 { return }  // nearly full: top up on a later pass
+            var n = min(free, Self.chunk)
+            if loop.on && job.position < loop.end { n = min(n, Int(loop.end - job.position)) }
+            render(job, frames: n)
+            let written = job.scratch.withUnsafeBufferPointer { buffer.ring.writeSamples($0.baseAddress!, count: n * channels) }
+            precondition(written == n * channels, "the ring had room for fewer frames than it said")
+            job.produced += Int64(n)
+            job.position += Int64(n)
+            if loop.on && job.position == loop.end {
+                job.position = loop.start
+                mark(job)
+            }
+        }
+    }
+
+    /// A run starts at the next frame written: tell the player which timeline frame.
+    private func mark(_ job: Job) {
+        if !job.buffer.marks.push(StreamMark(generation: job.generation, frame: job.produced, position: job.position)) {
+            logger.error("\(job.file.path): the stream's mark ring is full")
+        }
+    }
+
+    /// `frames` frames for timeline frames from `job.position` into `job.scratch`:
+    /// the file where it lies, silence elsewhere.
+    private func render(_ job: Job, frames: Int) {
+        let channels = job.buffer.channels
+        job.scratch.withUnsafeMutableBufferPointer { out in
+            out.baseAddress!.update(repeating: 0, count: frames * channels)
+            let from = job.position - job.start
+            let first = max(0, -from)  // frames before the file begins
+            guard first < Int64(frames), from + Int64(frames) > 0 else { return }
+            let fileFrame = max(0, from)
+            let got = job.file.read(at: fileFrame, into: out.baseAddress! + Int(first) * channels, frames: frames - Int(first))
+            _ = got  // past the end: the rest stays silence
+        }
+    }
+}

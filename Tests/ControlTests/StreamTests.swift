@@ -1,0 +1,156 @@
+import AudioFiles
+import Engine
+import Foundation
+import XCTest
+@testable import Control
+
+/// File tracks streamed from disk through the offline driver, the reader filled by
+/// hand between renders: what plays is the file, sample for sample, through loops and
+/// locates, and a reader that falls behind is heard as counted silence, nothing else.
+final class StreamTests: XCTestCase {
+    var root: URL!
+    var engine: EngineHandle!
+    var session: Session!
+    var reader: StreamReader!
+    var driver: OfflineDriver!
+    let period = 128
+    let seconds = 4
+
+    /// Frame n of the test file: exact in a Float, never 0.
+    static func counter(_ n: Int) -> Float { Float(n + 1) / Float(1 << 22) }
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("dawg-stream-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let frames = seconds * 48000
+        try AudioFileWriter.writeWAV(path: root.appendingPathComponent("long.wav").path,
+                                     channels: [(0..<frames).map(Self.counter)], sampleRate: 48000)
+        try AudioFileWriter.writeWAV(path: root.appendingPathComponent("short.wav").path,
+                                     channels: [[Float](repeating: 0.25, count: 4800)], sampleRate: 48000)
+        engine = EngineHandle(config: EngineConfig(sampleRate: 48000, maxFrames: 1024, maxStrips: 8, maxBuses: 2))
+        reader = StreamReader()
+        session = Session(engine: engine, paths: try ProjectPaths(directory: root.path), streamer: reader, streamThreshold: 1)
+        driver = OfflineDriver(engine: engine, period: period)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: root) }
+
+    /// The left output for `frames` (whole periods), the reader topping up every
+    /// `every` periods (as its thread would), with the timeline frame of each sample.
+    func play(_ frames: Int, every: Int = 4) -> (out: [Float], at: [Int64]) {
+        var out: [Float] = [], at: [Int64] = []
+        var k = 0
+        while out.count < frames {
+            if k % every == 0 { reader.fill() }
+            let t = engine.core.pointee.transport  // read between cycles: the offline driver runs here
+            out += driver.render(frames: period).left
+            at += (0..<Int64(period)).map { k in
+                guard t.playing else { return -1 }
+                let p = t.position + k
+                return t.looping && t.position < t.loopEnd && p >= t.loopEnd ? t.loopStart + (p - t.loopEnd) : p
+            }
+            k += 1
+        }
+        return (out, at)
+    }
+
+    func streamingTrack(at position: Double = 0) throws -> Int {
+        let t = try session.addTrack(name: "long")
+        try session.loadFile(track: t, path: "long.wav", position: position)
+        try session.set(.pan, of: .track(t), to: -1)  // the left output carries it at unity …
+        _ = play(1024)  // … once the pan's 10 ms glide is over (the transport is stopped)
+        return t
+    }
+
+    /// What the file puts at each timeline frame (`start` frames in).
+    func expected(_ at: [Int64], start: Int64 = 0) -> [Float] {
+        at.map { t in
+            let f = t - start
+            return t >= 0 && f >= 0 && f < Int64(seconds * 48000) ? Self.counter(Int(f)) : 0
+        }
+    }
+
+    func testALongFileStreamsAndPlaysSampleForSampleFromTheFirstFrame() throws {
+        let t = try streamingTrack(at: 0.5)
+        XCTAssertEqual(session.locked { session.graph[.track(t)]?.source?.kind }, .stream)
+        reader.fill()  // primed at the transport's position when the track was made
+        session.play()
+        let first = play(period)  // the play command lands at this cycle's start
+        XCTAssertEqual(first.out, (0..<period).map { _ in 0 }, "the file starts at 0.5 s")
+        let (out, at) = play(48000 * 2)
+        XCTAssertEqual(out, expected(at, start: 24000))
+        XCTAssertEqual(session.streamUnderruns, 0)
+        let short = try session.addTrack(name: "short")
+        try session.loadFile(track: short, path: "short.wav")
+        XCTAssertEqual(session.locked { session.graph[.track(short)]?.source?.kind }, .clips, "short files are decoded")
+    }
+
+    func testLoopingNeedsNoReprimeAndStaysExact() throws {
+        _ = try streamingTrack()
+        try session.setLoop(start: 0.5, end: 1.25)  // 36000 frames, wrapping inside a period
+        reader.fill()
+        session.play()
+        _ = play(period)  // the play command lands
+        let (out, at) = play(48000 * 3)
+        XCTAssertEqual(Set(at.filter { $0 >= 0 }).count, 60000 - period, "the loop went round (the first period played before)")
+        let want = expected(at)
+        let wrong = out.indices.filter { out[$0] != want[$0] }
+        XCTAssertEqual(wrong.count, 0, "first at \(wrong.first ?? -1): timeline \(wrong.first.map { at[$0] } ?? -1), \(wrong.first.map { (out[$0] * 4194304, want[$0] * 4194304) }.debugDescription)")
+        XCTAssertEqual(session.streamUnderruns, 0)
+    }
+
+    func testALocateWhileStoppedPlaysExactlyFromTheNewPosition() throws {
+        _ = try streamingTrack()
+        try session.locate(seconds: 2.5)
+        _ = play(period)  // the locate and the prime reach the realtime side
+        reader.fill()
+        session.play()
+        let first = play(period)
+        XCTAssertEqual(first.out, (0..<Int64(period)).map { Self.counter(120_000 + Int($0)) }, "exact from the first sample")
+        let (out, at) = play(48000)
+        XCTAssertEqual(at.first, 120_000 + Int64(period))
+        XCTAssertEqual(out, expected(at))
+    }
+
+    func testALocateWhilePlayingIsSilentOnlyUntilTheReadAheadArrivesThenExact() throws {
+        _ = try streamingTrack()
+        reader.fill()
+        session.play()
+        _ = play(48000 / 2)
+        try session.locate(seconds: 3)
+        let (out, at) = play(48000 / 2)
+        let wrong = out.indices.filter { out[$0] != 0 && out[$0] != expected([at[$0]])[0] }
+        XCTAssertEqual(wrong, [], "whatever plays is the file's sample for that timeline frame")
+        let silent = out.indices.filter { out[$0] == 0 && at[$0] >= 144_000 }.count
+        XCTAssertLessThanOrEqual(silent, Session.streamLead + 4 * period, "silent only while the read-ahead catches up")
+    }
+
+    func testAReaderThatFallsBehindIsHeardAsCountedSilenceAndRecovers() throws {
+        _ = try streamingTrack()
+        reader.fill()
+        session.play()
+        _ = play(period)  // the play command lands
+        let (out, at) = play(48000 * 4, every: 1300)  // the reader wakes once in 3.5 s: the 2.7 s ring runs dry
+        XCTAssertGreaterThan(session.streamUnderruns, 0)
+        let wrong = out.indices.filter { out[$0] != 0 && out[$0] != expected([at[$0]])[0] }
+        XCTAssertEqual(wrong, [], "late samples are never played at the wrong place")
+        let (again, at2) = play(48000)
+        XCTAssertEqual(Array(again.suffix(24000)), expected(Array(at2.suffix(24000))), "back in step once it keeps up")
+    }
+
+    func testAResampledFileStreamsAtTheEngineRate() throws {
+        let frames = 44100 * 3
+        let tone = (0..<frames).map { Float(0.5 * sin(2 * Double.pi * 441 * Double($0) / 44100)) }
+        try AudioFileWriter.writeWAV(path: root.appendingPathComponent("tone44.wav").path, channels: [tone], sampleRate: 44100)
+        let t = try session.addTrack(name: "44k")
+        try session.loadFile(track: t, path: "tone44.wav")
+        try session.set(.pan, of: .track(t), to: -1)
+        let decoded = try AudioFileReader.decode(path: root.appendingPathComponent("tone44.wav").path, sampleRate: 48000)
+        reader.fill()
+        session.play()
+        let (out, _) = play(48000 * 2)
+        let reference = Array(UnsafeBufferPointer(start: decoded.left, count: 48000 * 2))
+        let error = zip(out, reference).dropFirst(1000).map { abs($0 - $1) }.max()!
+        XCTAssertLessThan(error, 1e-3, "the same converter as decoding, streamed")
+    }
+}

@@ -1,0 +1,69 @@
+"""A long file streamed from disk under a real jackd: resident memory stays small
+while it plays (and after a locate near its end), and what is heard is the file."""
+import struct
+import time
+
+import numpy as np
+
+from helpers import Capture, Dawg, Peer, RATE
+
+MINUTES = 20
+
+
+def rss_mb(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+def write_counter_wav16(path, frames):
+    """16-bit PCM, mono: sample n is (n mod 30000) + 1 — 115 MB for 20 minutes, read back
+    as exact floats (value / 32768)."""
+    with open(path, "wb") as f:
+        f.write(b"RIFF" + struct.pack("<I", 36 + 2 * frames) + b"WAVE")
+        f.write(b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, RATE, 2 * RATE, 2, 16))
+        f.write(b"data" + struct.pack("<I", 2 * frames))
+        block = ((np.arange(30000) % 30000) + 1).astype("<i2")
+        for start in range(0, frames, 30000):
+            f.write(block[: min(30000, frames - start)].tobytes())
+
+
+def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp_path):
+    frames = MINUTES * 60 * RATE
+    write_counter_wav16(tmp_path / "long.wav", frames)
+    d = Dawg(jackd.name, tmp_path)
+    p = Peer(d.osc_port)
+    cap = Capture(jackd.name, seconds=4)
+    try:
+        p.send("/transport/stop")
+        p.send("/transport/locate", 0.0)
+        before = rss_mb(d.proc.pid)
+        t, _ = p.request("/track/add", "long", reply="/track/added")
+        p.send(f"/track/{t}/load", "long.wav")
+        assert p.expect("/done", 10)
+        p.send(f"/strip/{t}/pan", -1.0)
+        time.sleep(0.2)
+        p.send("/transport/play")
+        time.sleep(1)
+        p.send("/transport/locate", MINUTES * 60 - 30.0)  # near the end, while playing
+        time.sleep(0.5)
+        heard = cap.record(1.5)
+        state = p.request("/transport", reply="/transport/state")
+        after = rss_mb(d.proc.pid)
+        stats = p.request("/stats", reply="/stats.reply")
+        assert after - before < 24, f"resident memory grew {after - before:.1f} MB (the decoded file would be {frames * 4 / 2**20:.0f} MB)"
+        assert state[0] == 1 and state[1] > MINUTES * 60 - 30
+        # What was heard is the file: wherever two neighbouring samples were heard, the
+        # second is the counter's next value.
+        data = np.ma.getdata(heard[0])
+        idx = np.flatnonzero(~np.ma.getmaskarray(heard[0]) & (data != 0))
+        k = np.rint(data[idx] * 32768).astype(np.int64)
+        steps = (np.diff(k) % 30000)[np.diff(idx) == 1]
+        assert steps.size > RATE, "the file was heard"
+        assert (steps == 1).all(), f"{(steps != 1).sum()} breaks"
+        assert stats[11] == 0, "the reader kept up"
+    finally:
+        cap.close()
+        p.close()
+        assert d.stop() == 0, d.log()
