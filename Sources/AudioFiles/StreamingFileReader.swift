@@ -86,9 +86,16 @@ public final class StreamingFileReader {
     }
 
     private func readDirect(into out: UnsafeMutablePointer<Float>, _ count: Int) -> Int {
-        var frames: [Float] = []
-        let n = readSource(count, into: &frames)
-        if n > 0 { frames.withUnsafeBufferPointer { out.update(from: $0.baseAddress!, count: n * channels) } }
+        if fileChannels == channels {  // straight into the caller's buffer
+            return Int(max(0, sf_readf_float(file, out, sf_count_t(count))))
+        }
+        if scratch.count < count * fileChannels { scratch = [Float](repeating: 0, count: count * fileChannels) }
+        let n = Int(max(0, scratch.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, sf_count_t(count)) }))
+        scratch.withUnsafeBufferPointer { src in
+            for f in 0..<n {
+                for c in 0..<channels { out[f * channels + c] = src[f * fileChannels + c] }
+            }
+        }
         return n
     }
 

@@ -86,6 +86,14 @@ public final class OSCRouter: Sendable {
         case "transport": return try transport(Array(parts.dropFirst()), m, a)
         case "track": return try track(Array(parts.dropFirst()), m, a, client)
         case "record": return try record(Array(parts.dropFirst()), m, a, client)
+        case "stream" where parts == ["stream", "stats"]:
+            try a.expect(0...1, "none, or 1 to reset the lowest read-ahead after replying")
+            let r = session.streamer?.readAhead() ?? (streams: 0, lowest: nil)
+            let reply = OSCMessage("/stream/stats.reply", [
+                .int(Int32(r.streams)), .float(Float(Double(r.lowest ?? 0) / session.sampleRate)), .int(Int32(clamping: session.streamUnderruns)),
+            ])
+            if a.count == 1, try a.int(0, "reset") == 1 { session.streamer?.resetLowest() }
+            return [reply]
         case "bus": return try bus(Array(parts.dropFirst()), m, a, client)
         case "strip":
             guard parts.count >= 3 else { throw ControlError("unknown address") }

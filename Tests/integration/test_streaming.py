@@ -63,6 +63,9 @@ def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp
         assert steps.size > RATE, "the file was heard"
         assert (steps == 1).all(), f"{(steps != 1).sum()} breaks"
         assert stats[11] == 0, "the reader kept up"
+        streams, lowest, starved = p.request("/stream/stats", reply="/stream/stats.reply")
+        assert streams == 1 and starved == 0
+        assert lowest > 0.5, f"the read-ahead never fell below {lowest:.2f} s"
     finally:
         cap.close()
         p.close()

@@ -17,6 +17,8 @@ with realtime scheduling (-R), as an audio machine would run it.
           peer instead of dawg
   record  32 inputs recorded for --record-seconds: CPU, worst ring fill, frames lost,
           every take checked sample by sample; jack_capture on the same ports beside it
+  stream  32 looped stereo file tracks streamed from disk, then decoded into memory:
+          CPU, memory, the least read-ahead, underruns
 """
 import argparse
 import contextlib
@@ -38,22 +40,11 @@ from helpers import Dawg, Jackd, Peer, free_port, send_from_another_process, wri
 from test_bad_input import storm_datagrams  # noqa: E402
 from scsynth_def import synthdef  # noqa: E402
 import record_bench  # noqa: E402
+from cpu import cpu_over  # noqa: E402
+import stream_bench  # noqa: E402
 
 FILES = 8
 TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    """On-CPU time of all the process's threads, in nanoseconds from the scheduler
-    (/proc/<pid>/task/*/schedstat), not the 10 ms ticks of /proc/<pid>/stat: a tick is
-    0.1 % of a 10 s run, as large as the differences the C-client ratio looks for."""
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            total += int((task / "schedstat").read_text().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass  # a thread that ended between the listing and the read
-    return total / 1e9
 
 
 def make_audio(project, seconds=10):
@@ -62,12 +53,6 @@ def make_audio(project, seconds=10):
     for i in range(FILES):
         tone = 0.2 * np.sin(2 * np.pi * (110 * (i + 1)) * t) + 0.02 * rng.standard_normal(t.size)
         write_wav(project / f"f{i}.wav", [tone.astype(np.float32)])
-
-
-def cpu_over(pid, seconds):
-    c0, t0 = cpu_seconds(pid), time.time()
-    time.sleep(seconds)
-    return 100 * (cpu_seconds(pid) - c0) / (time.time() - t0)
 
 
 # The 5-band EQ and compressor of the "eqcomp" runs, the same settings in dawg and in
@@ -291,7 +276,7 @@ def main():
     ap.add_argument("--record-seconds", type=float, default=600, help="length of the 32-input recording run")
     ap.add_argument("--trials", type=int, default=300, help="latency trials")
     ap.add_argument("--storms", type=int, default=20, help="OSC storms aimed at dawg, and as many at an echo peer")
-    ap.add_argument("--parts", default="cpu,scsynth,cmix,eqcomp,latency,storm,record,soak",
+    ap.add_argument("--parts", default="cpu,scsynth,cmix,eqcomp,latency,storm,record,stream,soak",
                     help="which parts to run, comma-separated (oldnew is scripts/bench's own)")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
@@ -341,6 +326,8 @@ def main():
                   f"a storm took {np.median(v[:, 3]):.2f} s to send", flush=True)
     if "record" in parts:
         record_bench.report(args.record_seconds)
+    if "stream" in parts:
+        stream_bench.report(args.seconds)
     if args.soak > 0 and "soak" in parts:
         baseline = IdleBaseline(128)
         r = dawg_run(project, 128, 64, args.soak, window=baseline)

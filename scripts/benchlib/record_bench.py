@@ -10,21 +10,11 @@ from pathlib import Path
 
 import soundfile as sf
 
+from cpu import Window, thread_times
 from helpers import Dawg, Jackd, Peer, RATE
 from test_recorder import Counters, assert_unbroken, takes
 
 CHANNELS = 32
-
-
-def cpu_seconds(pid):
-    """The process's threads' on-CPU time (nanosecond scheduler accounting)."""
-    total = 0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            total += int((task / "schedstat").read_text().split()[0])
-        except (FileNotFoundError, ProcessLookupError):
-            pass
-    return total / 1e9
 
 
 class FillWatcher:
@@ -68,15 +58,15 @@ def record_run(seconds, period=256):
             watcher = FillWatcher(d.osc_port)
             time.sleep(1)
             # Armed but not recording: what mixing the 32 inputs costs on its own.
-            c0, t0 = cpu_seconds(d.proc.pid), time.time()
+            w = Window(d.proc.pid)
             time.sleep(min(30, seconds))
-            result["idle_cpu"] = 100 * (cpu_seconds(d.proc.pid) - c0) / (time.time() - t0)
+            result["idle_cpu"] = w.percent()
             p.request("/stats/reset", reply="/stats/reset.done")
-            c0, t0 = cpu_seconds(d.proc.pid), time.time()
+            w = Window(d.proc.pid)
             p.send("/record/start")
             time.sleep(seconds)
             p.send("/record/stop")
-            result["dawg_cpu"] = 100 * (cpu_seconds(d.proc.pid) - c0) / (time.time() - t0)
+            result["dawg_cpu"] = w.percent()
             stats = p.request("/stats", reply="/stats.reply")
             result.update(p99=stats[2], worst=stats[3], xruns=stats[4], late=stats[9], lost=stats[10])
             watcher.close()
@@ -102,12 +92,17 @@ def record_run(seconds, period=256):
             args += ["-p", f"counters:out_{c + 1}"]
         jc = subprocess.Popen(args + [str(out)], env={"JACK_DEFAULT_SERVER": server.name, "PATH": "/usr/bin:/bin"})
         time.sleep(0.5)
-        c0, t0 = cpu_seconds(jc.pid), time.time()
-        last = c0
+        w = Window(jc.pid)
+        last = w.start
         while jc.poll() is None:
-            last = cpu_seconds(jc.pid)  # its final reading before it exits
+            try:
+                now = thread_times(jc.pid)  # its last full reading before it exits
+            except FileNotFoundError:
+                break
+            if sum(now.values()) >= sum(last.values()):
+                last = now
             time.sleep(0.1)
-        result["capture_cpu"] = 100 * (last - c0) / (time.time() - t0)
+        result["capture_cpu"] = w.percent(last)
         info = sf.info(out)
         result["capture_frames"] = info.frames
         out.unlink()

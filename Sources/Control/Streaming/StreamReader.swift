@@ -39,6 +39,9 @@ public final class StreamReader: @unchecked Sendable {
     private var jobs: [Job] = []
     private var loop: (start: Int64, end: Int64, on: Bool) = (0, 0, false)
     private var running = false
+    /// The least read-ahead any stream had when the reader came round to top it up,
+    /// in frames, since `resetLowest` (the margin before a stream would starve).
+    private var lowest = Int.max
     private var thread: Thread?
     private let wakeup = Wakeup()
 
@@ -87,10 +90,24 @@ public final class StreamReader: @unchecked Sendable {
     /// One pass: answer new requests, top every buffer up.
     public func fill() {
         let (all, loop) = lock.withLock { (jobs, self.loop) }
+        var least = Int.max
         fillLock.withLock {
-            for job in all { fill(job, loop: loop) }
+            for job in all {
+                if job.active && job.generation == job.buffer.requestGeneration.load(ordering: .acquiring) {
+                    least = min(least, job.buffer.framesWaiting)
+                }
+                fill(job, loop: loop)
+            }
         }
+        lock.withLock { lowest = min(lowest, least) }
     }
+
+    /// Streams playing, and the least read-ahead seen (frames; nil before any).
+    public func readAhead() -> (streams: Int, lowest: Int?) {
+        lock.withLock { (jobs.count, lowest == .max ? nil : lowest) }
+    }
+
+    public func resetLowest() { lock.withLock { lowest = .max } }
 
     private func fill(_ job: Job, loop: (start: Int64, end: Int64, on: Bool)) {
         let buffer = job.buffer, channels = buffer.channels
