@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import soundfile as sf
 
 from cpu import Window, thread_times
@@ -78,13 +79,24 @@ def record_run(seconds, period=256):
         finally:
             p.close()
             d.stop()
+        # Every track's takes, end to end, are the counter unbroken: no frame lost or
+        # altered. (A transport jump, JACK's or another client's, starts new takes on
+        # every track at once; the takes say where each belongs.)
         rows = takes(project)
-        result["frames"] = rows[0]["length_frames"]
+        by_track = {}
         for row in rows:
-            x, _ = sf.read(project / row["file"], dtype="float32")
-            assert len(x) == row["length_frames"] == result["frames"], "every take equally long"
+            by_track.setdefault(row["track"], []).append(row)
+        assert len(by_track) == CHANNELS
+        shapes = {tuple((r["timeline_frame"], r["length_frames"]) for r in group) for group in by_track.values()}
+        assert len(shapes) == 1, "every track's takes begin and end together"
+        result["takes"] = len(rows) // CHANNELS
+        result["frames"] = sum(r["length_frames"] for r in next(iter(by_track.values())))
+        for group in by_track.values():
+            x = np.concatenate([sf.read(project / r["file"], dtype="float32")[0] for r in group])
+            assert len(x) == result["frames"]
             assert_unbroken(x)
-            (project / row["file"]).unlink()
+            for r in group:
+                (project / r["file"]).unlink()
         # The same 32 ports for as long, recorded by jack_capture (one 32-channel file).
         out = project / "jack_capture.wav"
         args = ["jack_capture", "--daemon", "-c", str(CHANNELS), "-b", "FLOAT", "-d", str(seconds)]
@@ -118,6 +130,6 @@ def report(seconds, period=256):
     print(f"recording {CHANNELS} inputs at {RATE} Hz, {period} frames, {seconds:.0f} s, fed counters by one JACK client:")
     print(f"  dawg:         CPU {r['dawg_cpu']:.2f} % of a core ({r['idle_cpu']:.2f} % armed and mixing the inputs, not recording); worst ring fill {r['fill']:.1f} % (target ≤ 50 %, "
           f"{r['fill_samples']} readings at 20 Hz); {r['lost']} frames lost; callback p99 {r['p99']:.0f} µs, max "
-          f"{r['worst']:.0f} µs; {r['xruns']} xruns, {r['late']} late cycles; {CHANNELS} takes of {r['frames']} "
-          f"frames each, every sample checked", flush=True)
+          f"{r['worst']:.0f} µs; {r['xruns']} xruns, {r['late']} late cycles; {r['frames']} frames per input in "
+          f"{r['takes']} take(s) each, every sample checked", flush=True)
     print(f"  jack_capture: CPU {r['capture_cpu']:.2f} % of a core ({r['capture_frames']} frames in one {CHANNELS}-channel file)", flush=True)

@@ -18,8 +18,9 @@ import Store
 /// All methods may be called from any control thread; the work runs on the writer's own
 /// thread (or in `drain()`, for tests that render offline).
 public final class DiskWriter: @unchecked Sendable {
-    // @unchecked Sendable: `jobs` and `running` are touched under `lock`; a job itself
-    // only by whoever holds `drainLock` (the writer thread, or a test calling `drain`).
+    // @unchecked Sendable: `jobs`, `folder`, `latency`, `handler` and `openFrames` are
+    // touched under `lock`; a job itself only by whoever holds `drainLock` (the writer
+    // thread, or a test calling `drain`).
     public enum Event: Sendable {
         case started(TakeRecord)
         case finished(TakeRecord)
@@ -52,13 +53,11 @@ public final class DiskWriter: @unchecked Sendable {
     private let lock = NSLock()
     private let drainLock = NSLock()
     private var jobs: [RecordJob] = []
-    private var running = false
     /// Where new takes go, relative to the project directory.
     private var folder = "takes"
     /// Frames in the longest take open now (for feedback; written after each pass).
     private var openFrames: Int64 = 0
-    private let wakeup = Wakeup()
-    private var thread: Thread?
+    private let thread = PollingThread()
 
     public init(
         store: ProjectStore, paths: ProjectPaths, sampleRate: Int, options: Options = Options(),
@@ -90,29 +89,28 @@ public final class DiskWriter: @unchecked Sendable {
     /// Start draining `stream` (a tap was made for `source`).
     public func add(_ stream: RecordStream, for source: TakeSource) {
         lock.withLock { jobs.append(RecordJob(source: source, stream: stream)) }
-        wakeup.signal()
+        thread.signal()
     }
 
     /// The stream's tap is gone: finish its open take once what it wrote is on disk.
     public func retire(_ stream: RecordStream) {
         lock.withLock { for job in jobs where job.stream === stream { job.retired = true } }
-        wakeup.signal()
+        thread.signal()
     }
 
     /// Runs the writer thread until `stop`.
     public func start() {
-        lock.withLock { running = true }
-        let t = Thread { [self] in loop() }
-        t.name = "dawg disk writer"
-        thread = t
-        t.start()
+        thread.start(name: "dawg disk writer") { [self] in
+            drain()
+            // With nothing armed, sleep until a tap is made; otherwise look often
+            // enough that the rings stay far from full.
+            return lock.withLock { jobs.isEmpty } ? nil : UInt64(options.pollInterval * 1e9)
+        }
     }
 
     /// Drains what the taps have written, closes every open take and ends the thread.
     public func stop() {
-        lock.withLock { running = false }
-        wakeup.signal()
-        while thread?.isFinished == false { usleep(1000) }
+        thread.stop()
         let all = lock.withLock { jobs }
         drainLock.withLock {
             for job in all {
@@ -160,16 +158,6 @@ public final class DiskWriter: @unchecked Sendable {
     /// Frames lost to full rings since each tap was made.
     public func overruns() -> [(TakeSource, Int)] {
         lock.withLock { jobs.map { ($0.source, $0.stream.overrunFrames.load(ordering: .relaxed)) } }
-    }
-
-    private func loop() {
-        while lock.withLock({ running }) {
-            drain()
-            let idle = lock.withLock { jobs.isEmpty }
-            // With nothing armed, sleep until a tap is made; otherwise look often
-            // enough that the rings stay far from full.
-            wakeup.wait(nanoseconds: idle ? nil : UInt64(options.pollInterval * 1e9))
-        }
     }
 
     /// One pass over every stream: write what is waiting, act on the marks.

@@ -10,7 +10,7 @@ import Logging
 /// thread. Any control thread may add and remove streams or set the loop; the filling
 /// runs on the reader's own thread, or in `fill()` for tests that render offline.
 public final class StreamReader: @unchecked Sendable {
-    // @unchecked Sendable: `jobs`, `loop` and `running` under `lock`; a job's fields
+    // @unchecked Sendable: `jobs`, `loop` and `lowest` under `lock`; a job's fields
     // only under `fillLock`.
     final class Job {
         let buffer: StreamBuffer
@@ -38,19 +38,17 @@ public final class StreamReader: @unchecked Sendable {
     private let fillLock = NSLock()
     private var jobs: [Job] = []
     private var loop: (start: Int64, end: Int64, on: Bool) = (0, 0, false)
-    private var running = false
     /// The least read-ahead any stream had when the reader came round to top it up,
     /// in frames, since `resetLowest` (the margin before a stream would starve).
     private var lowest = Int.max
-    private var thread: Thread?
-    private let wakeup = Wakeup()
+    private let thread = PollingThread()
 
     public init(logger: Logger = Logger(label: "dawg.streams")) { self.logger = logger }
 
     /// Keep `buffer` filled from `file`, placed at timeline frame `start`.
     public func add(_ buffer: StreamBuffer, file: StreamingFileReader, start: Int64) {
         lock.withLock { jobs.append(Job(buffer: buffer, file: file, start: start)) }
-        wakeup.signal()
+        thread.signal()
     }
 
     public func remove(_ buffer: StreamBuffer) {
@@ -63,24 +61,13 @@ public final class StreamReader: @unchecked Sendable {
     }
 
     public func start() {
-        lock.withLock { running = true }
-        let t = Thread { [self] in
-            while lock.withLock({ running }) {
-                fill()
-                let idle = lock.withLock { jobs.isEmpty }
-                wakeup.wait(nanoseconds: idle ? nil : 10_000_000)
-            }
+        thread.start(name: "dawg stream reader") { [self] in
+            fill()
+            return lock.withLock { jobs.isEmpty } ? nil : 10_000_000  // 10 ms: a small part of the read-ahead
         }
-        t.name = "dawg stream reader"
-        thread = t
-        t.start()
     }
 
-    public func stop() {
-        lock.withLock { running = false }
-        wakeup.signal()
-        while thread?.isFinished == false { usleep(1000) }
-    }
+    public func stop() { thread.stop() }
 
     /// Frames of silence the players played because this reader was late, in all.
     public func underruns() -> Int {

@@ -1,0 +1,42 @@
+import Engine
+import Foundation
+
+/// A control-side thread that runs passes until stopped, sleeping between them on a
+/// `Wakeup`: for as long as the pass says (nil: until `signal`). The recorder's disk
+/// writer and the stream reader are two.
+final class PollingThread: @unchecked Sendable {
+    // @unchecked Sendable: `running` and `thread` are touched only under `lock`.
+    private let wakeup = Wakeup()
+    private let lock = NSLock()
+    private var running = false
+    private var thread: Thread?
+
+    /// Any control thread: start the thread, which runs `pass` until `stop`.
+    func start(name: String, _ pass: @escaping @Sendable () -> UInt64?) {
+        let t = Thread { [self] in
+            while lock.withLock({ running }) {
+                let pause = pass()
+                wakeup.wait(nanoseconds: pause)
+            }
+        }
+        t.name = name
+        lock.withLock {
+            running = true
+            thread = t
+        }
+        t.start()
+    }
+
+    /// Any control thread: run a pass now rather than at the end of the pause.
+    func signal() { wakeup.signal() }
+
+    /// Any control thread: end the thread and wait until it has.
+    func stop() {
+        let t = lock.withLock { () -> Thread? in
+            running = false
+            return thread
+        }
+        wakeup.signal()
+        while t?.isFinished == false { usleep(1000) }
+    }
+}
