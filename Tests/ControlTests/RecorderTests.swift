@@ -226,6 +226,33 @@ final class RecorderTests: XCTestCase {
         XCTAssertEqual(try samples(take).filter { $0 == 1 }.count, 200, "every sample that arrived is kept")
     }
 
+    func testTwentyFourBitAndFLACTakesHoldTheInputToTheirResolution() throws {
+        for (k, format) in [RecordFormat.wav24, .flac24, .flac16].enumerated() {
+            var options = DiskWriter.Options()
+            options.format = format
+            let store = try ProjectStore(directory: root.path, name: "test")
+            let w = DiskWriter(store: store, paths: try ProjectPaths(directory: root.path), sampleRate: 48000, options: options)
+            let stream = RecordStream(channels: 2, frames: 4096)
+            let source = TakeSource.bus(100 + k)
+            w.add(stream, for: source)
+            let left = (0..<3000).map { Float(sin(Double($0) * 0.01) * 0.5) }, right = left.map { -$0 }
+            _ = stream.marks.push(RecordMark(kind: .start, frame: 0, value: 4800))
+            left.withUnsafeBufferPointer { _ = stream.ring(0).writeSamples($0.baseAddress!, count: 3000) }
+            right.withUnsafeBufferPointer { _ = stream.ring(1).writeSamples($0.baseAddress!, count: 3000) }
+            _ = stream.marks.push(RecordMark(kind: .end, frame: 3000, value: 0))
+            w.drain()
+            let take = try XCTUnwrap(try store.takes(source).first, format.rawValue)
+            XCTAssertEqual(take.format, format.rawValue)
+            XCTAssertTrue(take.file.hasSuffix("." + format.fileExtension))
+            XCTAssertEqual(take.lengthFrames, 3000)
+            let a = try AudioFileReader.decode(path: root.path + "/" + take.file, sampleRate: 48000)
+            let step: Float = format == .flac16 ? 1 / 32768 : 1 / 8_388_608
+            let l = Array(UnsafeBufferPointer(start: a.left, count: a.frames)), r = Array(UnsafeBufferPointer(start: a.right, count: a.frames))
+            XCTAssertLessThanOrEqual(zip(l, left).map { abs($0 - $1) }.max()!, step, "\(format.rawValue): within one step")
+            XCTAssertLessThanOrEqual(zip(r, right).map { abs($0 - $1) }.max()!, step)
+        }
+    }
+
     func testWhatCannotBeRecordedIsRefusedAndChangesNothing() throws {
         try AudioFileWriter.writeWAV(path: root.path + "/dc.wav", channels: [[Float](repeating: 0.5, count: 480)], sampleRate: 48000)
         let file = try session.addTrack(name: "file")
