@@ -23,15 +23,21 @@ extension Session {
     /// Session lock held: make the track's tap if it is armed and has none; tell the
     /// tap its arm state.
     func syncTap(_ id: Int) {
-        guard let t = patch.tracks.first(where: { $0.id == id }), let n = graph[.track(id)] else { return }
-        if n.recordTap == nil, t.armed, t.input != nil, let recorder {
-            let stream = RecordStream(channels: 1, frames: recordRingFrames)
+        guard let t = patch.tracks.first(where: { $0.id == id }), t.input != nil, let n = graph[.track(id)] else { return }
+        setTap(n, armed: t.armed, channels: 1)
+    }
+
+    /// Session lock held: arm or disarm the strip's tap, making it (and its rings, for
+    /// the disk writer) on the first arm; a tap once made stays, disarmed.
+    func setTap(_ n: StripNodes, armed: Bool, channels: Int) {
+        if n.recordTap == nil, armed, let recorder {
+            let stream = RecordStream(channels: channels, frames: recordRingFrames)
             n.recordStream = stream
             n.recordTap = RecordTap.node(stream: stream, armed: true, meterSlot: n.meterSlot)
-            recorder.add(stream, for: .track(id))
+            recorder.add(stream, for: Self.takeSource(n.ref))
             pushGraph()
         } else if let tap = n.recordTap {
-            set(tap, RecordTap.Parameter.armed.rawValue, [t.armed ? 1 : 0])
+            set(tap, RecordTap.Parameter.armed.rawValue, [armed ? 1 : 0])
         }
     }
 
@@ -58,15 +64,7 @@ extension Session {
             guard recorder != nil else { throw ControlError("recording needs the project store (this engine runs without one)") }
             guard let n = graph[ref] else { throw ControlError.unknownStrip("\(ref)") }
             if on { bounces.insert(ref) } else { bounces.remove(ref) }
-            if n.recordTap == nil, on, let recorder {
-                let stream = RecordStream(channels: 2, frames: recordRingFrames)
-                n.recordStream = stream
-                n.recordTap = RecordTap.node(stream: stream, armed: true, meterSlot: n.meterSlot)
-                recorder.add(stream, for: Self.takeSource(ref))
-                pushGraph()
-            } else if let tap = n.recordTap {
-                set(tap, RecordTap.Parameter.armed.rawValue, [on ? 1 : 0])
-            }
+            setTap(n, armed: on, channels: 2)
         }
     }
 
