@@ -13,6 +13,14 @@ func dawgProcess(_ nframes: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> 
     return 0
 }
 
+/// Process thread, just before process, while JACK transport waits to roll from a new
+/// place: ready once every streamed track has read ahead there (JACK rolls anyway after
+/// its sync timeout, two seconds by default).
+func dawgSync(_ state: jack_transport_state_t, _ pos: UnsafeMutablePointer<jack_position_t>?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
+    guard let arg, let pos else { return 1 }
+    return arg.assumingMemoryBound(to: HostRealtime.self).pointee.readyToRoll(at: pos.pointee.frame) ? 1 : 0
+}
+
 /// JACK's notification thread.
 func dawgXrun(_ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let arg else { return 0 }

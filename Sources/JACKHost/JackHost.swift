@@ -75,6 +75,7 @@ public final class JackHost: @unchecked Sendable {
 
         let me = Unmanaged.passUnretained(self).toOpaque()
         jack_set_process_callback(client, dawgProcess, rt)
+        if followTransport { jack_set_sync_callback(client, dawgSync, rt) }
         jack_set_xrun_callback(client, dawgXrun, me)
         jack_set_buffer_size_callback(client, dawgBufferSize, me)
         jack_set_sample_rate_callback(client, dawgSampleRate, me)

@@ -64,6 +64,10 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("record-throttle-ms"), help: .hidden)
     var recordThrottle = 0.0
 
+    /// Tests: the stream reader answers each new position this late (a slow disk).
+    @Option(name: .customLong("stream-delay-ms"), help: .hidden)
+    var streamDelay = 0.0
+
     func validate() throws {
         guard (1...65535).contains(oscPort), (1...65535).contains(httpPort) else { throw ValidationError("ports must be from 1 to 65535") }
         guard oscPort != httpPort else { throw ValidationError("--osc-port and --http-port must differ") }
@@ -75,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         guard recordBuffer.isFinite, (0.01...60).contains(recordBuffer) else { throw ValidationError("--record-buffer must be from 0.01 to 60 seconds") }
         guard streamThreshold.isFinite, streamThreshold >= 0 else { throw ValidationError("--stream-threshold must be 0 or more seconds") }
         guard recordThrottle.isFinite, (0...10_000).contains(recordThrottle) else { throw ValidationError("--record-throttle-ms must be from 0 to 10000") }
+        guard streamDelay.isFinite, (0...10_000).contains(streamDelay) else { throw ValidationError("--stream-delay-ms must be from 0 to 10000") }
     }
 
     func run() async throws {
@@ -99,7 +104,7 @@ struct Serve: AsyncParsableCommand {
             launcher.stop()
             throw StartupError("cannot open the project store: \(error)")
         }
-        let streamer = StreamReader(logger: logger)
+        let streamer = StreamReader(logger: logger, answerDelay: streamDelay / 1000)
         let session = Session(
             engine: engine, paths: paths, logger: logger,
             transport: noJackTransport ? nil : JackTransport(host: jack), connections: JackConnections(host: jack),

@@ -6,7 +6,8 @@ import XCTest
 
 /// File tracks streamed from disk through the offline driver, the reader filled by
 /// hand between renders: what plays is the file, sample for sample, through loops and
-/// locates, and a reader that falls behind is heard as counted silence, nothing else.
+/// locates (the transport stands still until the read-ahead is there), and a reader
+/// that falls behind is heard as counted silence, nothing else.
 final class StreamTests: XCTestCase {
     var root: URL!
     var engine: EngineHandle!
@@ -44,8 +45,9 @@ final class StreamTests: XCTestCase {
             if k % every == 0 { reader.fill() }
             let t = engine.core.pointee.transport  // read between cycles: the offline driver runs here
             out += driver.render(frames: period).left
+            let held = engine.core.pointee.transport.syncing  // stood still, waiting for the streams
             at += (0..<Int64(period)).map { k in
-                guard t.playing else { return -1 }
+                guard t.playing && !held else { return -1 }
                 let p = t.position + k
                 return t.looping && t.position < t.loopEnd && p >= t.loopEnd ? t.loopStart + (p - t.loopEnd) : p
             }
@@ -104,6 +106,7 @@ final class StreamTests: XCTestCase {
         try session.locate(seconds: 2.5)
         _ = play(period)  // the locate and the prime reach the realtime side
         reader.fill()
+        _ = play(period)  // the player sees its run arrive: ready to roll from 2.5 s
         session.play()
         let first = play(period)
         XCTAssertEqual(first.out, (0..<Int64(period)).map { Self.counter(120_000 + Int($0)) }, "exact from the first sample")
@@ -112,17 +115,48 @@ final class StreamTests: XCTestCase {
         XCTAssertEqual(out, expected(at))
     }
 
-    func testALocateWhilePlayingIsSilentOnlyUntilTheReadAheadArrivesThenExact() throws {
+    /// Pressing play at once after a locate: the transport waits for the read-ahead,
+    /// and then plays from the located frame's sample on.
+    func testPlayRightAfterALocateWaitsForTheReadAheadThenPlaysFromTheFirstSample() throws {
+        _ = try streamingTrack()
+        try session.locate(seconds: 2.5)
+        session.play()
+        let (out, at) = play(48000 / 2)
+        let first = try XCTUnwrap(out.firstIndex { $0 != 0 })
+        XCTAssertEqual(at[first], 120_000, "the transport did not move while it waited")
+        XCTAssertEqual(out[first...].indices.filter { out[$0] != Self.counter(120_000 + $0 - first) }.count, 0, "exact from there on")
+        XCTAssertLessThanOrEqual(first, 8 * period, "held only until the reader came round")
+    }
+
+    func testALocateWhilePlayingHoldsTheTransportUntilTheReadAheadArrivesThenIsExact() throws {
         _ = try streamingTrack()
         reader.fill()
         session.play()
         _ = play(48000 / 2)
         try session.locate(seconds: 3)
         let (out, at) = play(48000 / 2)
-        let wrong = out.indices.filter { out[$0] != 0 && out[$0] != expected([at[$0]])[0] }
-        XCTAssertEqual(wrong, [], "whatever plays is the file's sample for that timeline frame")
-        let silent = out.indices.filter { out[$0] == 0 && at[$0] >= 144_000 }.count
-        XCTAssertLessThanOrEqual(silent, Session.streamLead + 4 * period, "silent only while the read-ahead catches up")
+        let first = try XCTUnwrap(out.firstIndex { $0 != 0 })
+        XCTAssertEqual(at[first], 144_000, "the first sample heard after the locate is the located one")
+        XCTAssertEqual(out[first...].indices.filter { out[$0] != Self.counter(144_000 + $0 - first) }.count, 0, "exact from there on")
+        XCTAssertLessThanOrEqual(first, 8 * period, "held only until the reader came round")
+        XCTAssertEqual(session.streamUnderruns, 0)
+    }
+
+    /// A disk that never answers cannot stop the transport for good: after two seconds
+    /// it rolls anyway (like JACK's sync timeout).
+    func testTheTransportWaitsAtMostTwoSecondsForAStream() throws {
+        _ = try streamingTrack()
+        reader.fill()
+        session.play()
+        _ = play(period * 4)
+        try session.locate(seconds: 3)
+        var held = 0
+        for _ in 0..<(48000 * 3 / period) {
+            _ = driver.render(frames: period)  // the reader is never filled
+            if engine.core.pointee.transport.syncing { held += period }
+        }
+        XCTAssertEqual(held, 96_000, "two seconds of holding, then it rolls")
+        XCTAssertGreaterThan(engine.core.pointee.transport.position, 144_000)
     }
 
     func testAReaderThatFallsBehindIsHeardAsCountedSilenceAndRecovers() throws {
@@ -146,7 +180,7 @@ final class StreamTests: XCTestCase {
         try session.loadFile(track: t, path: "tone44.wav")
         try session.set(.pan, of: .track(t), to: -1)
         let decoded = try AudioFileReader.decode(path: root.appendingPathComponent("tone44.wav").path, sampleRate: 48000)
-        reader.fill()
+        _ = play(2 * period, every: 1)  // the prime lands, the reader answers, the player is ready
         session.play()
         let (out, _) = play(48000 * 2)
         let reference = Array(UnsafeBufferPointer(start: decoded.left, count: 48000 * 2))

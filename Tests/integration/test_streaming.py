@@ -1,5 +1,6 @@
 """A long file streamed from disk under a real jackd: resident memory stays small
-while it plays (and after a locate near its end), and what is heard is the file."""
+while it plays (and after a locate near its end, from the located sample on), and what is
+heard is the file."""
 import struct
 import time
 
@@ -32,7 +33,7 @@ def write_counter_wav16(path, frames):
 def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp_path):
     frames = MINUTES * 60 * RATE
     write_counter_wav16(tmp_path / "long.wav", frames)
-    d = Dawg(jackd.name, tmp_path)
+    d = Dawg(jackd.name, tmp_path, extra=("--stream-delay-ms", "300"))  # a slow disk: every position comes 0.3 s late
     p = Peer(d.osc_port)
     cap = Capture(jackd.name, seconds=4)
     try:
@@ -46,9 +47,12 @@ def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp
         time.sleep(0.2)
         p.send("/transport/play")
         time.sleep(1)
-        p.send("/transport/locate", MINUTES * 60 - 30.0)  # near the end, while playing
-        time.sleep(0.5)
-        heard = cap.record(1.5)
+        target = MINUTES * 60 - 30.5
+        cap.start()
+        time.sleep(0.3)
+        p.send("/transport/locate", target)  # near the end, while playing
+        time.sleep(1.2)
+        heard = cap.stop()
         state = p.request("/transport", reply="/transport/state")
         after = rss_mb(d.proc.pid)
         stats = p.request("/stats", reply="/stats.reply")
@@ -62,6 +66,14 @@ def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp
         steps = (np.diff(k) % 30000)[np.diff(idx) == 1]
         assert steps.size > RATE, "the file was heard"
         assert (steps == 1).all(), f"{(steps != 1).sum()} breaks"
+        # One jump, the locate; JACK transport waited for the read-ahead, so the first
+        # sample heard after it is the located frame's, after silence.
+        jumps = np.flatnonzero((np.diff(k) - np.diff(idx)) % 30000 != 0)
+        assert jumps.size == 1, f"{jumps.size} jumps in what was heard"
+        j = jumps[0] + 1
+        assert k[j] == round(target * RATE) % 30000 + 1, f"the first sample after the locate is frame {k[j]}"
+        before = idx[j] - 1
+        assert not np.ma.getmaskarray(heard[0])[before] and data[before] == 0, "silence while the transport waited"
         assert stats[11] == 0, "the reader kept up"
         streams, lowest, starved = p.request("/stream/stats", reply="/stream/stats.reply")
         assert streams == 1 and starved == 0

@@ -19,6 +19,8 @@ public final class StreamReader: @unchecked Sendable {
         let start: Int64
         var generation: UInt32 = 0
         var active = false
+        /// When the latest request was first seen (for `answerDelay`).
+        var seen: (generation: UInt32, at: UInt64)?
         /// Timeline frame of the next frame to write, and frames written so far.
         var position: Int64 = 0
         var produced: Int64 = 0
@@ -42,8 +44,14 @@ public final class StreamReader: @unchecked Sendable {
     /// in frames, since `resetLowest` (the margin before a stream would starve).
     private var lowest = Int.max
     private let thread = PollingThread()
+    /// Seconds before a new position is answered: 0, except in tests standing in for a
+    /// slow disk.
+    let answerDelay: Double
 
-    public init(logger: Logger = Logger(label: "dawg.streams")) { self.logger = logger }
+    public init(logger: Logger = Logger(label: "dawg.streams"), answerDelay: Double = 0) {
+        self.logger = logger
+        self.answerDelay = answerDelay
+    }
 
     /// Keep `buffer` filled from `file`, placed at timeline frame `start`.
     public func add(_ buffer: StreamBuffer, file: StreamingFileReader, start: Int64) {
@@ -100,6 +108,11 @@ public final class StreamReader: @unchecked Sendable {
         let buffer = job.buffer, channels = buffer.channels
         while true {
             let generation = buffer.requestGeneration.load(ordering: .acquiring)
+            if generation != job.generation && answerDelay > 0 {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if job.seen?.generation != generation { job.seen = (generation, now) }
+                if Double(now - job.seen!.at) < answerDelay * 1e9 { return }
+            }
             if generation != job.generation {
                 job.generation = generation
                 job.position = buffer.requestPosition.load(ordering: .relaxed)

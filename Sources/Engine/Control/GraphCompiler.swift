@@ -178,6 +178,7 @@ public enum GraphCompiler {
         }
         let plan = UnsafeMutablePointer<Plan>.allocate(capacity: 1)
         plan.initialize(to: Plan(steps: steps, ports: ports, id: id))
+        plan.pointee.streams = entries.count { $0.node.state.kind == .stream }
         return plan
     }
 

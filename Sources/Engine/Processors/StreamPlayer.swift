@@ -6,11 +6,15 @@ import DSP
 /// for stereo.
 ///
 /// The buffer holds samples in timeline order (the reader follows the loop). While the
-/// transport rolls and the buffer's next sample is the one due, the player copies; when
-/// the transport is somewhere else (a locate, a stop and start elsewhere) it asks the
-/// reader for a new position a little ahead (`lead`), discards what it held and plays
-/// silence until the new run reaches the transport. If the reader falls behind, the
-/// missing frames are silence, counted in `underruns`, and reported.
+/// transport rolls and the buffer's next sample is the one due, the player copies.
+/// While it stands (stopped, or held after a play or a locate) the player makes sure
+/// the run for that frame is on its way and counts itself in `CycleContext.waiting`
+/// until enough of it has arrived; the transport rolls only once no stream waits, so a
+/// locate is heard from its first sample. If the transport moves under a rolling player
+/// anyway (a loop edited while playing), it asks the reader for a position a little
+/// ahead (`lead`) and plays silence until the new run reaches the transport. If the
+/// reader falls behind, the missing frames are silence, counted in `underruns`, and
+/// reported.
 public struct StreamPlayer: RealtimeProcessor {
     let ring: AudioRing
     let marks: SPSCRing<StreamMark>
@@ -68,11 +72,13 @@ public struct StreamPlayer: RealtimeProcessor {
         let ctx = block.context.pointee
         let n = ctx.frames
         absorbMarks()
+        let at = ctx.position
         guard ctx.playing else {
+            standBy(at: at)
+            if !ready(at: at) { ctx.waiting.pointee += 1 }
             block.silenceOutputs()
             return
         }
-        let at = ctx.position
         if valid && readPosition < at {
             // Behind the transport (a fresh run still short of it, or a locate ahead):
             // skip forward if the frames are there and no wrap lies between.
@@ -105,6 +111,36 @@ public struct StreamPlayer: RealtimeProcessor {
         }
         // Waiting for the run that was asked for (it starts a little ahead).
         block.silenceOutputs()
+    }
+
+    /// Process thread, the transport standing at `at`: have the run for `at` ready, or
+    /// on its way.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func standBy(at: Int64) {
+        if valid && readPosition < at {
+            let skip = at - readPosition
+            if skip <= Int64(available()) && skip <= framesToNextMark() {
+                discard(Int(skip))
+                readPosition = at
+            } else {
+                request(at)
+            }
+        } else if valid && readPosition > at {
+            request(at)
+        } else if !valid && !requested {
+            request(at)
+        }
+    }
+
+    /// Process thread: can the transport roll from `at`? The run is there, and enough
+    /// of it that the reader keeps ahead from the first block on.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    func ready(at: Int64) -> Bool {
+        valid && readPosition == at && available() >= min(2 * Int(lead), ring.capacity / channels / 2)
     }
 
     /// Process thread: follow the marks the ring has reached; drop stale ones, and the

@@ -19,6 +19,9 @@ public struct Plan {
     var ports: UnsafeMutableBufferPointer<UnsafeMutablePointer<Float>>
     /// Identifies the plan to its owner when it comes back retired.
     public var id: Int
+    /// Steps that play from disk: while any is in the plan, the transport waits for
+    /// their read-ahead before it rolls from a new place.
+    public var streams = 0
 
     /// Control side, once the realtime side has handed the plan back (or never had it).
     public static func deallocate(_ plan: UnsafeMutablePointer<Plan>) {

@@ -78,6 +78,9 @@ public struct CycleContext {
     public var scratch: UnsafeMutablePointer<Float>
     public var scratchStride: Int
     public static let scratchBuffers = 4
+    /// A streamed source that cannot play from `position` yet adds one here; the
+    /// transport does not roll from a new place until a block counts none.
+    public var waiting: UnsafeMutablePointer<Int>
 }
 
 /// One processor's view of one block: where to read and where to write.

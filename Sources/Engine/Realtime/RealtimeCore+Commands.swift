@@ -65,11 +65,13 @@ extension RealtimeCore {
         case let .parameter(kind, node, index, value):
             ProcessorKind.set(kind, node, index, value)
         case .play:
+            if !transport.playing { transport.syncing = true }
             transport.playing = true
         case .stop:
             transport.playing = false
         case .locate(let frame):
             transport.position = max(0, frame)
+            transport.syncing = true
         case let .loop(start, end, enabled):
             transport.loopStart = start
             transport.loopEnd = end
@@ -96,6 +98,7 @@ extension RealtimeCore {
     #endif
     public mutating func follow(playing: Bool, locate frame: Int64?) {
         transport.playing = playing
+        transport.syncing = false  // JACK holds its own transport (the host's sync callback)
         if let frame { transport.position = max(0, frame) }
     }
 

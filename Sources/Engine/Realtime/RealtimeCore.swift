@@ -31,6 +31,16 @@ public struct RealtimeCore {
     @usableFromInline var pendingCount = 0
 
     public internal(set) var transport = Transport()
+    /// Streams that were not ready at `checkedPosition` in the last block rendered
+    /// (counted by the players through `CycleContext.waiting`).
+    let waiting: UnsafeMutablePointer<Int>
+    var checkedPosition: Int64 = -1
+    var checkedWaiting = 0
+    /// Frames the transport has stood still waiting for streams, and the most it will
+    /// (then it rolls anyway and a late disk is heard as counted silence, as in JACK's
+    /// two-second sync timeout).
+    var held = 0
+    let maxHold: Int
     /// Frames processed since the engine started (the time base of timed commands).
     public internal(set) var clock: UInt64 = 0
 
@@ -51,6 +61,9 @@ public struct RealtimeCore {
         scratch.initialize(repeating: 0, count: CycleContext.scratchBuffers * config.maxFrames)
         context = .allocate(capacity: 1)
         touchPages(context, count: 1)
+        waiting = .allocate(capacity: 1)
+        waiting.initialize(to: 0)
+        maxHold = Int(2 * config.sampleRate)
         pendingCapacity = config.pendingCapacity
         pending = .allocate(capacity: config.pendingCapacity)
         touchPages(pending, count: config.pendingCapacity)
@@ -64,6 +77,7 @@ public struct RealtimeCore {
         pool.deallocate()
         scratch.deallocate()
         context.deallocate()
+        waiting.deallocate()
         pending.deallocate()
     }
 
@@ -120,7 +134,16 @@ public struct RealtimeCore {
         var done = 0
         while done < count {
             var chunk = count - done
-            let t = transport
+            var t = transport
+            if t.playing && t.syncing {
+                if readyToRoll(at: t.position) || held >= maxHold {
+                    transport.syncing = false
+                    held = 0
+                } else {
+                    t.playing = false  // stand still, silent, while the streams read ahead
+                    held += chunk
+                }
+            }
             if t.playing && t.looping && t.loopEnd > t.loopStart && t.position < t.loopEnd {
                 chunk = min(chunk, Int(t.loopEnd - t.position))
             }
@@ -129,10 +152,13 @@ public struct RealtimeCore {
                 capture: inputs, captureCount: inputCount, outLeft: left, outRight: right,
                 meters: ballistics.block(chunk), published: published, events: events, tempo: t.tempo,
                 recording: t.recording, punchIn: t.punchIn, punchOut: t.punchOut,
-                scratch: scratch, scratchStride: maxFrames
+                scratch: scratch, scratchStride: maxFrames, waiting: waiting
             )
+            waiting.pointee = 0
             runPlan()
-            if transport.playing {
+            checkedPosition = t.position
+            checkedWaiting = waiting.pointee
+            if t.playing {
                 transport.position += Int64(chunk)
                 if transport.looping && transport.loopEnd > transport.loopStart && transport.position == transport.loopEnd {
                     transport.position = transport.loopStart
@@ -140,6 +166,16 @@ public struct RealtimeCore {
             }
             done += chunk
         }
+    }
+
+    /// Process thread (the JACK sync callback, and each block): may the transport roll
+    /// from `frame`? Yes when no stream plays, or when every stream said it was ready
+    /// there in the last block.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    public func readyToRoll(at frame: Int64) -> Bool {
+        plan.pointee.streams == 0 || (checkedPosition == frame && checkedWaiting == 0)
     }
 
     /// Every step of the plan, in order, over the block in `context`.

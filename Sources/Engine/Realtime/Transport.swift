@@ -13,6 +13,9 @@ public struct Transport: Sendable {
     /// Recording happens only in [punchIn, punchOut) (the whole timeline by default).
     public var punchIn: Int64 = .min
     public var punchOut: Int64 = .max
+    /// Asked to roll from a new place (a play or a locate): it stands still until the
+    /// plan's streams have read ahead there (`RealtimeCore.readyToRoll`).
+    public var syncing = false
 
     public init() {}
 }
