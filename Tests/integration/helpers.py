@@ -292,16 +292,19 @@ class Capture:
             if self.origin is None:
                 self.origin = start
             at = (start - self.origin) & 0xFFFFFFFF
-            # Heard: the cycle right after the one before, run before the next began.
-            heard = (self.previous is None or (start - self.previous[0]) & 0xFFFFFFFF == self.previous[1]) \
-                and (self.client.frame_time - start) & 0xFFFFFFFF < frames
+            # Heard: the cycle right after the one before, copied before the next began.
+            # JACK2 runs clients asynchronously: a callback that ran past its cycle may
+            # have copied the next cycle's samples, so the clock is read after the copy.
+            follows = self.previous is None or (start - self.previous[0]) & 0xFFFFFFFF == self.previous[1]
             self.previous = (start, frames)
             if at + frames > self.data.shape[1]:
                 return
-            if heard:
-                for c, p in enumerate(self.inports):
-                    self.data[c, at:at + frames] = p.get_array()
-                self.heard[at:at + frames] = True
+            if follows:
+                block = [p.get_array().copy() for p in self.inports]
+                if (self.client.frame_time - start) & 0xFFFFFFFF < frames:
+                    for c, b in enumerate(block):
+                        self.data[c, at:at + frames] = b
+                    self.heard[at:at + frames] = True
             self.end = max(self.end, at + frames)
 
         self.client.activate()
