@@ -48,6 +48,8 @@ let package = Package(
         ),
         // Decoding files into memory at the engine rate (libsndfile + libsamplerate).
         .target(name: "AudioFiles", dependencies: ["CSndfile", "CSamplerate", .product(name: "Crypto", package: "swift-crypto")]),
+        // Analysis of recordings off the audio thread: pitch of files (later tempo, key, loudness).
+        .target(name: "Analysis", dependencies: ["DSP", "AudioFiles"]),
         // The project store: SQLite (WAL) with versioned migrations.
         .target(name: "Store", dependencies: ["CSQLite"]),
         // The JACK client: ports, callbacks, transport following.
@@ -69,7 +71,7 @@ let package = Package(
         .executableTarget(
             name: "dawg",
             dependencies: [
-                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "CJack", "CShim",
+                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "CJack", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -82,6 +84,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP"]),
         .testTarget(name: "OSCTests", dependencies: ["OSC"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,103 @@
+import DSP
+
+/// The pitch of a whole recording at a fixed hop (`dawg pitch`, take scoring): the
+/// live tracker's analysis (`PeriodicityAnalyzer`, centred on each instant since the
+/// future is known here), pYIN's threshold prior for each dip's probability, and a
+/// Viterbi decoder that sees the whole file.
+public struct FilePitchTracker: Sendable {
+    public struct Options: Sendable {
+        public var hop = 0.01
+        public var lowHz = 50.0
+        public var highHz = 1500.0
+        /// The analysis window per lag, in periods of that lag.
+        public var periods = 2.0
+        /// The mean of the threshold prior (pYIN uses 0.1 … 0.2).
+        public var thresholdMean = 0.1
+        /// Voicing has its own, more lenient prior: a frame is voiced with the
+        /// probability that the threshold lies above its deepest dip. (pYIN uses one
+        /// prior for both, which trades octave errors against missed voicing.)
+        public var voicingMean = 0.3
+        /// A dip gives way to one at twice or three times its period this much deeper.
+        public var multipleRatio: Float = 0.5
+        /// Frames quieter than this (dBFS, mean square of 4 ms) are unvoiced.
+        public var floorDb: Float = -70
+        public var decoder = PitchDecoder.Options()
+        public init() {}
+    }
+
+    public let options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Analysis rate for `sampleRate`: the decimation factor that lands nearest 16 kHz.
+    public static func factor(for sampleRate: Double) -> Int { max(1, Int((sampleRate / 16000).rounded())) }
+
+    /// The pitch every `hop` seconds from 0 to the end of `samples` (mono).
+    public func track(_ samples: UnsafeBufferPointer<Float>, sampleRate: Double, progress: ((Double) -> Void)? = nil) -> [PitchFrame] {
+        let factor = Self.factor(for: sampleRate)
+        let rate = sampleRate / Double(factor)
+        var decimator = Decimator(factor: factor)
+        var analyzer = PeriodicityAnalyzer(rate: rate, lowHz: options.lowHz, highHz: options.highHz, periods: options.periods)
+        defer {
+            decimator.free()
+            analyzer.free()
+        }
+        // Decimate with room on both sides, so every frame's span exists.
+        let pad = analyzer.span
+        var low = [Float](repeating: 0, count: pad + samples.count / factor + 1 + pad)
+        let made = low.withUnsafeMutableBufferPointer { out in
+            decimator.push(samples.baseAddress!, samples.count, into: out.baseAddress! + pad)
+        }
+        // Output m of the decimator is centred on input m·factor + factor − 1 − (taps − 1) / 2.
+        let delay = Double(decimator.taps - 1) / 2 - Double(factor - 1)
+        let count = Int((Double(samples.count) / sampleRate / options.hop).rounded(.down)) + 1
+        let prior = ThresholdPrior(mean: options.thresholdMean), voicing = ThresholdPrior(mean: options.voicingMean)
+        let margin = Int((options.periods + 1) / 2 * Double((analyzer.maxLag + 2) * factor)) + 64 * factor
+        let floor = Float(pow(10, Double(options.floorDb) / 10))
+        var hypotheses = [PitchHypotheses](repeating: PitchHypotheses(), count: count)
+        var probabilities: [Float] = []
+        low.withUnsafeBufferPointer { y in
+            for k in 0..<count {
+                let t = Double(k) * options.hop
+                let centre = pad + Int(((t * sampleRate + delay) / Double(factor)).rounded())
+                guard centre - pad < made + pad / 2 else { continue }
+                analyzer.analyze(y.baseAddress! + centre - analyzer.span / 2, centred: true)
+                guard analyzer.power > floor else { continue }
+                let at = Int((t * sampleRate).rounded())
+                if at >= margin, at + margin < samples.count {
+                    analyzer.refineShortPeriods(at: samples.baseAddress! + at, factor: factor, centred: true,
+                                                shortest: Float(rate / 250), below: 0.8, limit: 6)
+                }
+                var h = PitchHypotheses()
+                let total = prior.probabilities(analyzer.candidates, analyzer.count, into: &probabilities)
+                prior.foldIntoDeeperMultiples(analyzer, &probabilities, ratio: options.multipleRatio)
+                var deepest: Float = 1
+                for i in 0..<analyzer.count { deepest = min(deepest, analyzer.candidates[i].dip) }
+                h.voiced = 1 - voicing.cdf(deepest)
+                let scale = total > 0 ? h.voiced / total : 0
+                for i in probabilities.indices { probabilities[i] *= scale }
+                h.probability = probabilities
+                h.hz = (0..<analyzer.count).map { Float(rate) / analyzer.candidates[$0].period }
+                hypotheses[k] = h
+                if let progress, k % 500 == 0 { progress(Double(k) / Double(count)) }
+            }
+        }
+        let path = PitchDecoder(options: options.decoder).decode(hypotheses)
+        // Each voiced frame's period once more at the full rate, where it is finer.
+        return path.enumerated().map { k, p in
+            var hz = p.hz
+            let centre = Int((Double(k) * options.hop * sampleRate).rounded())
+            if p.hypothesis != nil, centre >= margin, centre + margin < samples.count {
+                let period = analyzer.refine(Float(rate / hz), at: samples.baseAddress! + centre, factor: factor, centred: true).period
+                if period > 0 { hz = rate / Double(period) }
+            }
+            return PitchFrame(time: Double(k) * options.hop, hz: hz, confidence: p.confidence)
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,115 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The most likely pitch track through every frame's hypotheses (Viterbi), with the
+/// whole file in view: a hidden Markov model over pitch bins plus one unvoiced state.
+///
+/// Moving between bins costs `jumpCost` per bin, capped at `jumpCap` (a sung interval
+/// is a jump, not a glide, and any interval costs the same once it is a leap), so an
+/// octave error in one frame cannot beat staying on the line while a real leap can.
+/// Voicing on or off costs `switchCost`. Each step is O(bins): a bounded L1 distance
+/// transform instead of bins² transitions.
+public struct PitchDecoder: Sendable {
+    public struct Options: Sendable {
+        public var lowHz = 50.0
+        public var highHz = 1500.0
+        public var binsPerOctave = 60
+        public var jumpCost: Float = 0.1
+        public var jumpCap: Float = 4
+        public var switchCost: Float = 4.6
+        /// The unvoiced state's weight against a voiced bin's probability.
+        public var unvoicedWeight: Float = 0.25
+        public init() {}
+    }
+
+    let options: Options
+    let bins: Int
+
+    public init(options: Options = Options()) {
+        self.options = options
+        bins = Int((log2(options.highHz / options.lowHz) * Double(options.binsPerOctave)).rounded(.up)) + 1
+    }
+
+    func bin(_ hz: Float) -> Float { Float(log2(Double(hz) / options.lowHz)) * Float(options.binsPerOctave) }
+
+    func hz(_ bin: Int) -> Double { options.lowHz * pow(2, Double(bin) / Double(options.binsPerOctave)) }
+
+    /// One frame's pitch (0 unvoiced) per hypothesis set, and the hypothesis it came
+    /// from (nil: unvoiced, or the bin's centre when no hypothesis lies near).
+    func decode(_ frames: [PitchHypotheses]) -> [(hz: Double, hypothesis: Int?, confidence: Double)] {
+        let n = frames.count, u = bins  // state `bins` is unvoiced
+        guard n > 0 else { return [] }
+        var cost = [Float](repeating: 0, count: bins + 1)
+        var next = cost, observation = cost
+        var back = [Int16](repeating: 0, count: n * (bins + 1))
+        var forward = [Float](repeating: 0, count: bins), forwardArg = [Int](repeating: 0, count: bins)
+        let tiny: Float = 1e-9
+
+        func observe(_ f: PitchHypotheses) {
+            for b in 0..<bins { observation[b] = 0 }
+            for (h, p) in zip(f.hz, f.probability) where p > 0 {
+                let x = bin(h)
+                guard x > -0.5, x < Float(bins) - 0.5 else { continue }
+                // Shared between the two nearest bins.
+                let lo = Int(x.rounded(.down)), w = x - Float(lo)
+                if lo >= 0 { observation[lo] += p * (1 - w) }
+                if lo + 1 < bins { observation[lo + 1] += p * w }
+            }
+            for b in 0..<bins { observation[b] = -log(max(observation[b], tiny)) }
+            observation[u] = -log(max((1 - f.voiced) * options.unvoicedWeight, tiny))
+        }
+
+        observe(frames[0])
+        for s in 0...bins { cost[s] = observation[s] + (s == u ? 0 : options.switchCost) }
+        for t in 1..<n {
+            observe(frames[t])
+            // Bounded L1 distance transform over the voiced bins, keeping the argmin.
+            for b in 0..<bins { (forward[b], forwardArg[b]) = (cost[b], b) }
+            for b in 1..<bins where forward[b - 1] + options.jumpCost < forward[b] {
+                (forward[b], forwardArg[b]) = (forward[b - 1] + options.jumpCost, forwardArg[b - 1])
+            }
+            for b in stride(from: bins - 2, through: 0, by: -1) where forward[b + 1] + options.jumpCost < forward[b] {
+                (forward[b], forwardArg[b]) = (forward[b + 1] + options.jumpCost, forwardArg[b + 1])
+            }
+            var best = 0
+            for b in 1..<bins where cost[b] < cost[best] { best = b }
+            let row = t * (bins + 1)
+            for b in 0..<bins {
+                var c = forward[b], from = forwardArg[b]
+                if cost[best] + options.jumpCap < c { (c, from) = (cost[best] + options.jumpCap, best) }
+                if cost[u] + options.switchCost < c { (c, from) = (cost[u] + options.switchCost, u) }
+                next[b] = c + observation[b]
+                back[row + b] = Int16(from)
+            }
+            var c = cost[u], from = u
+            if cost[best] + options.switchCost < c { (c, from) = (cost[best] + options.switchCost, best) }
+            next[u] = c + observation[u]
+            back[row + u] = Int16(from)
+            swap(&cost, &next)
+            // Keep the numbers small: only differences matter.
+            let floor = cost.min() ?? 0
+            for s in 0...bins { cost[s] -= floor }
+        }
+        var state = 0
+        for s in 1...bins where cost[s] < cost[state] { state = s }
+        var path = [Int](repeating: u, count: n)
+        for t in stride(from: n - 1, through: 0, by: -1) {
+            path[t] = state
+            if t > 0 { state = Int(back[t * (bins + 1) + state]) }
+        }
+        return (0..<n).map { t in
+            let s = path[t], f = frames[t]
+            guard s != u else { return (0, nil, Double(f.voiced)) }
+            // The hypothesis nearest the bin gives the exact frequency.
+            var hz = self.hz(s), nearest: Float = 1.5, index: Int?
+            for (i, h) in f.hz.enumerated() {
+                let d = abs(bin(h) - Float(s))
+                if d < nearest { (nearest, hz, index) = (d, Double(h), i) }
+            }
+            return (hz, index, Double(f.voiced))
+        }
+    }
+}

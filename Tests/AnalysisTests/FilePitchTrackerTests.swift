@@ -1,0 +1,81 @@
+import Analysis
+import DSP
+import Foundation
+import XCTest
+
+/// The file tracker on signals whose pitch is known exactly: harmonic tones (with and
+/// without their fundamental), a glide, silence and noise.
+final class FilePitchTrackerTests: XCTestCase {
+    let rate = 48000.0
+
+    /// Harmonics 1…`harmonics` of the f0 contour `hz(t)`, amplitude 1/k, fundamental
+    /// scaled by `fundamental`; silence where `hz` is 0.
+    func tone(seconds: Double, harmonics: Int = 12, fundamental: Float = 1, _ hz: (Double) -> Double) -> [Float] {
+        var phase = 0.0
+        return (0..<Int(seconds * rate)).map { i in
+            let f = hz(Double(i) / rate)
+            guard f > 0 else { phase = 0; return 0 }
+            phase += 2 * Double.pi * f / rate
+            var x: Float = 0
+            for k in 1...harmonics where Double(k) * f < 20000 {
+                x += (k == 1 ? fundamental : 1) * Float(sin(Double(k) * phase + Double(k))) / Float(k)
+            }
+            return 0.2 * x
+        }
+    }
+
+    func track(_ x: [Float]) -> [PitchFrame] {
+        x.withUnsafeBufferPointer { FilePitchTracker().track($0, sampleRate: rate) }
+    }
+
+    func cents(_ a: Double, _ b: Double) -> Double { 1200 * log2(a / b) }
+
+    func testSteadyTonesAcrossTheRangeAreWithinTwoCentsOfTheirPitch() {
+        for hz in [55.0, 98.0, 220.0, 440.0, 880.0, 1396.9] {
+            let frames = track(tone(seconds: 1) { _ in hz })
+            let inner = frames.filter { $0.time > 0.1 && $0.time < 0.9 }
+            XCTAssertEqual(inner.filter { $0.hz == 0 }.count, 0, "\(hz) Hz: voiced throughout")
+            let worst = inner.map { abs(cents($0.hz, hz)) }.max() ?? .infinity
+            XCTAssertLessThan(worst, hz < 1000 ? 1 : 2, "\(hz) Hz: worst error \(worst) cents")
+        }
+    }
+
+    func testAMissingFundamentalIsStillTheFundamental() {
+        for hz in [110.0, 196.0, 330.0] {
+            let frames = track(tone(seconds: 1, fundamental: 0) { _ in hz })
+            let inner = frames.filter { $0.time > 0.1 && $0.time < 0.9 }
+            let off = inner.filter { abs(cents($0.hz, hz)) > 10 }
+            XCTAssertEqual(off.count, 0, "\(hz) Hz without its fundamental: \(off.prefix(3))")
+        }
+    }
+
+    func testAGlideIsFollowedWithinTenCents() {
+        // One octave up over a second, log-linear: 220 · 2^t.
+        let frames = track(tone(seconds: 1.2) { t in 220 * pow(2, min(1, max(0, t - 0.1))) })
+        let inner = frames.filter { $0.time > 0.15 && $0.time < 1.05 }
+        let worst = inner.map { abs(cents($0.hz, 220 * pow(2, min(1, max(0, $0.time - 0.1))))) }.max() ?? .infinity
+        XCTAssertLessThan(worst, 10, "worst \(worst) cents")
+    }
+
+    func testSilenceAndNoiseAreUnvoicedAndTheNoteBetweenThemIsNot() {
+        var x = tone(seconds: 1.5) { t in t > 0.5 && t < 1.0 ? 262 : 0 }
+        var seed: UInt64 = 42
+        for i in Int(1.0 * rate)..<x.count {  // noise after the note
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            x[i] = 0.05 * (Float(seed >> 40) / Float(1 << 24) - 0.5)
+        }
+        let frames = track(x)
+        let silence = frames.filter { $0.time < 0.45 }, note = frames.filter { $0.time > 0.55 && $0.time < 0.95 }
+        let noise = frames.filter { $0.time > 1.05 }
+        XCTAssertEqual(silence.filter { $0.hz != 0 }.count, 0)
+        XCTAssertEqual(note.filter { $0.hz == 0 }.count, 0)
+        XCTAssertLessThan(Double(noise.filter { $0.hz != 0 }.count), 0.05 * Double(noise.count), "noise is not a note")
+    }
+
+    func testFramesComeEveryHopFromZeroToTheEnd() {
+        let frames = track([Float](repeating: 0, count: 48000))
+        XCTAssertEqual(frames.count, 101)
+        XCTAssertEqual(frames.last?.time ?? 0, 1.0, accuracy: 1e-9)
+        XCTAssertTrue(frames.allSatisfy { $0.hz == 0 })
+    }
+}

@@ -1,0 +1,178 @@
+"""Pitch accuracy and speed: dawg against librosa's pYIN, Praat (parselmouth), aubio's
+yinfft (aubiopitch) and SwiftF0, on the labelled set from pitch_set.py, in one run.
+
+Scores are mir_eval's melody metrics over every scored frame of the set (frames, not
+clips, weigh the same): raw pitch and raw chroma accuracy (within 50 cents, on frames
+the label calls voiced), voicing recall and false alarm, plus the share of voiced frames
+an octave off and the median absolute error in cents. A method's guess on a frame it
+calls unvoiced still counts for raw pitch (mir_eval's negative-frequency convention)
+where it gives one: pYIN and SwiftF0 and aubio do, Praat and dawg (0 Hz) do not.
+Speed is audio seconds per CPU second on one core (BLAS and ONNX threads set to 1).
+
+    .venv/bin/python scripts/benchlib/pitch_bench.py [--quick] [--only dawg,pyin,...]
+"""
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ[var] = "1"
+
+import numpy as np
+import soundfile as sf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pitch_set import HOP, RATE, load_labels, make_set  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DAWG = os.environ.get("DAWG_BIN", str(ROOT / ".build/release/dawg"))
+LOW, HIGH = 50.0, 1500.0
+DAWG_ARGS = os.environ.get("DAWG_PITCH_ARGS", "").split()
+
+
+def child_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def run_dawg(path):
+    before = child_cpu()
+    out = subprocess.run([DAWG, "pitch", str(path), *DAWG_ARGS], check=True, capture_output=True, text=True).stdout
+    cpu = child_cpu() - before
+    data = np.loadtxt(out.splitlines()[1:], delimiter=",", ndmin=2)
+    return data[:, 0], data[:, 1], cpu
+
+
+def run_pyin(path):
+    import librosa
+    y, sr = sf.read(path, dtype="float32")
+    t0 = time.process_time()
+    f0, voiced, _ = librosa.pyin(y, fmin=LOW, fmax=HIGH, sr=sr, frame_length=4096, hop_length=int(HOP * sr),
+                                 fill_na=None, center=True)
+    cpu = time.process_time() - t0
+    times = np.arange(len(f0)) * HOP
+    return times, np.where(voiced, f0, -f0), cpu
+
+
+def run_praat(path):
+    import parselmouth
+    snd = parselmouth.Sound(str(path))
+    t0 = time.process_time()
+    pitch = snd.to_pitch_ac(time_step=HOP, pitch_floor=LOW, pitch_ceiling=HIGH)
+    cpu = time.process_time() - t0
+    return pitch.xs(), pitch.selected_array["frequency"], cpu
+
+
+def run_aubio(path):
+    window, hop = 2048, int(HOP * RATE)
+    before = child_cpu()
+    out = subprocess.run(["aubiopitch", "-i", str(path), "-B", str(window), "-H", str(hop), "-p", "yinfft", "-u", "Hz"],
+                         check=True, capture_output=True, text=True).stdout
+    cpu = child_cpu() - before
+    data = np.loadtxt(out.splitlines(), ndmin=2)
+    # aubio stamps a block with its start; its window ends a hop later and is `window` long.
+    return data[:, 0] + (hop - window / 2) / RATE, data[:, 1], cpu
+
+
+_swift = None
+
+
+def run_swiftf0(path):
+    global _swift
+    from swift_f0 import SwiftF0
+    if _swift is None:
+        _swift = SwiftF0(threads=1)
+    y, sr = sf.read(path, dtype="float32")
+    t0 = time.process_time()
+    r = _swift.detect(y, sr, fmin=46.875, fmax=2093.75)
+    cpu = time.process_time() - t0
+    f0 = np.asarray(r.pitch_hz, dtype=float)
+    voiced = np.asarray(r.confidence) >= 0.9  # the package's default voicing threshold
+    return np.asarray(r.timestamps), np.where(voiced, f0, -f0), cpu
+
+
+METHODS = {"dawg": run_dawg, "pyin": run_pyin, "praat": run_praat, "aubio": run_aubio, "swiftf0": run_swiftf0}
+
+
+def frames(ref_time, ref_freq, est_time, est_freq):
+    """mir_eval's aligned voicing and cents, with the unscored frames (-1) left out."""
+    import mir_eval
+    scored = ref_freq >= 0
+    ref_v, ref_c, est_v, est_c = mir_eval.melody.to_cent_voicing(ref_time, np.maximum(ref_freq, 0), est_time, est_freq)
+    n = min(len(ref_v), len(scored))
+    keep = scored[:n]
+    return ref_v[:n][keep], ref_c[:n][keep], est_v[:n][keep], est_c[:n][keep]
+
+
+def scores(ref_v, ref_c, est_v, est_c):
+    import mir_eval
+    voiced = ref_v > 0
+    has = voiced & (est_c > 0)
+    diff = np.abs(est_c - ref_c)
+    octave = has & (diff > 50) & (np.abs(diff - 1200 * np.round(diff / 1200)) <= 50)
+    return {
+        "RPA": mir_eval.melody.raw_pitch_accuracy(ref_v, ref_c, est_v, est_c),
+        "RCA": mir_eval.melody.raw_chroma_accuracy(ref_v, ref_c, est_v, est_c),
+        "VR": mir_eval.melody.voicing_recall(ref_v, est_v),
+        "VFA": mir_eval.melody.voicing_false_alarm(ref_v, est_v),
+        "oct%": 100 * octave.sum() / max(1, voiced.sum()),
+        "cents": float(np.median(diff[has])) if has.any() else float("nan"),
+    }
+
+
+def group(name):
+    kind = "voice" if name.startswith("voice") else "instrument"
+    noise = "snr10" if name.endswith("snr10") else "snr20" if name.endswith("snr20") else "clean"
+    return kind, noise
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="the short set")
+    ap.add_argument("--only", default=",".join(METHODS), help="comma-separated methods")
+    ap.add_argument("--set", help="a directory holding the set (made there if empty)")
+    args = ap.parse_args()
+    methods = [m for m in args.only.split(",") if m in METHODS]
+    tmp = tempfile.TemporaryDirectory()
+    where = Path(args.set or tmp.name)
+    names = sorted(p.name[:-4] for p in where.glob("*.wav")) or make_set(where, quick=args.quick)
+    seconds = sum(sf.info(where / f"{n}.wav").duration for n in names)
+    print(f"pitch set: {len(names)} clips, {seconds:.0f} s of audio ({where})")
+    results = {}
+    for m in methods:
+        pooled, cpu = {}, 0.0
+        try:
+            for n in names:
+                ref_time, ref_freq = load_labels(where / f"{n}.f0.csv")
+                est_time, est_freq, c = METHODS[m](where / f"{n}.wav")
+                cpu += c
+                parts = frames(ref_time, ref_freq, est_time, est_freq)
+                for key in ("all", *group(n), "-".join(group(n))):
+                    pooled.setdefault(key, [[], [], [], []])
+                    for acc, part in zip(pooled[key], parts):
+                        acc.append(part)
+        except Exception as e:  # a peer that is not installed is reported, not fatal
+            print(f"{m}: not run ({type(e).__name__}: {e})")
+            continue
+        results[m] = ({k: scores(*(np.concatenate(a) for a in v)) for k, v in pooled.items()}, seconds / max(cpu, 1e-9))
+
+    cols = ["RPA", "RCA", "VR", "VFA", "oct%", "cents"]
+    for key in ["all", "voice", "instrument", "clean", "snr20", "snr10",
+                "voice-clean", "voice-snr10", "instrument-clean", "instrument-snr10"]:
+        print(f"\n{key}")
+        print(f"{'method':10}" + "".join(f"{c:>8}" for c in cols) + ("   × real time" if key == "all" else ""))
+        for m, (by, speed) in results.items():
+            if key not in by:
+                continue
+            s = by[key]
+            row = f"{m:10}" + "".join(f"{s[c]:8.3f}" if c not in ("oct%", "cents") else f"{s[c]:8.2f}" for c in cols)
+            print(row + (f"   {speed:8.1f}" if key == "all" else ""))
+
+
+if __name__ == "__main__":
+    main()
