@@ -140,19 +140,26 @@ def test_a_bus_delay_follows_the_tempo(peer, capture):
     assert peer.request(f"/bus/{fx}/delay/note", reply=f"/bus/{fx}/delay/note") == ["1/4"]
     assert peer.request(f"/bus/{fx}/reverb/decay", reply=f"/bus/{fx}/reverb/decay") == [1.5]
     peer.sync()
-    time.sleep(0.1)
-    capture.start()
-    time.sleep(0.1)
-    peer.send("/transport/locate", 0.0)
-    peer.send("/transport/play")
-    time.sleep(1.2)
-    left, _ = capture.stop()
-    x = np.ma.filled(left, np.nan)
-    dry = int(np.flatnonzero(np.nan_to_num(x) > 0.25)[0])
-    echo = int(np.flatnonzero(np.nan_to_num(x) > 0.75)[0])
-    assert not np.isnan(x[dry - 1]) and not np.isnan(x[echo - 1]), "the capture missed an onset"
-    assert x[dry] == pytest.approx(0.5) and x[echo] == pytest.approx(1.0)
-    assert echo - dry == 19200
+    # A capture client that was late around an onset cannot place it; such a try is
+    # repeated (three at most), and any try that heard both onsets must be exact.
+    for attempt in range(3):
+        time.sleep(0.6 if attempt else 0.1)  # the last try's echo has left the delay line
+        capture.start()
+        time.sleep(0.1)
+        peer.send("/transport/locate", 0.0)
+        peer.send("/transport/play")
+        time.sleep(1.2)
+        left, _ = capture.stop()
+        peer.send("/transport/stop")
+        x = np.ma.filled(left, np.nan)
+        dry = int(np.flatnonzero(np.nan_to_num(x) > 0.25)[0])
+        echo = int(np.flatnonzero(np.nan_to_num(x) > 0.75)[0])
+        if np.isnan(x[dry - 1]) or np.isnan(x[echo - 1]):
+            continue  # the capture missed an onset
+        assert x[dry] == pytest.approx(0.5) and x[echo] == pytest.approx(1.0)
+        assert echo - dry == 19200
+        return
+    pytest.fail("the capture client missed an onset in every try")
 
 
 def test_the_tempo_follows_a_jack_timebase_master(jackd, dawg, peer):
