@@ -23,6 +23,9 @@ struct Pitch: ParsableCommand {
     @Option(name: .customLong("high"), help: "Highest pitch looked for, Hz.")
     var highHz = 1500.0
 
+    @Flag(name: .customLong("unvoiced-guess"), help: "Print an unvoiced frame's likeliest pitch as a negative f0_hz (mir_eval's convention) instead of 0.")
+    var unvoicedGuess = false
+
     // Tuning knobs for the decoder (hidden: the defaults are the tuned ones).
     @Option(name: .customLong("threshold-mean"), help: .hidden) var thresholdMean = FilePitchTracker.Options().thresholdMean
     @Option(name: .customLong("unvoiced-weight"), help: .hidden) var unvoicedWeight = Double(PitchDecoder.Options().unvoicedWeight)
@@ -60,7 +63,8 @@ struct Pitch: ParsableCommand {
         var out = "time_s,f0_hz,confidence\n"
         out.reserveCapacity(frames.count * 24)
         for f in frames {
-            out += String(format: "%.3f,%.2f,%.3f\n", f.time, f.hz, f.confidence)
+            let hz = f.hz == 0 && unvoicedGuess ? -f.guess : f.hz
+            out += String(format: "%.3f,%.2f,%.3f\n", f.time, hz, f.confidence)
         }
         FileHandle.standardOutput.write(Data(out.utf8))
     }

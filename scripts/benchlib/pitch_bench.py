@@ -6,7 +6,8 @@ clips, weigh the same): raw pitch and raw chroma accuracy (within 50 cents, on f
 the label calls voiced), voicing recall and false alarm, plus the share of voiced frames
 an octave off and the median absolute error in cents. A method's guess on a frame it
 calls unvoiced still counts for raw pitch (mir_eval's negative-frequency convention)
-where it gives one: pYIN and SwiftF0 and aubio do, Praat and dawg (0 Hz) do not.
+where it gives one: pYIN (fill_na=None), SwiftF0 and dawg (--unvoiced-guess) do; Praat
+does not, and aubio's yinfft always gives a pitch.
 Speed is audio seconds per CPU second on one core (BLAS and ONNX threads set to 1).
 
     .venv/bin/python scripts/benchlib/pitch_bench.py [--quick] [--only dawg,pyin,...]
@@ -42,7 +43,7 @@ def child_cpu():
 
 def run_dawg(path):
     before = child_cpu()
-    out = subprocess.run([DAWG, "pitch", str(path), *DAWG_ARGS], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([DAWG, "pitch", "--unvoiced-guess", str(path), *DAWG_ARGS], check=True, capture_output=True, text=True).stdout
     cpu = child_cpu() - before
     data = np.loadtxt(out.splitlines()[1:], delimiter=",", ndmin=2)
     return data[:, 0], data[:, 1], cpu

@@ -32,6 +32,20 @@ public struct FilePitchTracker: Sendable {
     /// Analysis rate for `sampleRate`: the decimation factor that lands nearest 16 kHz.
     public static func factor(for sampleRate: Double) -> Int { max(1, Int((sampleRate / 16000).rounded())) }
 
+    /// Where to place a frame's windows: after the instant when the signal rises sharply
+    /// there (an onset: stretches centred on it would compare the note with what came
+    /// before it), before it when it falls sharply (an offset), else around it.
+    static func placement(_ x: UnsafePointer<Float>, width: Int) -> WindowPlacement {
+        var before: Float = 1e-12, after: Float = 1e-12
+        for i in 0..<width {
+            before += x[i - width] * x[i - width]
+            after += x[i] * x[i]
+        }
+        if after > 8 * before { return .starting }
+        if before > 8 * after { return .ending }
+        return .centred
+    }
+
     /// The pitch every `hop` seconds from 0 to the end of `samples` (mono).
     public func track(_ samples: UnsafeBufferPointer<Float>, sampleRate: Double, progress: ((Double) -> Void)? = nil) -> [PitchFrame] {
         let factor = Self.factor(for: sampleRate)
@@ -55,17 +69,21 @@ public struct FilePitchTracker: Sendable {
         let margin = Int((options.periods + 1) / 2 * Double((analyzer.maxLag + 2) * factor)) + 64 * factor
         let floor = Float(pow(10, Double(options.floorDb) / 10))
         var hypotheses = [PitchHypotheses](repeating: PitchHypotheses(), count: count)
+        var placements = [WindowPlacement](repeating: .centred, count: count)
         var probabilities: [Float] = []
         low.withUnsafeBufferPointer { y in
             for k in 0..<count {
                 let t = Double(k) * options.hop
                 let centre = pad + Int(((t * sampleRate + delay) / Double(factor)).rounded())
                 guard centre - pad < made + pad / 2 else { continue }
-                analyzer.analyze(y.baseAddress! + centre - analyzer.span / 2, centred: true)
+                var placement = Self.placement(y.baseAddress! + centre, width: 8 * Int(rate / 1000))
+                if placement == .starting && centre + analyzer.span > y.count { placement = .centred }
+                placements[k] = placement
+                analyzer.analyze(y.baseAddress! + centre - analyzer.instant(placement), placement: placement)
                 guard analyzer.power > floor else { continue }
                 let at = Int((t * sampleRate).rounded())
-                if at >= margin, at + margin < samples.count {
-                    analyzer.refineShortPeriods(at: samples.baseAddress! + at, factor: factor, centred: true,
+                if at >= 2 * margin, at + 2 * margin < samples.count {
+                    analyzer.refineShortPeriods(at: samples.baseAddress! + at, factor: factor, placement: placement,
                                                 shortest: Float(rate / 250), below: 0.8, limit: 6)
                 }
                 var h = PitchHypotheses()
@@ -87,11 +105,11 @@ public struct FilePitchTracker: Sendable {
         return path.enumerated().map { k, p in
             var hz = p.hz
             let centre = Int((Double(k) * options.hop * sampleRate).rounded())
-            if p.hypothesis != nil, centre >= margin, centre + margin < samples.count {
-                let period = analyzer.refine(Float(rate / hz), at: samples.baseAddress! + centre, factor: factor, centred: true).period
+            if p.hypothesis != nil, centre >= 2 * margin, centre + 2 * margin < samples.count {
+                let period = analyzer.refine(Float(rate / hz), at: samples.baseAddress! + centre, factor: factor, placement: placements[k]).period
                 if period > 0 { hz = rate / Double(period) }
             }
-            return PitchFrame(time: Double(k) * options.hop, hz: hz, confidence: p.confidence)
+            return PitchFrame(time: Double(k) * options.hop, hz: p.voiced ? hz : 0, confidence: p.confidence, guess: hz)
         }
     }
 }

@@ -37,9 +37,10 @@ public struct PitchDecoder: Sendable {
 
     func hz(_ bin: Int) -> Double { options.lowHz * pow(2, Double(bin) / Double(options.binsPerOctave)) }
 
-    /// One frame's pitch (0 unvoiced) per hypothesis set, and the hypothesis it came
-    /// from (nil: unvoiced, or the bin's centre when no hypothesis lies near).
-    func decode(_ frames: [PitchHypotheses]) -> [(hz: Double, hypothesis: Int?, confidence: Double)] {
+    /// One frame's pitch per hypothesis set, and the hypothesis it came from (nil: the
+    /// bin's centre, when no hypothesis lies near). An unvoiced frame gives its likeliest
+    /// hypothesis as a guess (`voiced` false), or 0 Hz when it has none.
+    func decode(_ frames: [PitchHypotheses]) -> [(hz: Double, hypothesis: Int?, voiced: Bool, confidence: Double)] {
         let n = frames.count, u = bins  // state `bins` is unvoiced
         guard n > 0 else { return [] }
         var cost = [Float](repeating: 0, count: bins + 1)
@@ -102,14 +103,19 @@ public struct PitchDecoder: Sendable {
         }
         return (0..<n).map { t in
             let s = path[t], f = frames[t]
-            guard s != u else { return (0, nil, Double(f.voiced)) }
+            guard s != u else {
+                guard let best = f.probability.indices.max(by: { f.probability[$0] < f.probability[$1] }), f.probability[best] > 0 else {
+                    return (0, nil, false, Double(f.voiced))
+                }
+                return (Double(f.hz[best]), best, false, Double(f.voiced))
+            }
             // The hypothesis nearest the bin gives the exact frequency.
             var hz = self.hz(s), nearest: Float = 1.5, index: Int?
             for (i, h) in f.hz.enumerated() {
                 let d = abs(bin(h) - Float(s))
                 if d < nearest { (nearest, hz, index) = (d, Double(h), i) }
             }
-            return (hz, index, Double(f.voiced))
+            return (hz, index, true, Double(f.voiced))
         }
     }
 }

@@ -1,14 +1,17 @@
 /// The pitch at one instant of a file: `hz` 0 where unvoiced; `confidence` the
-/// probability that the frame is voiced, 0 … 1.
+/// probability that the frame is voiced, 0 … 1; `guess` the likeliest pitch of an
+/// unvoiced frame (0 when there is none; `hz` when voiced).
 public struct PitchFrame: Sendable, Equatable {
     public var time: Double
     public var hz: Double
     public var confidence: Double
+    public var guess: Double
 
-    public init(time: Double, hz: Double, confidence: Double) {
+    public init(time: Double, hz: Double, confidence: Double, guess: Double? = nil) {
         self.time = time
         self.hz = hz
         self.confidence = confidence
+        self.guess = guess ?? hz
     }
 }
 

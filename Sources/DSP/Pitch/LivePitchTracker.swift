@@ -167,7 +167,7 @@ public struct LivePitchTracker {
             }
         }
         voiced = true
-        lastHz = rate / analyzer.refine(choice.period, at: fullEnd, factor: decimator.factor, centred: false).period
+        lastHz = rate / analyzer.refine(choice.period, at: fullEnd, factor: decimator.factor, placement: .ending).period
         return PitchReading(hz: lastHz, confidence: choice.clarity, levelDb: level, sample: sample)
     }
 

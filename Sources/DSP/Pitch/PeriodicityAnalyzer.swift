@@ -1,3 +1,14 @@
+/// Where an analysis puts its compared stretches around the instant it describes.
+public enum WindowPlacement: Sendable {
+    /// Ending at the instant: all a live tracker has.
+    case ending
+    /// Centred on it (offline, where the future is known).
+    case centred
+    /// Beginning at it: right after an onset, where the centred stretches would reach
+    /// back into what came before the note.
+    case starting
+}
+
 /// One periodicity candidate of an analysis frame: a dip of the normalised difference.
 public struct PitchCandidate: Sendable, Equatable {
     /// Period in analysis samples, refined between lags (parabolic).
@@ -78,14 +89,18 @@ public struct PeriodicityAnalyzer {
     @inline(__always)
     func window(_ tau: Int) -> Int { max(minWindow, Int(periods * Float(tau))) }
 
-    /// Realtime-safe: analyse `x[0 ..< span]` (newest last); the candidates, shortest
-    /// period first, are in `candidates[0 ..< count]`. Live, each lag's stretches end
-    /// at the newest sample; `centred` (offline, where the future is known) centres
-    /// them on `x[span / 2]`, so the pitch belongs to that instant at every lag.
-    public mutating func analyze(_ x: UnsafePointer<Float>, centred: Bool = false) {
+    /// Realtime-safe: analyse `x[0 ..< span]`; the candidates, shortest period first,
+    /// are in `candidates[0 ..< count]`. The instant described is `x[span]` (just past
+    /// the newest sample) when `.ending`, `x[span / 2]` when `.centred` (at every lag,
+    /// so the pitch belongs to that instant), and `x[0]` when `.starting`.
+    public mutating func analyze(_ x: UnsafePointer<Float>, placement: WindowPlacement = .ending) {
         squares[0] = 0
         for i in 0..<span { squares[i + 1] = squares[i] + Double(x[i]) * Double(x[i]) }
-        let newest = centred ? span / 2 + minWindow / 2 : span
+        let newest = switch placement {
+        case .ending: span
+        case .centred: span / 2 + minWindow / 2
+        case .starting: minWindow
+        }
         power = Float((squares[newest] - squares[newest - minWindow]) / Double(minWindow))
         var running: Float = 0
         firstNegative = maxLag + 2
@@ -93,7 +108,7 @@ public struct PeriodicityAnalyzer {
         difference[0] = 0
         for tau in 1...(maxLag + 1) {
             let length = window(tau)
-            let end = centred ? span / 2 + (length + tau + 1) / 2 : span
+            let end = Self.end(placement, at: instant(placement), length: length, lag: tau)
             let start = end - length
             let r = Self.dot(x + start, x + start - tau, length)
             let e = squares[end] - squares[start] + squares[end - tau] - squares[start - tau]
@@ -121,19 +136,40 @@ public struct PeriodicityAnalyzer {
         }
     }
 
+    /// The index in a frame of the instant it describes.
+    @inline(__always)
+    public func instant(_ placement: WindowPlacement) -> Int {
+        switch placement {
+        case .ending: span
+        case .centred: span / 2
+        case .starting: 0
+        }
+    }
+
+    /// Where a lag's compared stretches end, for the instant at `at` (`span` for a
+    /// frame `.ending` there, a pointer offset for `refine`): the later stretch is
+    /// [end − length, end), the earlier one `lag` before it.
+    @inline(__always)
+    static func end(_ placement: WindowPlacement, at: Int, length: Int, lag: Int) -> Int {
+        switch placement {
+        case .ending: at
+        case .centred: at + (length + lag + 1) / 2
+        case .starting: at + lag + length
+        }
+    }
+
     /// Realtime-safe: `period` (analysis samples) measured again on the full-rate
     /// signal, `factor` times finer, with the normalised difference at that finer
     /// minimum. A bright high voice's dip is too sharp for whole lags at 16 kHz: 789 Hz
     /// falls between lags 20 and 21, where the difference is 0.2 and 0.35 although the
     /// voice is clean; and the parabola through three lags of an 11-sample period misses
-    /// by cents. `at` is the end of the signal (live) or the instant analysed
-    /// (`centred`); the signal must reach `periods + 2` periods and `minWindow · factor`
-    /// samples on the side(s) read.
-    public func refine(_ period: Float, at x: UnsafePointer<Float>, factor: Int, centred: Bool) -> (period: Float, difference: Float) {
+    /// by cents. `at` is the instant analysed, placed as in `analyze`; the signal must
+    /// reach `periods + 2` periods and `minWindow · factor` samples on the side(s) read.
+    public func refine(_ period: Float, at x: UnsafePointer<Float>, factor: Int, placement: WindowPlacement) -> (period: Float, difference: Float) {
         let lowest = max(2, minLag * factor - factor), highest = (maxLag + 1) * factor
         func difference(_ lag: Int) -> Float {
             let length = max(minWindow * factor, Int(periods * Float(lag)))
-            let end = centred ? x + (length + lag + 1) / 2 : x
+            let end = x + Self.end(placement, at: 0, length: length, lag: lag)
             let a = UnsafePointer(end - length), b = a - lag
             let r = Self.dot(a, b, length), e = Self.dot(a, a, length) + Self.dot(b, b, length)
             return e > 1e-12 ? max(0, 1 - 2 * r / e) : 1
@@ -161,14 +197,14 @@ public struct PeriodicityAnalyzer {
     /// Realtime-safe: `refine` the candidates with periods under `shortest` analysis
     /// samples whose dip is under `below` (at most `limit` of them, clearest first in
     /// period order), replacing period, dip and clarity with the full-rate figures.
-    public mutating func refineShortPeriods(at x: UnsafePointer<Float>, factor: Int, centred: Bool, shortest: Float, below: Float, limit: Int) {
+    public mutating func refineShortPeriods(at x: UnsafePointer<Float>, factor: Int, placement: WindowPlacement, shortest: Float, below: Float, limit: Int) {
         guard factor > 1 else { return }
         var done = 0
         for i in 0..<count where done < limit && candidates[i].period < shortest && candidates[i].dip < below {
             let c = candidates[i]
             let lag = Int(c.period.rounded())
             let scale = difference[lag] > 1e-6 ? cmnd[lag] / difference[lag] : 1
-            let r = refine(c.period, at: x, factor: factor, centred: centred)
+            let r = refine(c.period, at: x, factor: factor, placement: placement)
             candidates[i] = PitchCandidate(period: r.period, dip: min(c.dip, r.difference * scale), clarity: max(c.clarity, 1 - r.difference))
             done += 1
         }
@@ -213,14 +249,16 @@ public struct PeriodicityAnalyzer {
     /// period: d′ 0.03 there against 0.004 at the period). Its index, or nil.
     public func deeperMultiple(of i: Int, ratio limit: Float = 0.5) -> Int? {
         let c = candidates[i]
-        var best: Int?
+        var best: Int?, bestDip: Float = .infinity
         for j in (i + 1)..<max(i + 1, count) {
             let d = candidates[j]
             let ratio = d.period / c.period
             guard ratio < 3.1 else { break }
-            let near = abs(ratio - 2) < 0.06 || abs(ratio - 3) < 0.09
-            if near && d.dip < limit * c.dip && c.dip - d.dip > 0.015 && d.dip < (best.map { candidates[$0].dip } ?? .infinity) {
-                best = j
+            guard abs(ratio - 2) < 0.06 || abs(ratio - 3) < 0.09 else { continue }
+            // Much deeper: by half and a clear margin (two clean periodic dips are both
+            // near 0 and say nothing).
+            if d.dip < limit * c.dip && c.dip - d.dip > 0.015 && d.dip < bestDip {
+                (best, bestDip) = (j, d.dip)
             }
         }
         return best
