@@ -59,11 +59,17 @@ struct Pitch: ParsableCommand {
         options.decoder.unvoicedWeight = Float(unvoicedWeight)
         options.decoder.switchCost = Float(switchCost)
         options.decoder.jumpCost = Float(jumpCost)
-        let frames = mono.withUnsafeBufferPointer { FilePitchTracker(options: options).track($0, sampleRate: audio.sampleRate) }
+        // A bar on the terminal for long files (stdout is the CSV; the bar goes to stderr).
+        let bar: ((Double) -> Void)? = isatty(2) != 0 && audio.seconds > 60 ? { done in
+            let width = 40, filled = Int(done * Double(width))
+            FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(Int(done * 100)) %".utf8))
+        } : nil
+        let frames = mono.withUnsafeBufferPointer { FilePitchTracker(options: options).track($0, sampleRate: audio.sampleRate, progress: bar) }
+        if bar != nil { FileHandle.standardError.write(Data("\r\(String(repeating: " ", count: 50))\r".utf8)) }
         var out = "time_s,f0_hz,confidence\n"
         out.reserveCapacity(frames.count * 24)
         for f in frames {
-            let hz = f.hz == 0 && unvoicedGuess ? -f.guess : f.hz
+            let hz = f.hz == 0 && unvoicedGuess && f.guess > 0 ? -f.guess : f.hz
             out += String(format: "%.3f,%.2f,%.3f\n", f.time, hz, f.confidence)
         }
         FileHandle.standardOutput.write(Data(out.utf8))

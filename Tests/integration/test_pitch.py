@@ -51,6 +51,16 @@ def test_the_pitch_of_the_labelled_set_is_right(pitch_set):
     assert s["cents"] < 8, s
 
 
+def test_unvoiced_guesses_are_negative_and_change_nothing_else(pitch_set):
+    where, names = pitch_set
+    path = where / f"{next(n for n in names if n.endswith('-snr10'))}.wav"  # noise between the notes
+    plain = np.loadtxt(dawg_pitch(path).stdout.splitlines()[1:], delimiter=",", ndmin=2)
+    guess = np.loadtxt(dawg_pitch(path, "--unvoiced-guess").stdout.splitlines()[1:], delimiter=",", ndmin=2)
+    voiced = plain[:, 1] > 0
+    assert (guess[voiced] == plain[voiced]).all()
+    assert (guess[~voiced, 1] <= 0).all() and (guess[~voiced, 1] < 0).any(), "unvoiced frames carry guesses"
+
+
 def test_bad_input_gets_a_clear_error(tmp_path):
     missing = dawg_pitch(tmp_path / "nonesuch.wav")
     assert missing.returncode != 0 and "nonesuch.wav" in missing.stderr
