@@ -79,16 +79,8 @@ public struct StreamPlayer: RealtimeProcessor {
             block.silenceOutputs()
             return
         }
-        if valid && readPosition < at {
-            // Behind the transport (a fresh run still short of it, or a locate ahead):
-            // skip forward if the frames are there and no wrap lies between.
-            let skip = at - readPosition
-            if skip <= Int64(available()) && skip <= framesToNextMark() {
-                discard(Int(skip))
-                readPosition = at
-            } else {
-                request(at + Int64(n) + lead)
-            }
+        if valid && readPosition < at && !skipForward(to: at) {
+            request(at + Int64(n) + lead)
         }
         if valid && readPosition == at {
             if available() >= n && Int64(n) <= framesToNextMark() {
@@ -120,18 +112,26 @@ public struct StreamPlayer: RealtimeProcessor {
     #endif
     mutating func standBy(at: Int64) {
         if valid && readPosition < at {
-            let skip = at - readPosition
-            if skip <= Int64(available()) && skip <= framesToNextMark() {
-                discard(Int(skip))
-                readPosition = at
-            } else {
-                request(at)
-            }
+            if !skipForward(to: at) { request(at) }
         } else if valid && readPosition > at {
             request(at)
         } else if !valid && !requested {
             request(at)
         }
+    }
+
+    /// Process thread: the run is behind the transport (still short of it, or a locate
+    /// ahead): skip to `at` if the frames are there and no wrap lies between. False
+    /// when it cannot.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func skipForward(to at: Int64) -> Bool {
+        let skip = at - readPosition
+        guard skip <= Int64(available()) && skip <= framesToNextMark() else { return false }
+        discard(Int(skip))
+        readPosition = at
+        return true
     }
 
     /// Process thread: can the transport roll from `at`? The run is there, and enough
