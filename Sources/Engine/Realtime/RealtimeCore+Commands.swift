@@ -65,13 +65,13 @@ extension RealtimeCore {
         case let .parameter(kind, node, index, value):
             ProcessorKind.set(kind, node, index, value)
         case .play:
-            if !transport.playing { transport.syncing = true }
+            if !transport.playing { (transport.syncing, held) = (true, 0) }
             transport.playing = true
         case .stop:
             transport.playing = false
         case .locate(let frame):
             transport.position = max(0, frame)
-            transport.syncing = true
+            (transport.syncing, held) = (true, 0)
         case let .loop(start, end, enabled):
             transport.loopStart = start
             transport.loopEnd = end
