@@ -63,7 +63,12 @@ public final class EngineHandle: @unchecked Sendable {
             let ok = core.pointee.commands.push(TimedCommand(
                 time: time, command: .parameter(kind: node.kind, node: node.pointer, index: index, value: value)
             ))
-            if ok && time != 0 { _state.lingering.append((node, time)) }
+            // The command keeps its node alive until it has been applied: a node that is
+            // in no plan (an insert switched off and pruned) and that the session drops
+            // next (a patch load, a removed strip) must outlive the command in the ring.
+            // An immediate one is applied by the cycle after the next to finish at most.
+            let clock = core.pointee.published.clock.load(ordering: .relaxed)
+            if ok { _state.lingering.append((node, time != 0 ? time : clock &+ UInt64(config.maxFrames))) }
             return ok
         }
     }
