@@ -135,6 +135,8 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public var armed: Bool = false
     /// The take an input track plays while not armed (nil: its live input).
     public var take: Int?
+    /// Its live pitch is tracked (`/pitch/enable`).
+    public var pitch: Bool = false
     public var strip: StripSettings
 
     public init(id: Int, name: String, file: String? = nil, position: Double? = nil, input: Int? = nil, strip: StripSettings = StripSettings()) {
@@ -146,7 +148,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         self.strip = strip
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, strip }
+    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, pitch, strip }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -157,6 +159,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         input = try c.decodeIfPresent(Int.self, forKey: .input)
         armed = try c.decode(.armed, or: false)
         take = try c.decodeIfPresent(Int.self, forKey: .take)
+        pitch = try c.decode(.pitch, or: false)
         strip = try c.decode(.strip, or: StripSettings())
     }
 }

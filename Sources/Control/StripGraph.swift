@@ -117,6 +117,9 @@ final class StripGraph {
                 if let tap = n.recordTap, source.kind == .capture {
                     graph.append(.init(key: n.key(.record), state: tap, inputs: input, outputs: 0, name: "track \(t.id) recorder"))
                 }
+                if let tap = n.pitchTap {
+                    graph.append(.init(key: n.key(.pitch), state: tap, inputs: input, outputs: 0, name: "track \(t.id) pitch"))
+                }
             }
             chain(n, t.strip, input: input, name: "track \(t.id)", preFader: t.strip.sends.contains { $0.preFader })
             feed(.master, from: n.key(.strip), channels: (0, 1))

@@ -32,6 +32,9 @@ final class StripNodes {
     /// rings it fills for the disk writer.
     var recordTap: NodeState?
     var recordStream: RecordStream?
+    /// A track's live pitch tracker, while it is on, and the readings it fills.
+    var pitchTap: NodeState?
+    var pitchStream: PitchStream?
     var sentInserts: StripSettings
     /// The inserts in the plan: those on, and those switched off until their wet ramp
     /// has faded (`offSince`, monotonic ns). An insert off for longer leaves the plan,
@@ -80,7 +83,7 @@ final class StripNodes {
 
     /// Stable node keys: the strip id in the high bits, the node's role, and for sends
     /// the bus id.
-    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp, reverb, delay, record }
+    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp, reverb, delay, record, pitch }
 
     static func role(_ insert: InsertKind) -> Role {
         switch insert {

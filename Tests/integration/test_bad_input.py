@@ -80,6 +80,9 @@ def bad_requests(t, b):
     cases += [("/feedback/subscribe", ["fast"], None), ("/feedback/subscribe", [1.0, 2.0], None), ("/feedback/unsubscribe", [1], None),
               ("/ping", [1], None), ("/status", ["x"], None), ("/sync", [], None), ("/state", [1], None),
               ("/nope", [], None), ("/", [], None), ("//double", [], None), ("/" + "a" * 300, [], None)]
+    cases += [("/pitch/enable", [], None), ("/pitch/enable", [9999, 1], None), (f"/pitch/enable", [t, 2], None),
+              ("/pitch/enable", [t, NAN], None), ("/pitch/enable", ["vox", 1], None), ("/pitch/enable", [t, 1, 1], None),
+              ("/pitch/enabled", [t, 1], None), ("/pitch", [t], None)]
     return cases
 
 

@@ -132,3 +132,20 @@ def test_tcp_slip_framing(dawg):
     frame = buf.strip(b"\xc0").replace(b"\xdb\xdc", b"\xc0").replace(b"\xdb\xdd", b"\xdb")
     assert OscMessage(frame).address == "/pong"
     s.close()
+
+
+def test_pitch_tracking_is_switched_asked_and_saved(dawg, peer, project):
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    peer.send(f"/track/{t}/input", 1)
+    assert peer.request("/pitch/enable", t, reply="/pitch/enable") == [t, 0]
+    watcher = Peer(dawg.osc_port)
+    watcher.request("/feedback/subscribe", reply="/feedback/subscribed")
+    peer.send("/pitch/enable", t, 1)
+    assert watcher.expect("/pitch/enable") == [t, 1], "subscribers hear of the change"
+    assert peer.request("/pitch/enable", t, reply="/pitch/enable") == [t, 1]
+    peer.send("/patch/save", "pitch.json")
+    assert peer.expect("/done", 5)
+    assert json.loads((project / "pitch.json").read_text())["tracks"][0]["pitch"] is True
+    peer.send("/pitch/enable", t, 0)
+    assert peer.request("/pitch/enable", t, reply="/pitch/enable") == [t, 0]
+    watcher.close()

@@ -72,6 +72,12 @@ def busy_session(jackd, d):
             p.send(f"/track/{t}/arm", 1)
             armed.append(t)
         p.send("/record/enable", 1)
+        # Live pitch trackers on four file tracks and four armed inputs.
+        for t in tracks[:4] + armed[:4]:
+            p.send("/pitch/enable", t, 1)
+        p.sync()
+        p.drain(0.1)  # the switches' own feedback
+        assert p.request("/pitch/enable", armed[3], reply="/pitch/enable") == [armed[3], 1]
         p.send(f"/strip/{tracks[1]}/comp/sidechain", tracks[2])
         p.send(f"/strip/{tracks[3]}/preset", "vocal")
         p.send("/transport/loop", 0.2, 0.9)

@@ -13,11 +13,11 @@ import Darwin
 public struct Decimator {
     public let factor: Int
     public let taps: Int
-    let coefficients: UnsafeMutablePointer<Float>
+    @usableFromInline let coefficients: UnsafeMutablePointer<Float>
     /// The last `taps` inputs, twice over, so a window is always contiguous.
-    let history: UnsafeMutablePointer<Float>
-    var head = 0
-    var phase = 0
+    @usableFromInline let history: UnsafeMutablePointer<Float>
+    @usableFromInline var head = 0
+    @usableFromInline var phase = 0
 
     /// Control side. `factor` 1 passes samples through.
     public init(factor: Int, tapsPerPhase: Int = 16) {
@@ -52,6 +52,7 @@ public struct Decimator {
 
     /// Realtime-safe: take `count` input samples, write the outputs they complete to
     /// `out` and return how many (at most `count / factor + 1`).
+    @inlinable @_noLocks
     public mutating func push(_ input: UnsafePointer<Float>, _ count: Int, into out: UnsafeMutablePointer<Float>) -> Int {
         var made = 0
         for i in 0..<count {

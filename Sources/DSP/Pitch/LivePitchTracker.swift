@@ -1,5 +1,5 @@
 /// What the live tracker says after one analysis hop.
-public struct PitchReading: Sendable, Equatable {
+public struct PitchReading: Sendable, Equatable, BitwiseCopyable {
     /// 0 when unvoiced.
     public var hz: Float
     /// McLeod's clarity at the chosen period, 0 … 1 (0 when unvoiced).
@@ -10,6 +10,7 @@ public struct PitchReading: Sendable, Equatable {
     /// up to there.
     public var sample: Int64
 
+    @inlinable
     public init(hz: Float, confidence: Float, levelDb: Float, sample: Int64) {
         self.hz = hz
         self.confidence = confidence
@@ -54,25 +55,25 @@ public struct LivePitchTracker {
 
     public let settings: Settings
     public let sampleRate: Double
-    var decimator: Decimator
-    var analyzer: PeriodicityAnalyzer
+    @usableFromInline var decimator: Decimator
+    @usableFromInline var analyzer: PeriodicityAnalyzer
     /// The newest `span` analysis samples, written twice so they are always contiguous.
-    let history: UnsafeMutablePointer<Float>
-    var head = 0
-    let scratch: UnsafeMutablePointer<Float>
-    let scratchCapacity: Int
+    @usableFromInline let history: UnsafeMutablePointer<Float>
+    @usableFromInline var head = 0
+    @usableFromInline let scratch: UnsafeMutablePointer<Float>
+    @usableFromInline let scratchCapacity: Int
     /// The newest input samples at the full rate (for `refine`), written twice.
-    let full: UnsafeMutablePointer<Float>
-    let fullCapacity: Int
-    var fullHead = 0
-    let maxBlock: Int
-    let hop: Int
-    var untilHop: Int
-    var pushed: Int64 = 0
-    var voiced = false
-    var lastHz: Float = 0
-    var pendingHz: Float = 0
-    var pendingHops = 0
+    @usableFromInline let full: UnsafeMutablePointer<Float>
+    @usableFromInline let fullCapacity: Int
+    @usableFromInline var fullHead = 0
+    @usableFromInline let maxBlock: Int
+    @usableFromInline let hop: Int
+    @usableFromInline var untilHop: Int
+    @usableFromInline var pushed: Int64 = 0
+    @usableFromInline var voiced = false
+    @usableFromInline var lastHz: Float = 0
+    @usableFromInline var pendingHz: Float = 0
+    @usableFromInline var pendingHops = 0
 
     /// Control side. `maxBlock`: the most samples one `push` brings.
     public init(sampleRate: Double, settings: Settings = Settings(), maxBlock: Int = 8192) {
@@ -106,6 +107,7 @@ public struct LivePitchTracker {
 
     /// Realtime-safe: take `count` samples (at most `maxBlock`); the readings of the hops
     /// they complete go to `out` (room for `capacity`), and their number is returned.
+    @inlinable @_noLocks
     public mutating func push(_ input: UnsafePointer<Float>, _ count: Int, into out: UnsafeMutablePointer<PitchReading>, capacity: Int) -> Int {
         let factor = decimator.factor, before = decimator.phase
         let count = min(count, maxBlock)
@@ -142,6 +144,7 @@ public struct LivePitchTracker {
     }
 
     /// Realtime-safe: one hop's reading.
+    @inlinable @_noLocks
     mutating func analyse(at sample: Int64, fullEnd: UnsafePointer<Float>) -> PitchReading {
         analyzer.analyze(history + head)
         let level = 10 * FastMath.log2(max(analyzer.power, 1e-20)) * 0.30103
@@ -172,6 +175,7 @@ public struct LivePitchTracker {
     }
 
     /// The candidate within a semitone of `period`, if its dip is under `threshold`.
+    @inlinable @_noLocks
     func candidate(near period: Float, below threshold: Float) -> PitchCandidate? {
         for i in 0..<analyzer.count {
             let c = analyzer.candidates[i]
@@ -181,6 +185,6 @@ public struct LivePitchTracker {
     }
 
     /// Within 80 cents of `target`.
-    @inline(__always)
+    @inlinable @_noLocks
     static func near(_ ratio: Float, _ target: Float) -> Bool { ratio > target * 0.955 && ratio < target * 1.047 }
 }

@@ -19,6 +19,7 @@ public struct PitchCandidate: Sendable, Equatable {
     /// The normalised correlation at the period (McLeod's clarity), 0 … 1.
     public var clarity: Float
 
+    @inlinable
     public init(period: Float, dip: Float, clarity: Float) {
         self.period = period
         self.dip = dip
@@ -42,22 +43,23 @@ public struct PeriodicityAnalyzer {
     public let rate: Float
     public let minLag: Int
     public let maxLag: Int
-    let periods: Float
-    let minWindow: Int
+    @usableFromInline let periods: Float
+    @usableFromInline let minWindow: Int
     /// Samples `analyze` reads, oldest first.
     public let span: Int
     public static let maxCandidates = 48
     /// 1 − NSDF per lag, and the cumulative-mean-normalised difference.
-    let difference: UnsafeMutablePointer<Float>
+    @usableFromInline let difference: UnsafeMutablePointer<Float>
     public let cmnd: UnsafeMutablePointer<Float>
-    let squares: UnsafeMutablePointer<Double>
+    @usableFromInline let squares: UnsafeMutablePointer<Double>
     public let candidates: UnsafeMutablePointer<PitchCandidate>
-    public private(set) var count = 0
+    /// (Set by `analyze`.)
+    public var count = 0
     /// The first lag where the signal is anticorrelated with itself (difference above 1):
     /// McLeod's key maxima lie after it; before it a lag only shows the signal is smooth.
-    public private(set) var firstNegative = 0
+    public var firstNegative = 0
     /// Mean square of the newest `minWindow` samples.
-    public private(set) var power: Float = 0
+    public var power: Float = 0
 
     /// Control side. `rate` is the analysis rate; pitches from `lowHz` to `highHz`.
     public init(rate: Double, lowHz: Double = 50, highHz: Double = 1500, periods: Double = 2, minWindowSeconds: Double = 0.004) {
@@ -86,13 +88,14 @@ public struct PeriodicityAnalyzer {
     }
 
     /// The window for lag `tau`.
-    @inline(__always)
+    @inlinable @_noLocks
     func window(_ tau: Int) -> Int { max(minWindow, Int(periods * Float(tau))) }
 
     /// Realtime-safe: analyse `x[0 ..< span]`; the candidates, shortest period first,
     /// are in `candidates[0 ..< count]`. The instant described is `x[span]` (just past
     /// the newest sample) when `.ending`, `x[span / 2]` when `.centred` (at every lag,
     /// so the pitch belongs to that instant), and `x[0]` when `.starting`.
+    @inlinable @_noLocks
     public mutating func analyze(_ x: UnsafePointer<Float>, placement: WindowPlacement = .ending) {
         squares[0] = 0
         for i in 0..<span { squares[i + 1] = squares[i] + Double(x[i]) * Double(x[i]) }
@@ -137,7 +140,7 @@ public struct PeriodicityAnalyzer {
     }
 
     /// The index in a frame of the instant it describes.
-    @inline(__always)
+    @inlinable @_noLocks
     public func instant(_ placement: WindowPlacement) -> Int {
         switch placement {
         case .ending: span
@@ -149,7 +152,7 @@ public struct PeriodicityAnalyzer {
     /// Where a lag's compared stretches end, for the instant at `at` (`span` for a
     /// frame `.ending` there, a pointer offset for `refine`): the later stretch is
     /// [end − length, end), the earlier one `lag` before it.
-    @inline(__always)
+    @inlinable @_noLocks
     static func end(_ placement: WindowPlacement, at: Int, length: Int, lag: Int) -> Int {
         switch placement {
         case .ending: at
@@ -165,6 +168,7 @@ public struct PeriodicityAnalyzer {
     /// voice is clean; and the parabola through three lags of an 11-sample period misses
     /// by cents. `at` is the instant analysed, placed as in `analyze`; the signal must
     /// reach `periods + 2` periods and `minWindow · factor` samples on the side(s) read.
+    @inlinable @_noLocks
     public func refine(_ period: Float, at x: UnsafePointer<Float>, factor: Int, placement: WindowPlacement) -> (period: Float, difference: Float) {
         let lowest = max(2, minLag * factor - factor), highest = (maxLag + 1) * factor
         func difference(_ lag: Int) -> Float {
@@ -174,7 +178,7 @@ public struct PeriodicityAnalyzer {
             let r = Self.dot(a, b, length), e = Self.dot(a, a, length) + Self.dot(b, b, length)
             return e > 1e-12 ? max(0, 1 - 2 * r / e) : 1
         }
-        var lag = max(lowest + 1, min(highest - 1, Int((period * Float(factor)).rounded())))
+        var lag = max(lowest + 1, min(highest - 1, Int(period * Float(factor) + 0.5)))
         var (a, b, c) = (difference(lag - 1), difference(lag), difference(lag + 1))
         // Walk to the local minimum (the decimated estimate is within a sample or two).
         for _ in 0..<(factor + 1) {
@@ -197,12 +201,13 @@ public struct PeriodicityAnalyzer {
     /// Realtime-safe: `refine` the candidates with periods under `shortest` analysis
     /// samples whose dip is under `below` (at most `limit` of them, clearest first in
     /// period order), replacing period, dip and clarity with the full-rate figures.
+    @inlinable @_noLocks
     public mutating func refineShortPeriods(at x: UnsafePointer<Float>, factor: Int, placement: WindowPlacement, shortest: Float, below: Float, limit: Int) {
         guard factor > 1 else { return }
         var done = 0
         for i in 0..<count where done < limit && candidates[i].period < shortest && candidates[i].dip < below {
             let c = candidates[i]
-            let lag = Int(c.period.rounded())
+            let lag = Int(c.period + 0.5)
             let scale = difference[lag] > 1e-6 ? cmnd[lag] / difference[lag] : 1
             let r = refine(c.period, at: x, factor: factor, placement: placement)
             candidates[i] = PitchCandidate(period: r.period, dip: min(c.dip, r.difference * scale), clarity: max(c.clarity, 1 - r.difference))
@@ -211,7 +216,7 @@ public struct PeriodicityAnalyzer {
     }
 
     /// Σ a[i]·b[i], eight lanes at a time.
-    @inline(__always)
+    @inlinable @_noLocks
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = SIMD8<Float>(repeating: 0), acc2 = SIMD8<Float>(repeating: 0)
         let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
@@ -234,6 +239,7 @@ public struct PeriodicityAnalyzer {
     /// first dip under a fixed threshold, a ripple on the way down to the true period
     /// cannot win while the period itself is much clearer.
     /// Its index, or nil.
+    @inlinable @_noLocks
     public func keyChoice(k: Float) -> Int? {
         guard count > 0 else { return nil }
         let from = Float(firstNegative <= maxLag ? firstNegative : 0)
@@ -247,6 +253,7 @@ public struct PeriodicityAnalyzer {
     /// more periodic that `i` is only a part of its period (a voice whose fundamental is
     /// missing and whose odd harmonics are weak repeats almost exactly at half its
     /// period: d′ 0.03 there against 0.004 at the period). Its index, or nil.
+    @inlinable @_noLocks
     public func deeperMultiple(of i: Int, ratio limit: Float = 0.5) -> Int? {
         let c = candidates[i]
         var best: Int?, bestDip: Float = .infinity

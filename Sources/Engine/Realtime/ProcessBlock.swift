@@ -78,6 +78,9 @@ public struct CycleContext {
     public var scratch: UnsafeMutablePointer<Float>
     public var scratchStride: Int
     public static let scratchBuffers = 4
+    /// The engine's frame clock at the block's first sample (the time base of timed
+    /// commands).
+    public var clock: UInt64
     /// A streamed source that cannot play from `position` yet adds one here; the
     /// transport does not roll from a new place until a block counts none.
     public var waiting: UnsafeMutablePointer<Int>

@@ -8,7 +8,7 @@
 public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case clips, capture, strip, send, sum, output
     case eq, compressor, gate, reverb, delay
-    case recordTap, stream
+    case recordTap, stream, pitch
 
     /// Process thread: run one step of the schedule.
     #if RT_CHECKS
@@ -35,6 +35,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.process(block)
         case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.process(block)
         case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.process(block)
+        case .pitch: s.assumingMemoryBound(to: PitchTap.self).pointee.process(block)
         }
     }
 
@@ -57,6 +58,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .delay: s.assumingMemoryBound(to: DelayProcessor.self).pointee.set(index, value)
         case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.set(index, value)
         case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.set(index, value)
+        case .pitch: s.assumingMemoryBound(to: PitchTap.self).pointee.set(index, value)
         }
     }
 

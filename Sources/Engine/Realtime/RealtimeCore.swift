@@ -152,7 +152,7 @@ public struct RealtimeCore {
                 capture: inputs, captureCount: inputCount, outLeft: left, outRight: right,
                 meters: ballistics.block(chunk), published: published, events: events, tempo: t.tempo,
                 recording: t.recording, punchIn: t.punchIn, punchOut: t.punchOut,
-                scratch: scratch, scratchStride: maxFrames, waiting: waiting
+                scratch: scratch, scratchStride: maxFrames, clock: clock &+ UInt64(offset + done), waiting: waiting
             )
             waiting.pointee = 0
             runPlan()

@@ -1,0 +1,33 @@
+import Atomics
+import DSP
+
+/// A live pitch reading and the engine frame (the frame clock, as timed commands use)
+/// of the audio it describes up to.
+public struct PitchEvent: BitwiseCopyable, Sendable, Equatable {
+    public var reading: PitchReading
+    public var frame: UInt64
+
+    public init(reading: PitchReading, frame: UInt64) {
+        self.reading = reading
+        self.frame = frame
+    }
+}
+
+/// The readings of one tracked signal: a `PitchTap` pushes them on the process thread,
+/// the feedback side pops them. A full ring drops the reading and counts it.
+public final class PitchStream: @unchecked Sendable {
+    // @unchecked Sendable: an SPSC ring (tap pushes, one consumer pops) and an atomic.
+    public let readings: SPSCRing<PitchEvent>
+    public let dropped: UnsafeAtomic<Int>
+
+    /// Control side: room for about five seconds of readings at 5 ms.
+    public init(capacity: Int = 1024) {
+        readings = SPSCRing(capacity: capacity)
+        dropped = .create(0)
+    }
+
+    deinit {
+        readings.destroy()
+        dropped.destroy()
+    }
+}
