@@ -3,16 +3,18 @@ import Foundation
 
 /// A control-side thread that runs passes until stopped, sleeping between them on a
 /// `Wakeup`: for as long as the pass says (nil: until `signal`). The recorder's disk
-/// writer and the stream reader are two.
-final class PollingThread: @unchecked Sendable {
+/// writer, the stream reader and the pitch feedback are three.
+public final class PollingThread: @unchecked Sendable {
     // @unchecked Sendable: `running` and `thread` are touched only under `lock`.
     private let wakeup = Wakeup()
     private let lock = NSLock()
     private var running = false
     private var thread: Thread?
 
+    public init() {}
+
     /// Any control thread: start the thread, which runs `pass` until `stop`.
-    func start(name: String, _ pass: @escaping @Sendable () -> UInt64?) {
+    public func start(name: String, _ pass: @escaping @Sendable () -> UInt64?) {
         let t = Thread { [self] in
             while lock.withLock({ running }) {
                 let pause = pass()
@@ -28,10 +30,10 @@ final class PollingThread: @unchecked Sendable {
     }
 
     /// Any control thread: run a pass now rather than at the end of the pause.
-    func signal() { wakeup.signal() }
+    public func signal() { wakeup.signal() }
 
     /// Any control thread: end the thread and wait until it has.
-    func stop() {
+    public func stop() {
         let t = lock.withLock { () -> Thread? in
             running = false
             return thread

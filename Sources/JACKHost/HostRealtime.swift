@@ -76,6 +76,9 @@ struct HostRealtime {
     @_noLocks
     #endif
     mutating func render(_ facts: CycleFacts) {
+        if let server = facts.serverCycle {
+            core.pointee.published.hostFrameOffset.store(UInt64(server.frame) &- core.pointee.clock, ordering: .relaxed)
+        }
         if let t = facts.transport { follow(t.rolling, t.frame, facts.frames) }
         if facts.transport != nil { core.pointee.follow(tempo: facts.tempo) }
         if let left = facts.left, let right = facts.right {

@@ -131,6 +131,7 @@ struct Serve: AsyncParsableCommand {
         let osc = try OSCServer(host: bind, port: oscPort, logger: logger)  // bound now: packets queue until it runs
         let feedback = FeedbackHub(session: session, sender: osc)
         let recorderFeedback = RecorderFeedback(feedback: feedback, sender: osc)
+        let pitchFeedback = PitchFeedback(session: session, hub: feedback)
         let takeQueue = DispatchQueue(label: "dawg.takes")  // in order, off the writer's thread
         writer.onEvent { [weak session] event in
             recorderFeedback.handle(event)
@@ -161,6 +162,7 @@ struct Serve: AsyncParsableCommand {
                 .init(service: StreamService(reader: streamer)),
                 .init(service: OSCService(server: osc, router: router)),
                 .init(service: FeedbackService(hub: feedback)),
+                .init(service: PitchFeedbackService(pitch: pitchFeedback)),
                 .init(service: health),
                 .init(service: ReadyService(line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
                     + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)")),

@@ -126,6 +126,16 @@ struct FeedbackService: Service {
     }
 }
 
+struct PitchFeedbackService: Service {
+    let pitch: PitchFeedback
+
+    func run() async throws {
+        pitch.start()
+        try? await gracefulShutdown()
+        pitch.stop()
+    }
+}
+
 /// Says dawg is ready, from inside the running group: the group traps SIGINT and
 /// SIGTERM before it starts any service, so a script that signals dawg as soon as it
 /// reads the line gets a clean shutdown, not a process killed by the signal.

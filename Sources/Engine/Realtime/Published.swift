@@ -32,6 +32,9 @@ public struct Published: @unchecked Sendable {
     public let tempoFollowed: UnsafeAtomic<Bool>
     /// Record enabled.
     public let recording: UnsafeAtomic<Bool>
+    /// The host's frame time less the engine's frame clock, at the last cycle's start
+    /// (JACK: `jack_get_cycle_times`' frame), so an engine frame maps to a JACK frame.
+    public let hostFrameOffset: UnsafeAtomic<UInt64>
 
     init(strips: Int) {
         meterStorage = .allocate(capacity: strips * 3)
@@ -50,12 +53,13 @@ public struct Published: @unchecked Sendable {
         tempoBits = .create(Float(120).bitPattern)
         tempoFollowed = .create(false)
         recording = .create(false)
+        hostFrameOffset = .create(0)
     }
 
     func destroy() {
         meterStorage.deallocate()
         for a in [lateCommands, pendingOverflows, oversizedCycles, droppedEvents] { a.destroy() }
-        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy(); tempoFollowed.destroy(); recording.destroy()
+        playing.destroy(); position.destroy(); clock.destroy(); cycles.destroy(); tempoBits.destroy(); tempoFollowed.destroy(); recording.destroy(); hostFrameOffset.destroy()
         anchorSequence.destroy(); anchorClock.destroy(); anchorNanos.destroy()
     }
 

@@ -1,0 +1,61 @@
+"""Live pitch over OSC: a JACK client sings (a harmonic tone) into dawg's input, and a
+feedback subscriber hears /pitch every 5 ms with the note, the cents, whether it is in
+tune, and the JACK frame of the audio it describes."""
+import time
+
+import numpy as np
+
+from helpers import Peer, Source, RATE
+
+
+def tone(hz):
+    def signal(n):
+        t = np.asarray(n, dtype=np.float64) / RATE
+        return (sum(np.sin(2 * np.pi * k * hz * t) / k for k in range(1, 7)) * 0.2).astype(np.float32)
+    return signal
+
+
+def pitch_messages(watcher, seconds):
+    return [args for address, args in watcher.drain(seconds) if address == "/pitch"]
+
+
+def test_a_sung_note_is_heard_as_pitch_feedback(jackd, dawg, peer):
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    peer.send(f"/track/{t}/input", 1)
+    watcher = Peer(dawg.osc_port)
+    watcher.request("/feedback/subscribe", reply="/feedback/subscribed")
+    peer.send("/pitch/enable", t, 1)
+    src = Source(jackd.name, tone(220 * 2 ** (10 / 1200)))  # A3, 10 cents sharp
+    try:
+        time.sleep(0.5)
+        watcher.drain(0.05)
+        got = pitch_messages(watcher, 1.0)
+        now = src.client.frame_time
+        assert len(got) > 150, f"{len(got)} readings in a second (one every 5 ms makes 200)"
+        tracks, hz, notes, cents, confidence, in_tune, frames = zip(*got)
+        assert set(tracks) == {t} and set(notes) == {"A3"}
+        assert all(abs(c - 10) < 2 for c in cents), cents[:5]
+        assert all(abs(h / 220 - 2 ** (10 / 1200)) < 1e-3 for h in hz)
+        assert set(in_tune) == {1} and min(confidence) > 0.9
+        steps = np.diff(np.array(frames, dtype=np.int64)) % 2**32
+        assert (steps % 240 == 0).all() and np.median(steps) == 240, "on a 5 ms grid of JACK frames"
+        behind = (now - frames[-1]) % 2**32
+        assert behind < RATE // 4, f"the last reading is {behind} frames behind JACK's clock"
+        # 30 cents flat is out of tune (±15 by default).
+        src.signal_fn = tone(220 * 2 ** (-30 / 1200))
+        time.sleep(0.2)
+        watcher.drain(0.05)
+        flat = pitch_messages(watcher, 0.3)
+        assert flat and all(m[2] == "A3" and abs(m[3] + 30) < 2 and m[5] == 0 for m in flat)
+        # Silence: the last readings of the note (its window is still full of it), then
+        # one unvoiced message, then nothing more.
+        watcher.drain(0.05)
+        src.signal_fn = lambda n: np.zeros(len(n), dtype=np.float32)
+        after = pitch_messages(watcher, 0.6)
+        unvoiced = [i for i, m in enumerate(after) if m[1] == 0]
+        assert len(unvoiced) == 1 and unvoiced[0] == len(after) - 1, after[-3:]
+        assert after[-1][1:6] == [0.0, "-", 0.0, 0.0, 0]
+        assert unvoiced[0] <= 10, "the voice stops within 50 ms of the silence"
+    finally:
+        src.close()
+        watcher.close()
