@@ -26,15 +26,27 @@ extension Bench {
         }
     }
 
+    /// What listens to each input beside the mix, in `measureInputs`.
+    enum InputTap { case none, recorder, pitch }
+
     /// Mean µs per cycle; the rings are emptied between cycles, outside the timing.
     func measureInputs(_ n: Int, period: Int, taps: Bool) -> Double {
+        measureInputs(n, period: period, tap: taps ? .recorder : .none)
+    }
+
+    func measureInputs(_ n: Int, period: Int, tap: InputTap) -> Double {
         let config = EngineConfig(sampleRate: Double(sampleRate), maxFrames: 8192, maxStrips: n + 1, maxBuses: 1, inputs: n)
         let engine = EngineHandle(config: config)
-        let streams = taps ? (0..<n).map { _ in RecordStream(channels: 1, frames: 1 << 16) } : []
+        let streams = tap == .recorder ? (0..<n).map { _ in RecordStream(channels: 1, frames: 1 << 16) } : []
+        let pitches = tap == .pitch ? (0..<n).map { _ in PitchStream() } : []
         var mix = PlainMix(config: config)
         for i in 0..<n {
-            mix.add(source: CaptureInput.node(port: i), tap: taps ? RecordTap.node(stream: streams[i], armed: true, meterSlot: i + 1) : nil,
-                    gains: .init(), slot: i + 1)
+            let node: NodeState? = switch tap {
+            case .none: nil
+            case .recorder: RecordTap.node(stream: streams[i], armed: true, meterSlot: i + 1)
+            case .pitch: PitchTap.node(stream: pitches[i], sampleRate: Double(sampleRate), maxFrames: config.maxFrames)
+            }
+            mix.add(source: CaptureInput.node(port: i), tap: node, gains: .init(), slot: i + 1)
         }
         _ = try! engine.install(mix.description())
         engine.send(.record(true))
@@ -61,8 +73,24 @@ extension Bench {
                 s.ring(0).commitRead(s.ring(0).count)
                 while s.marks.pop() != nil {}
             }
+            for p in pitches { while p.readings.pop() != nil {} }
         }
         return total / Double(count - 10)
+    }
+
+    /// Live pitch trackers on 8 inputs (capture → strip → master, each fed a voiced
+    /// tone): what they cost the process thread, as a share of one core.
+    func pitch() {
+        let n = 8
+        print("\npitch trackers: \(n) input tracks, each capture → strip → master, with and without a tracker; \(seconds) s per case")
+        print("period  without µs  with trackers µs  trackers µs/cycle  per tracker  % of one core")
+        for period in [64, 256] {
+            let without = measureInputs(n, period: period, tap: .none)
+            let with = measureInputs(n, period: period, tap: .pitch)
+            let cost = max(0, with - without)
+            print(String(format: "%6d  %10.2f  %16.2f  %17.2f  %11.2f  %12.2f%%",
+                         period, without, with, cost, cost / Double(n), cost / budget(period) * 100))
+        }
     }
 
     /// The disk writer draining 32 armed mono tracks (32 takes, as a session records
