@@ -66,7 +66,7 @@ let package = Package(
         // OSC address space, dispatch, feedback (liblo).
         .target(
             name: "OSC",
-            dependencies: ["Control", "Engine", "Store", "CLo", "CShim", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Control", "Engine", "DSP", "Store", "CLo", "CShim", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "dawg",

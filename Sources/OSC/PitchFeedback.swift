@@ -1,4 +1,5 @@
 import Control
+import DSP
 import Engine
 
 /// `/pitch` to feedback subscribers as the trackers' readings arrive: its own thread
@@ -8,6 +9,8 @@ import Engine
 /// reading, and one with hz 0 and note "-" when the voice stops. Cents are against
 /// equal temperament at `a4` Hz; in tune within ±`tolerance` cents; the frame is the
 /// JACK frame time of the audio the reading reaches (so a client can measure latency).
+/// Every 100 ms of voice, `/vibrato i:track f:rate-Hz f:extent-cents` when the last
+/// 500 ms of the contour swing regularly (`VibratoDetector`).
 public final class PitchFeedback: @unchecked Sendable {
     // @unchecked Sendable: `voiced` is touched only by the polling thread; the
     // settings are set before `start`.
@@ -17,6 +20,7 @@ public final class PitchFeedback: @unchecked Sendable {
     public var tolerance = 15.0
     private let thread = PollingThread()
     private var voiced: [Int: Bool] = [:]
+    private var vibrato: [Int: (detector: VibratoDetector, count: Int)] = [:]
 
     public init(session: Session, hub: FeedbackHub) {
         self.session = session
@@ -41,6 +45,7 @@ public final class PitchFeedback: @unchecked Sendable {
                 let frame = OSCValue.int(Int32(bitPattern: UInt32(truncatingIfNeeded: e.frame &+ offset)))
                 if e.reading.hz > 0 {
                     voiced[track] = true
+                    if let v = vibratoMessage(track, Double(e.reading.hz)) { messages.append(v) }
                     let (name, cents) = Self.note(Double(e.reading.hz), a4: a4)
                     messages.append(OSCMessage("/pitch", [
                         .int(Int32(track)), .float(e.reading.hz), .string(name), .float(Float(cents)),
@@ -48,11 +53,22 @@ public final class PitchFeedback: @unchecked Sendable {
                     ]))
                 } else if voiced[track] == true {
                     voiced[track] = false
+                    vibrato[track] = nil
                     messages.append(OSCMessage("/pitch", [.int(Int32(track)), .float(0), .string("-"), .float(0), .float(0), .int(0), frame]))
                 }
             }
             if !messages.isEmpty { hub.broadcast(messages) }
         }
+    }
+
+    /// Feed the track's vibrato detector; every 20 readings (100 ms), its verdict.
+    private func vibratoMessage(_ track: Int, _ hz: Double) -> OSCMessage? {
+        var v = vibrato[track] ?? (VibratoDetector(hop: 0.005), 0)
+        v.detector.add(cents: 1200 * log2(hz / a4))
+        v.count += 1
+        vibrato[track] = v
+        guard v.count % 20 == 0, let found = v.detector.estimate() else { return nil }
+        return OSCMessage("/vibrato", [.int(Int32(track)), .float(Float(found.rate)), .float(Float(found.extent))])
     }
 
     static let names = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]

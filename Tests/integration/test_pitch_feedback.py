@@ -61,3 +61,36 @@ def test_a_sung_note_is_heard_as_pitch_feedback(jackd, dawg, peer):
     finally:
         src.close()
         watcher.close()
+
+
+def vibrato_tone(hz, rate, cents):
+    """A note whose pitch swings ±`cents` at `rate` Hz (phase-continuous: the phase is
+    the integral of the instantaneous frequency)."""
+    depth = 2 ** (cents / 1200) - 1
+
+    def signal(n):
+        t = np.asarray(n, dtype=np.float64) / RATE
+        phase = 2 * np.pi * hz * (t - depth / (2 * np.pi * rate) * np.cos(2 * np.pi * rate * t))
+        return (sum(np.sin(k * phase) / k for k in range(1, 7)) * 0.2).astype(np.float32)
+    return signal
+
+
+def test_vibrato_is_reported_with_its_rate_and_extent(jackd, dawg, peer):
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    peer.send(f"/track/{t}/input", 1)
+    watcher = Peer(dawg.osc_port)
+    watcher.request("/feedback/subscribe", reply="/feedback/subscribed")
+    peer.send("/pitch/enable", t, 1)
+    src = Source(jackd.name, vibrato_tone(330, 5.5, 50))
+    try:
+        time.sleep(0.8)
+        got = [args for address, args in watcher.drain(1.0) if address == "/vibrato"]
+        assert len(got) >= 5, f"{len(got)} /vibrato in a second (one every 100 ms)"
+        assert all(m[0] == t and abs(m[1] - 5.5) < 0.3 and abs(m[2] - 50) < 8 for m in got), got[:3]
+        src.signal_fn = tone(330)  # a steady note: no vibrato
+        time.sleep(0.8)
+        watcher.drain(0.05)
+        assert not [a for a, _ in watcher.drain(0.6) if a == "/vibrato"]
+    finally:
+        src.close()
+        watcher.close()
