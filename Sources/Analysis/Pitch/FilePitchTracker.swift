@@ -29,9 +29,6 @@ public struct FilePitchTracker: Sendable {
 
     public init(options: Options = Options()) { self.options = options }
 
-    /// Analysis rate for `sampleRate`: the decimation factor that lands nearest 16 kHz.
-    public static func factor(for sampleRate: Double) -> Int { max(1, Int((sampleRate / 16000).rounded())) }
-
     /// Where to place a frame's windows: after the instant when the signal rises sharply
     /// there (an onset: stretches centred on it would compare the note with what came
     /// before it), before it when it falls sharply (an offset), else around it.
@@ -48,7 +45,7 @@ public struct FilePitchTracker: Sendable {
 
     /// The pitch every `hop` seconds from 0 to the end of `samples` (mono).
     public func track(_ samples: UnsafeBufferPointer<Float>, sampleRate: Double, progress: ((Double) -> Void)? = nil) -> [PitchFrame] {
-        let factor = Self.factor(for: sampleRate)
+        let factor = Decimator.factor(for: sampleRate)
         let rate = sampleRate / Double(factor)
         var decimator = Decimator(factor: factor)
         var analyzer = PeriodicityAnalyzer(rate: rate, lowHz: options.lowHz, highHz: options.highHz, periods: options.periods)

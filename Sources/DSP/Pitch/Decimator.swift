@@ -19,6 +19,9 @@ public struct Decimator {
     @usableFromInline var head = 0
     @usableFromInline var phase = 0
 
+    /// The factor that brings `sampleRate` nearest the 16 kHz the pitch analysis runs at.
+    public static func factor(for sampleRate: Double) -> Int { max(1, Int((sampleRate / 16000).rounded())) }
+
     /// Control side. `factor` 1 passes samples through.
     public init(factor: Int, tapsPerPhase: Int = 16) {
         self.factor = max(1, factor)

@@ -79,7 +79,7 @@ public struct LivePitchTracker {
     public init(sampleRate: Double, settings: Settings = Settings(), maxBlock: Int = 8192) {
         self.settings = settings
         self.sampleRate = sampleRate
-        let factor = max(1, Int((sampleRate / 16000).rounded()))
+        let factor = Decimator.factor(for: sampleRate)
         let rate = sampleRate / Double(factor)
         decimator = Decimator(factor: factor)
         analyzer = PeriodicityAnalyzer(rate: rate, lowHz: settings.lowHz, highHz: settings.highHz, periods: settings.periods)
