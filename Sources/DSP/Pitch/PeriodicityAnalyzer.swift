@@ -126,10 +126,7 @@ public struct PeriodicityAnalyzer {
         while tau <= maxLag && count < Self.maxCandidates {
             let a = cmnd[tau - 1], b = cmnd[tau], c = cmnd[tau + 1]
             if b < a && b <= c {
-                // Parabola through the three: the vertex, and the value there.
-                let den = a - 2 * b + c
-                let shift = den > 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / den)) : 0
-                let dip = b - 0.25 * (a - c) * shift
+                let (shift, dip) = Self.vertex(a, b, c)
                 let da = difference[tau - 1], db = difference[tau], dc = difference[tau + 1]
                 let clarity = 1 - (db + 0.5 * shift * (dc - da) + 0.5 * shift * shift * (da - 2 * db + dc))
                 candidates[count] = PitchCandidate(period: Float(tau) + shift, dip: max(0, dip), clarity: max(0, min(1, clarity)))
@@ -137,6 +134,16 @@ public struct PeriodicityAnalyzer {
             }
             tau += 1
         }
+    }
+
+    /// The parabola through the values at three neighbouring lags, b the lowest: where
+    /// its minimum lies (−0.5 … 0.5 of a lag from b's) and its value there. No shift when
+    /// the three make no minimum.
+    @inlinable @_noLocks
+    static func vertex(_ a: Float, _ b: Float, _ c: Float) -> (shift: Float, value: Float) {
+        let den = a - 2 * b + c
+        let shift = den > 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / den)) : 0
+        return (shift, b - 0.25 * (a - c) * shift)
     }
 
     /// The index in a frame of the instant it describes.
@@ -192,10 +199,8 @@ public struct PeriodicityAnalyzer {
                 break
             }
         }
-        let den = a - 2 * b + c
-        let shift = den > 0 ? max(-0.5, min(0.5, 0.5 * (a - c) / den)) : 0
-        let value = max(0, b - 0.25 * (a - c) * shift)
-        return ((Float(lag) + shift) / Float(factor), value)
+        let (shift, value) = Self.vertex(a, b, c)
+        return ((Float(lag) + shift) / Float(factor), max(0, value))
     }
 
     /// Realtime-safe: `refine` the candidates with periods under `shortest` analysis
