@@ -129,15 +129,6 @@ struct HostRealtime {
         lastFrame = frame
     }
 
-    /// Process thread (the sync callback): has the engine, standing at `frame`, every
-    /// stream ready to roll from there?
-    #if RT_CHECKS
-    @_noLocks
-    #endif
-    func readyToRoll(at frame: UInt32) -> Bool {
-        core.pointee.readyToRoll(at: Int64(frame))
-    }
-
     /// Process thread (glue).
     func jackBuffer(_ port: OpaquePointer?, _ nframes: UInt32) -> UnsafeMutablePointer<Float>? {
         guard let port, let raw = jack_port_get_buffer(port, nframes) else { return nil }

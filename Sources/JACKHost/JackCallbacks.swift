@@ -18,7 +18,7 @@ func dawgProcess(_ nframes: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> 
 /// its sync timeout, two seconds by default).
 func dawgSync(_ state: jack_transport_state_t, _ pos: UnsafeMutablePointer<jack_position_t>?, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let arg, let pos else { return 1 }
-    return arg.assumingMemoryBound(to: HostRealtime.self).pointee.readyToRoll(at: pos.pointee.frame) ? 1 : 0
+    return arg.assumingMemoryBound(to: HostRealtime.self).pointee.core.pointee.readyToRoll(at: Int64(pos.pointee.frame)) ? 1 : 0
 }
 
 /// JACK's notification thread.
