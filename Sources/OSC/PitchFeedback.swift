@@ -12,15 +12,16 @@ import Engine
 /// Every 100 ms of voice, `/vibrato i:track f:rate-Hz f:extent-cents` when the last
 /// 500 ms of the contour swing regularly (`VibratoDetector`).
 public final class PitchFeedback: @unchecked Sendable {
-    // @unchecked Sendable: `voiced` is touched only by the polling thread; the
+    // @unchecked Sendable: `voices` is touched only by the polling thread; the
     // settings are set before `start`.
     let session: Session
     let hub: FeedbackHub
     public var a4 = 440.0
     public var tolerance = 15.0
     private let thread = PollingThread()
-    private var voiced: [Int: Bool] = [:]
-    private var vibrato: [Int: (detector: VibratoDetector, count: Int)] = [:]
+    /// The tracks whose voice sounds now, each with its vibrato detector and the
+    /// readings it has had.
+    private var voices: [Int: (detector: VibratoDetector, count: Int)] = [:]
 
     public init(session: Session, hub: FeedbackHub) {
         self.session = session
@@ -44,16 +45,13 @@ public final class PitchFeedback: @unchecked Sendable {
             while let e = stream.readings.pop() {
                 let frame = OSCValue.int(Int32(bitPattern: UInt32(truncatingIfNeeded: e.frame &+ offset)))
                 if e.reading.hz > 0 {
-                    voiced[track] = true
                     if let v = vibratoMessage(track, Double(e.reading.hz)) { messages.append(v) }
                     let (name, cents) = Self.note(Double(e.reading.hz), a4: a4)
                     messages.append(OSCMessage("/pitch", [
                         .int(Int32(track)), .float(e.reading.hz), .string(name), .float(Float(cents)),
                         .float(e.reading.confidence), .int(abs(cents) <= tolerance ? 1 : 0), frame,
                     ]))
-                } else if voiced[track] == true {
-                    voiced[track] = false
-                    vibrato[track] = nil
+                } else if voices.removeValue(forKey: track) != nil {
                     messages.append(OSCMessage("/pitch", [.int(Int32(track)), .float(0), .string("-"), .float(0), .float(0), .int(0), frame]))
                 }
             }
@@ -61,12 +59,13 @@ public final class PitchFeedback: @unchecked Sendable {
         }
     }
 
-    /// Feed the track's vibrato detector; every 20 readings (100 ms), its verdict.
+    /// The track's voice sounds: feed its vibrato detector; every 20 readings (100 ms),
+    /// the detector's verdict.
     private func vibratoMessage(_ track: Int, _ hz: Double) -> OSCMessage? {
-        var v = vibrato[track] ?? (VibratoDetector(hop: 0.005), 0)
+        var v = voices[track] ?? (VibratoDetector(hop: 0.005), 0)
         v.detector.add(cents: 1200 * log2(hz / a4))
         v.count += 1
-        vibrato[track] = v
+        voices[track] = v
         guard v.count % 20 == 0, let found = v.detector.estimate() else { return nil }
         return OSCMessage("/vibrato", [.int(Int32(track)), .float(Float(found.rate)), .float(Float(found.extent))])
     }

@@ -8,11 +8,13 @@ import numpy as np
 from helpers import PERIOD, Peer, Source, RATE
 
 
+def harmonics(phase):
+    """Six harmonics at 1/k on the fundamental's phase: a bright, sung-like tone."""
+    return (sum(np.sin(k * phase) / k for k in range(1, 7)) * 0.2).astype(np.float32)
+
+
 def tone(hz):
-    def signal(n):
-        t = np.asarray(n, dtype=np.float64) / RATE
-        return (sum(np.sin(2 * np.pi * k * hz * t) / k for k in range(1, 7)) * 0.2).astype(np.float32)
-    return signal
+    return lambda n: harmonics(2 * np.pi * hz * np.asarray(n, dtype=np.float64) / RATE)
 
 
 def pitch_messages(watcher, seconds):
@@ -70,8 +72,7 @@ def vibrato_tone(hz, rate, cents):
 
     def signal(n):
         t = np.asarray(n, dtype=np.float64) / RATE
-        phase = 2 * np.pi * hz * (t - depth / (2 * np.pi * rate) * np.cos(2 * np.pi * rate * t))
-        return (sum(np.sin(k * phase) / k for k in range(1, 7)) * 0.2).astype(np.float32)
+        return harmonics(2 * np.pi * hz * (t - depth / (2 * np.pi * rate) * np.cos(2 * np.pi * rate * t)))
     return signal
 
 
