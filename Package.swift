@@ -49,7 +49,9 @@ let package = Package(
         // Decoding files into memory at the engine rate (libsndfile + libsamplerate).
         .target(name: "AudioFiles", dependencies: ["CSndfile", "CSamplerate", .product(name: "Crypto", package: "swift-crypto")]),
         // Analysis of recordings off the audio thread: pitch of files (later tempo, key, loudness).
-        .target(name: "Analysis", dependencies: ["DSP", "AudioFiles"]),
+        .target(name: "Analysis", dependencies: ["DSP", "AudioFiles", "MIDIFiles"]),
+        // Standard MIDI Files: reading reference melodies (later, writing generated ones).
+        .target(name: "MIDIFiles"),
         // The project store: SQLite (WAL) with versioned migrations.
         .target(name: "Store", dependencies: ["CSQLite"]),
         // The JACK client: ports, callbacks, transport following.
@@ -71,7 +73,7 @@ let package = Package(
         .executableTarget(
             name: "dawg",
             dependencies: [
-                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "CJack", "CShim",
+                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CJack", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -84,7 +86,8 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles", "Store"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP", "MIDIFiles"]),
+        .testTarget(name: "MIDIFilesTests", dependencies: ["MIDIFiles"]),
         .testTarget(name: "OSCTests", dependencies: ["OSC"]),
     ],
     swiftLanguageModes: [.v6]

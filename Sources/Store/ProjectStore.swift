@@ -46,6 +46,24 @@ public final class ProjectStore: Sendable {
             );
             CREATE INDEX takes_by_state ON takes (project_id, state);
             """),
+        Migration("coach results of takes", """
+            CREATE TABLE coach_results (
+                id INTEGER PRIMARY KEY,
+                take_id INTEGER NOT NULL REFERENCES takes(id) ON DELETE CASCADE,
+                target TEXT NOT NULL,
+                mode TEXT NOT NULL CHECK (mode IN ('reference', 'scale')),
+                folded INTEGER NOT NULL,
+                score REAL NOT NULL,
+                pitch REAL NOT NULL,
+                rhythm REAL,
+                consistency REAL,
+                vibrato REAL,
+                report TEXT NOT NULL,
+                source TEXT NOT NULL CHECK (source IN ('offline', 'live')),
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            );
+            CREATE INDEX coach_results_by_take ON coach_results (take_id);
+            """),
     ]
 
     /// Opens the store of the project in `directory` (creating it), at `path` if given.

@@ -30,6 +30,7 @@ struct Pitch: ParsableCommand {
     @Option(name: .customLong("threshold-mean"), help: .hidden) var thresholdMean = FilePitchTracker.Options().thresholdMean
     @Option(name: .customLong("unvoiced-weight"), help: .hidden) var unvoicedWeight = Double(PitchDecoder.Options().unvoicedWeight)
     @Option(name: .customLong("switch-cost"), help: .hidden) var switchCost = Double(PitchDecoder.Options().switchCost)
+    @Option(name: .customLong("harmonic-leak"), help: .hidden) var harmonicLeak = Double(PitchDecoder.Options().harmonicLeak)
     @Option(name: .customLong("jump-cost"), help: .hidden) var jumpCost = Double(PitchDecoder.Options().jumpCost)
     @Option(name: .customLong("periods"), help: .hidden) var periods = FilePitchTracker.Options().periods
     @Option(name: .customLong("voicing-mean"), help: .hidden) var voicingMean = FilePitchTracker.Options().voicingMean
@@ -43,9 +44,6 @@ struct Pitch: ParsableCommand {
     }
 
     func run() throws {
-        let audio = try AudioFileReader.decode(path: file, sampleRate: 48000)
-        var mono = [Float](repeating: 0, count: audio.frames)
-        for i in 0..<audio.frames { mono[i] = audio.isStereo ? 0.5 * (audio.left[i] + audio.right[i]) : audio.left[i] }
         var options = FilePitchTracker.Options()
         options.hop = hop
         options.lowHz = lowHz
@@ -59,13 +57,11 @@ struct Pitch: ParsableCommand {
         options.decoder.unvoicedWeight = Float(unvoicedWeight)
         options.decoder.switchCost = Float(switchCost)
         options.decoder.jumpCost = Float(jumpCost)
+        options.decoder.harmonicLeak = Float(harmonicLeak)
         // A bar on the terminal for long files (stdout is the CSV; the bar goes to stderr).
-        let bar: ((Double) -> Void)? = isatty(2) != 0 && audio.seconds > 60 ? { done in
-            let width = 40, filled = Int(done * Double(width))
-            FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(Int(done * 100)) %".utf8))
-        } : nil
-        let frames = mono.withUnsafeBufferPointer { FilePitchTracker(options: options).track($0, sampleRate: audio.sampleRate, progress: bar) }
-        if bar != nil { FileHandle.standardError.write(Data("\r\(String(repeating: " ", count: 50))\r".utf8)) }
+        let bar = ProgressBar.onTerminal()
+        let frames = try FilePitchTracker(options: options).track(path: file, progress: bar.map { b in { b.show($0) } }).frames
+        bar?.clear()
         var out = "time_s,f0_hz,confidence\n"
         out.reserveCapacity(frames.count * 24)
         for f in frames {

@@ -51,7 +51,7 @@ final class ProjectStoreTests: XCTestCase {
         let path = dir + "/newer.sqlite"
         _ = try Database(path: path, migrations: ProjectStore.migrations + [Migration("future", "CREATE TABLE future (x)")])
         XCTAssertThrowsError(try ProjectStore(directory: dir, name: "demo", path: path)) { error in
-            XCTAssertTrue("\(error)".contains("schema version 2"), "\(error)")
+            XCTAssertTrue("\(error)".contains("schema version \(ProjectStore.migrations.count + 1)"), "\(error)")
         }
     }
 
@@ -59,10 +59,10 @@ final class ProjectStoreTests: XCTestCase {
         let path = dir + "/broken.sqlite"
         let steps = ProjectStore.migrations + [Migration("broken", "CREATE TABLE ok (x); CREATE TABLE takes (x)")]
         XCTAssertThrowsError(try Database(path: path, migrations: steps)) { error in
-            XCTAssertTrue("\(error)".contains("migration 2 (broken)"), "\(error)")
+            XCTAssertTrue("\(error)".contains("migration \(ProjectStore.migrations.count + 1) (broken)"), "\(error)")
         }
         let db = try Database(path: path, migrations: ProjectStore.migrations)
-        XCTAssertEqual(try db.query("PRAGMA user_version").first?.first, .integer(1))
+        XCTAssertEqual(try db.query("PRAGMA user_version").first?.first, .integer(Int64(ProjectStore.migrations.count)))
         XCTAssertEqual(try db.query("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ok'").first?.first, .integer(0), "rolled back whole")
     }
 
@@ -74,5 +74,40 @@ final class ProjectStoreTests: XCTestCase {
         var zero = take
         zero.number = 0
         XCTAssertThrowsError(try store.begin(zero))
+    }
+
+    func testCoachResultsStayWithTheirTakeAndGoWithIt() throws {
+        let store = try ProjectStore(directory: dir, name: "demo")
+        let t = try store.begin(TakeRecord(source: .track(1), number: 1, file: "takes/1/1.wav", timelineFrame: 0, sampleRate: 48000, format: "wav-float", channels: 1))
+        XCTAssertEqual(try store.take(file: "takes/1/1.wav")?.id, t.id)
+        XCTAssertNil(try store.take(file: "takes/1/2.wav"))
+        let r = CoachResult(takeID: t.id, target: "melody.mid", mode: "reference", folded: true, score: 91.5, pitch: 88,
+                            rhythm: 97, consistency: nil, vibrato: nil, report: "{}", source: "offline")
+        try store.save(r)
+        try store.save(CoachResult(takeID: t.id, target: "C major", mode: "scale", folded: false, score: 80, pitch: 80,
+                                   rhythm: nil, consistency: 70, vibrato: 60, report: "{}", source: "live"))
+        let back = try store.coachResults(take: t.id)
+        XCTAssertEqual(back.count, 2)
+        XCTAssertEqual(back[0].score, 91.5)
+        XCTAssertEqual(back[0].rhythm, 97)
+        XCTAssertNil(back[0].consistency)
+        XCTAssertEqual(back[1].mode, "scale")
+        XCTAssertFalse(back[1].folded)
+        XCTAssertFalse(back[1].createdAt.isEmpty)
+        // A result must name a take that exists and a known mode.
+        XCTAssertThrowsError(try store.save(CoachResult(takeID: 999, target: "x", mode: "reference", folded: true, score: 1, pitch: 1,
+                                                        rhythm: nil, consistency: nil, vibrato: nil, report: "{}", source: "offline")))
+        XCTAssertThrowsError(try store.save(CoachResult(takeID: t.id, target: "x", mode: "guess", folded: true, score: 1, pitch: 1,
+                                                        rhythm: nil, consistency: nil, vibrato: nil, report: "{}", source: "offline")))
+        try store.database.execute("DELETE FROM takes WHERE id = ?", [.integer(t.id)])
+        XCTAssertEqual(try store.coachResults(take: t.id), [], "results go with their take")
+    }
+
+    func testAStoreOfTheFirstSchemaGainsCoachResults() throws {
+        let path = dir + "/old.sqlite"
+        _ = try Database(path: path, migrations: Array(ProjectStore.migrations.prefix(1)))
+        let store = try ProjectStore(directory: dir, name: "demo", path: path)
+        XCTAssertEqual(try store.database.query("PRAGMA user_version").first?.first, .integer(2))
+        XCTAssertEqual(try store.database.query("SELECT COUNT(*) FROM coach_results").first?.first, .integer(0))
     }
 }

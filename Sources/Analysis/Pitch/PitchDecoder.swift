@@ -22,6 +22,10 @@ public struct PitchDecoder: Sendable {
         public var switchCost: Float = 4.6
         /// The unvoiced state's weight against a voiced bin's probability.
         public var unvoicedWeight: Float = 0.25
+        /// The share of a hypothesis's probability also given to its octaves and
+        /// twelfths (×2, ×3, ÷2, ÷3): a frame whose analysis lands on a multiple of the
+        /// line's period then costs the line a little instead of pulling it off for a frame.
+        public var harmonicLeak: Float = 0.5
         public init() {}
     }
 
@@ -44,7 +48,8 @@ public struct PitchDecoder: Sendable {
         let n = frames.count, u = bins  // state `bins` is unvoiced
         guard n > 0 else { return [] }
         var cost = [Float](repeating: 0, count: bins + 1)
-        var next = cost, observation = cost
+        var next = cost, observation = cost, leaked = cost
+        let octave = options.binsPerOctave, twelfth = Int((Float(options.binsPerOctave) * log2(3)).rounded())
         var back = [Int16](repeating: 0, count: n * (bins + 1))
         var forward = [Float](repeating: 0, count: bins), forwardArg = [Int](repeating: 0, count: bins)
         let tiny: Float = 1e-9
@@ -58,6 +63,14 @@ public struct PitchDecoder: Sendable {
                 let lo = Int(x.rounded(.down)), w = x - Float(lo)
                 if lo >= 0 { observation[lo] += p * (1 - w) }
                 if lo + 1 < bins { observation[lo + 1] += p * w }
+            }
+            if options.harmonicLeak > 0 {
+                for b in 0..<bins { leaked[b] = observation[b] }
+                for b in 0..<bins where observation[b] > 0 {
+                    let share = options.harmonicLeak * observation[b]
+                    for d in [-twelfth, -octave, octave, twelfth] where b + d >= 0 && b + d < bins { leaked[b + d] += share }
+                }
+                for b in 0..<bins { observation[b] = leaked[b] }
             }
             for b in 0..<bins { observation[b] = -log(max(observation[b], tiny)) }
             observation[u] = -log(max((1 - f.voiced) * options.unvoicedWeight, tiny))
