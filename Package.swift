@@ -63,7 +63,7 @@ let package = Package(
         // Control side: the session model, validation, slow jobs, patches.
         .target(
             name: "Control",
-            dependencies: ["Engine", "AudioFiles", "Store", "CSndfile", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Engine", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CSndfile", .product(name: "Logging", package: "swift-log")]
         ),
         // OSC address space, dispatch, feedback (liblo).
         .target(

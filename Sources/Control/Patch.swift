@@ -17,10 +17,12 @@ public struct Patch: Codable, Equatable, Sendable {
     /// JACK connections to restore: our port's short name → full names of the ports it
     /// connects to (`"out_L": ["system:playback_1"]`).
     public var connections: [String: [String]] = [:]
+    /// The reference A4 of pitch feedback and coaching, Hz.
+    public var a4: Double = 440
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case schema, version, name, transport, master, buses, tracks, connections }
+    enum CodingKeys: String, CodingKey { case schema, version, name, transport, master, buses, tracks, connections, a4 }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +34,7 @@ public struct Patch: Codable, Equatable, Sendable {
         buses = try c.decode(.buses, or: [])
         tracks = try c.decode(.tracks, or: [])
         connections = try c.decode(.connections, or: [:])
+        a4 = try c.decode(.a4, or: 440)
     }
 }
 
@@ -137,6 +140,8 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public var take: Int?
     /// Its live pitch is tracked (`/pitch/enable`).
     public var pitch: Bool = false
+    /// What its pitch is measured against and how the coach talks (nil: the defaults).
+    public var coach: CoachSettings?
     public var strip: StripSettings
 
     public init(id: Int, name: String, file: String? = nil, position: Double? = nil, input: Int? = nil, strip: StripSettings = StripSettings()) {
@@ -148,7 +153,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         self.strip = strip
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, pitch, strip }
+    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, pitch, coach, strip }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -160,6 +165,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         armed = try c.decode(.armed, or: false)
         take = try c.decodeIfPresent(Int.self, forKey: .take)
         pitch = try c.decode(.pitch, or: false)
+        coach = try c.decodeIfPresent(CoachSettings.self, forKey: .coach)
         strip = try c.decode(.strip, or: StripSettings())
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import AudioFiles
 import Engine
 import Store
@@ -53,6 +54,12 @@ extension Session {
             }
             normalised.tracks[i].file = paths.relative(absolute)
         }
+        // Coaching: profiles, keys and references are checked before anything changes.
+        guard patch.a4.isFinite, Tuning.a4Range.contains(patch.a4) else { throw ControlError("a4 must be 400 … 480 Hz") }
+        for t in patch.tracks {
+            guard let coach = t.coach else { continue }
+            do { _ = try resolveCoach(coach, a4: patch.a4) } catch let e as ControlError { throw ControlError("track \(t.id): coach: \(e.message)") }
+        }
         // Active takes: each must be in the store, and is decoded now, as files are.
         var takes: [Int: (TakeRecord, DecodedAudio)] = [:]
         for t in normalised.tracks {
@@ -75,6 +82,7 @@ extension Session {
             graph.removeAll()
             scheduler.removeAll()
             self.patch = normalised
+            coachGeneration += 1
             audio = decoded
             takeAudio = takes
             let audible = MixLogic.audibility(normalised)

@@ -38,6 +38,9 @@ public final class Session: @unchecked Sendable {
     var nextID = 1
     /// Commands dropped because the ring was full (the realtime side is not running).
     var droppedCommands = 0
+    /// Moves whenever a track's coaching settings or the A4 change (the pitch feedback
+    /// rebuilds its coaches).
+    var coachGeneration = 0
     /// The recorder's disk side (nil: no project store, so no recording).
     public let recorder: DiskWriter?
     /// Frames per channel in each armed track's ring.

@@ -1,3 +1,5 @@
+import Analysis
+import Foundation
 import Control
 import DSP
 import Engine
@@ -6,22 +8,25 @@ import Engine
 /// looks every 2 ms (a tracker reads every 5 ms), not on the meter timer.
 ///
 /// `/pitch i:track f:hz s:note f:cents f:confidence i:in-tune i:frame` for each voiced
-/// reading, and one with hz 0 and note "-" when the voice stops. Cents are against
-/// equal temperament at `a4` Hz; in tune within ±`tolerance` cents; the frame is the
-/// JACK frame time of the audio the reading reaches (so a client can measure latency).
-/// Every 100 ms of voice, `/vibrato i:track f:rate-Hz f:extent-cents` when the last
-/// 500 ms of the contour swing regularly (`VibratoDetector`).
+/// reading, and one with hz 0 and note "-" when the voice stops. The note and cents are
+/// the track's coach's (`LiveCoach`: equal temperament, a scale, or the reference
+/// melody's note at the transport position, at the session's A4); in tune within its
+/// tolerance; the frame is the JACK frame time of the audio the reading reaches (so a
+/// client can measure latency). Every 100 ms of voice, `/vibrato i:track f:rate-Hz
+/// f:extent-cents` when the last 500 ms of the contour swing regularly
+/// (`VibratoDetector`); now and then `/coach/feedback i:track s:message s:severity`.
 public final class PitchFeedback: @unchecked Sendable {
-    // @unchecked Sendable: `voices` is touched only by the polling thread; the
-    // settings are set before `start`.
+    // @unchecked Sendable: `voices`, `coaches` and `generation` are touched only by the
+    // polling thread.
     let session: Session
     let hub: FeedbackHub
-    public var a4 = 440.0
-    public var tolerance = 15.0
     private let thread = PollingThread()
     /// The tracks whose voice sounds now, each with its vibrato detector and the
     /// readings it has had.
     private var voices: [Int: (detector: VibratoDetector, count: Int)] = [:]
+    /// Each tracked track's coach, rebuilt when the session's coaching settings change.
+    private var coaches: [Int: LiveCoach] = [:]
+    private var generation = -1
 
     public init(session: Session, hub: FeedbackHub) {
         self.session = session
@@ -40,28 +45,41 @@ public final class PitchFeedback: @unchecked Sendable {
     /// One pass: every tracker's new readings, as messages.
     func drain() {
         let offset = session.engine.published.hostFrameOffset.load(ordering: .relaxed)
+        let rate = session.sampleRate
+        if session.coachChanges != generation {
+            generation = session.coachChanges
+            coaches = [:]
+        }
         for (track, stream) in session.pitchStreams() {
             var messages: [OSCMessage] = []
+            var coach = coaches[track] ?? LiveCoach(settings: session.liveCoach(track: track))
             while let e = stream.readings.pop() {
                 let frame = OSCValue.int(Int32(bitPattern: UInt32(truncatingIfNeeded: e.frame &+ offset)))
                 if e.reading.hz > 0 {
-                    if let v = vibratoMessage(track, Double(e.reading.hz)) { messages.append(v) }
-                    let (name, cents) = Self.note(Double(e.reading.hz), a4: a4)
+                    let hz = Double(e.reading.hz)
+                    if let v = vibratoMessage(track, hz, a4: coach.settings.tuning.a4) { messages.append(v) }
+                    let position = e.position == PitchEvent.stopped ? nil : Double(e.position) / rate
+                    let (verdict, advice) = coach.reading(hz: hz, position: position, now: Double(e.frame) / rate)
                     messages.append(OSCMessage("/pitch", [
-                        .int(Int32(track)), .float(e.reading.hz), .string(name), .float(Float(cents)),
-                        .float(e.reading.confidence), .int(abs(cents) <= tolerance ? 1 : 0), frame,
+                        .int(Int32(track)), .float(e.reading.hz), .string(verdict.note), .float(Float(verdict.cents)),
+                        .float(e.reading.confidence), .int(verdict.inTune ? 1 : 0), frame,
                     ]))
+                    if let advice {
+                        messages.append(OSCMessage("/coach/feedback", [.int(Int32(track)), .string(advice.text), .string(advice.severity.rawValue)]))
+                    }
                 } else if voices.removeValue(forKey: track) != nil {
+                    coach.unvoiced()
                     messages.append(OSCMessage("/pitch", [.int(Int32(track)), .float(0), .string("-"), .float(0), .float(0), .int(0), frame]))
                 }
             }
+            coaches[track] = coach
             if !messages.isEmpty { hub.broadcast(messages) }
         }
     }
 
     /// The track's voice sounds: feed its vibrato detector; every 20 readings (100 ms),
     /// the detector's verdict.
-    private func vibratoMessage(_ track: Int, _ hz: Double) -> OSCMessage? {
+    private func vibratoMessage(_ track: Int, _ hz: Double, a4: Double) -> OSCMessage? {
         var v = voices[track] ?? (VibratoDetector(hop: 0.005), 0)
         v.detector.add(cents: 1200 * log2(hz / a4))
         v.count += 1
@@ -70,19 +88,4 @@ public final class PitchFeedback: @unchecked Sendable {
         return OSCMessage("/vibrato", [.int(Int32(track)), .float(Float(found.rate)), .float(Float(found.extent))])
     }
 
-    static let names = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"]
-
-    /// The nearest equal-tempered note (`A4`, `C#5`) and how far `hz` is from it, in cents.
-    static func note(_ hz: Double, a4: Double) -> (String, Double) {
-        let midi = 69 + 12 * log2(hz / a4)
-        let n = Int(midi.rounded())
-        let octave = Int((Double(n) / 12).rounded(.down)) - 1
-        return (names[((n % 12) + 12) % 12] + String(octave), (midi - Double(n)) * 100)
-    }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -83,6 +83,15 @@ def bad_requests(t, b):
     cases += [("/pitch/enable", [], None), ("/pitch/enable", [9999, 1], None), (f"/pitch/enable", [t, 2], None),
               ("/pitch/enable", [t, NAN], None), ("/pitch/enable", ["vox", 1], None), ("/pitch/enable", [t, 1, 1], None),
               ("/pitch/enabled", [t, 1], None), ("/pitch", [t], None)]
+    cases += [("/pitch/a4", [NAN], None), ("/pitch/a4", [1000.0], None), ("/pitch/a4", ["A"], None), ("/pitch/a4", [440.0, 1], None),
+              ("/pitch/tolerance", [], None), ("/pitch/tolerance", [t, 100.0], None), ("/pitch/tolerance", [t, NAN], None),
+              ("/pitch/tolerance", [9999, 10.0], None), ("/pitch/target", [], None), ("/pitch/target", [t, "scale", "H", "major"], None),
+              ("/pitch/target", [t, "scale", "C", "klingon"], None), ("/pitch/target", [t, "scale", "C"], None),
+              ("/pitch/target", [t, "melody", "../../etc/passwd"], None), ("/pitch/target", [t, "melody", "missing.mid"], None),
+              ("/pitch/target", [t, "melody", "dc.wav"], None), ("/pitch/target", [t, "melody", HUGE], None),
+              ("/pitch/target", [t, "guess"], None), ("/pitch/target", [t, 3], None), ("/pitch/target", [9999, "equal"], None),
+              ("/coach/profile", [t, "../../etc/passwd"], None), ("/coach/profile", [t, "castrato"], None), ("/coach/profile", [], None),
+              ("/coach/enable", [t, 2], None), ("/coach/enable", [t, NAN], None), ("/coach", [t], None), ("/coach/feedback", [t], None)]
     return cases
 
 

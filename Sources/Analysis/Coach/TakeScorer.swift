@@ -117,13 +117,7 @@ public struct TakeScorer: Sendable {
             for d in deviations { detector.add(cents: d) }
             if let v = detector.estimate() { (note.vibratoRate, note.vibratoExtent) = (v.rate, v.extent) }
         }
-        // Wander: the held pitch through two moving averages (200 and 150 ms), which
-        // take a 4–9 Hz vibrato out and leave drift and slow wobble.
-        if Double(deviations.count) * c.hop >= 0.15 {
-            var smooth = deviations
-            for seconds in [0.2, 0.15] { smooth = movingAverage(smooth, span: max(3, Int((seconds / c.hop).rounded()))) }
-            note.wander = (smooth.reduce(0) { $0 + $1 * $1 } / Double(smooth.count)).squareRoot()
-        }
+        if Double(deviations.count) * c.hop >= 0.15 { note.wander = wander(deviations, hop: c.hop) }
         note.verdict = abs(cents) > 50 ? "wrong note"
             : abs(cents) > options.tolerance ? (cents < 0 ? "flat" : "sharp")
             : (note.wander ?? 0) > CoachReport.unsteadyCents ? "unsteady" : "ok"
@@ -132,6 +126,15 @@ public struct TakeScorer: Sendable {
 }
 
 func clamp(_ x: Double) -> Double { min(1, max(0, x)) }
+
+/// How far a held pitch wanders (cents, RMS): its deviations from the centre through
+/// moving averages — 200 and 150 ms by default, which take a 4–9 Hz vibrato out and
+/// leave drift and slow wobble. `hop`: seconds between values.
+func wander(_ deviations: [Double], hop: Double, spans: [Double] = [0.2, 0.15]) -> Double {
+    var smooth = deviations
+    for seconds in spans { smooth = movingAverage(smooth, span: max(3, Int((seconds / hop).rounded()))) }
+    return (smooth.reduce(0) { $0 + $1 * $1 } / Double(max(1, smooth.count))).squareRoot()
+}
 
 /// Each value replaced by the mean of `span` values around it (the window kept whole
 /// inside the array, so the ends are not smoothed less).

@@ -1,15 +1,20 @@
 import Atomics
 import DSP
 
-/// A live pitch reading and the engine frame (the frame clock, as timed commands use)
-/// of the audio it describes up to.
+/// A live pitch reading, the engine frame (the frame clock, as timed commands use) of
+/// the audio it describes up to, and the transport's timeline frame there
+/// (`PitchEvent.stopped` while the transport stands still).
 public struct PitchEvent: BitwiseCopyable, Sendable, Equatable {
     public var reading: PitchReading
     public var frame: UInt64
+    public var position: Int64
 
-    public init(reading: PitchReading, frame: UInt64) {
+    public static let stopped = Int64.min
+
+    public init(reading: PitchReading, frame: UInt64, position: Int64 = PitchEvent.stopped) {
         self.reading = reading
         self.frame = frame
+        self.position = position
     }
 }
 

@@ -2,7 +2,8 @@ import Atomics
 import DSP
 
 /// Sink: the live pitch of a track's source (`LivePitchTracker`), a reading every 5 ms
-/// into a `PitchStream`, each stamped with the engine frame it describes. It runs
+/// into a `PitchStream`, each stamped with the engine frame it describes and the
+/// transport position there (so a reference melody can follow the transport). It runs
 /// whether or not the transport rolls: a singer is heard while the song is stopped.
 /// Stereo sources are tracked as their mid (L + R) / 2.
 public struct PitchTap: RealtimeProcessor {
@@ -54,8 +55,9 @@ public struct PitchTap: RealtimeProcessor {
         let made = tracker.push(input, n, into: scratch, capacity: scratchCapacity)
         for i in 0..<made {
             let r = scratch[i]
-            let frame = ctx.clock &+ UInt64(max(0, r.sample - pushed))
-            if !readings.push(PitchEvent(reading: r, frame: frame)) {
+            let into = max(0, r.sample - pushed)
+            let position = ctx.playing ? ctx.position &+ into : PitchEvent.stopped
+            if !readings.push(PitchEvent(reading: r, frame: ctx.clock &+ UInt64(into), position: position)) {
                 dropped.wrappingIncrement(ordering: .relaxed)
             }
         }
