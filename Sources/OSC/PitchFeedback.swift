@@ -27,6 +27,8 @@ public final class PitchFeedback: @unchecked Sendable {
     /// Each tracked track's coach, rebuilt when the session's coaching settings change.
     private var coaches: [Int: LiveCoach] = [:]
     private var generation = -1
+    /// The readings of takes being recorded, scored when each take is finished.
+    public let takeScores = LiveTakeScores()
 
     public init(session: Session, hub: FeedbackHub) {
         self.session = session
@@ -46,6 +48,7 @@ public final class PitchFeedback: @unchecked Sendable {
     func drain() {
         let offset = session.engine.published.hostFrameOffset.load(ordering: .relaxed)
         let rate = session.sampleRate
+        let recording = session.engine.published.recording.load(ordering: .relaxed)
         if session.coachChanges != generation {
             generation = session.coachChanges
             coaches = [:]
@@ -55,6 +58,9 @@ public final class PitchFeedback: @unchecked Sendable {
             var coach = coaches[track] ?? LiveCoach(settings: session.liveCoach(track: track))
             while let e = stream.readings.pop() {
                 let frame = OSCValue.int(Int32(bitPattern: UInt32(truncatingIfNeeded: e.frame &+ offset)))
+                if recording && e.position != PitchEvent.stopped {
+                    takeScores.add(track: track, seconds: Double(e.position) / rate, hz: Double(e.reading.hz), confidence: Double(e.reading.confidence))
+                }
                 if e.reading.hz > 0 {
                     let hz = Double(e.reading.hz)
                     if let v = vibratoMessage(track, hz, a4: coach.settings.tuning.a4) { messages.append(v) }

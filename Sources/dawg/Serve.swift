@@ -135,7 +135,12 @@ struct Serve: AsyncParsableCommand {
         let takeQueue = DispatchQueue(label: "dawg.takes")  // in order, off the writer's thread
         writer.onEvent { [weak session] event in
             recorderFeedback.handle(event)
-            if case .finished(let take) = event, let session { takeQueue.async { session.takeFinished(take) } }
+            if case .finished(let take) = event, let session {
+                takeQueue.async {
+                    session.takeFinished(take)
+                    pitchFeedback.takeScores.finished(take, session: session, hub: feedback)
+                }
+            }
         }
         let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger, recorder: recorderFeedback)
         let health = HealthServer(host: bind, port: httpPort) {

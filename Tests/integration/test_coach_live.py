@@ -108,3 +108,36 @@ def test_pitch_against_a_scale_a_melody_and_another_a4(jackd, dawg, peer, projec
     finally:
         src.close()
         watcher.close()
+
+
+def test_a_take_recorded_against_a_reference_is_scored_at_record_stop(jackd, dawg, peer, project):
+    import sqlite3
+    t, watcher = setup_track(peer, dawg)
+    peer.send(f"/track/{t}/arm", 1)
+    # The reference: A3 again and again, legato, for 20 s.
+    f = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=500_000)])
+    for _ in range(40):
+        track += [mido.Message("note_on", note=57, velocity=90, time=0), mido.Message("note_off", note=57, time=480)]
+    f.tracks.append(track)
+    f.save(project / "a3.mid")
+    peer.send("/pitch/target", t, "melody", "a3.mid")
+    src = Source(jackd.name, tone(220 * 2 ** (-30 / 1200)))  # 30 cents flat throughout
+    try:
+        time.sleep(0.3)
+        peer.send("/transport/locate", 0.0)
+        peer.send("/record/start")
+        time.sleep(2.5)
+        peer.send("/transport/stop")
+        summary = watcher.expect("/coach/summary", timeout=10)
+        track_id, number, score, pitch, rhythm, consistency, vibrato, tips = summary
+        assert (track_id, number) == (t, 1)
+        assert 40 < pitch < 70, summary         # 30 cents flat: about half marks
+        assert consistency > 95 and vibrato == -1
+        assert "flat by about 30 cents" in tips, tips
+        db = sqlite3.connect(project / "dawg.sqlite")
+        rows = db.execute("SELECT t.number, c.mode, c.target, c.source, c.pitch FROM coach_results c JOIN takes t ON t.id = c.take_id").fetchall()
+        assert rows == [(1, "reference", "a3.mid", "live", rows[0][4])] and abs(rows[0][4] - pitch) < 0.01, rows
+    finally:
+        src.close()
+        watcher.close()

@@ -40,7 +40,7 @@ public final class DiskWriter: @unchecked Sendable {
         public init() {}
     }
 
-    let store: ProjectStore
+    public let store: ProjectStore
     let paths: ProjectPaths
     let sampleRate: Int
     let options: Options
