@@ -51,17 +51,19 @@ public final class LiveTakeScores: @unchecked Sendable {
         case .melody: name = ((try? session.coach(track: track))?.reference).map { ($0 as NSString).lastPathComponent } ?? "melody"
         }
         let report = TakeScorer(options: options).score(readings, against: coach.target, targetName: name)
+        // Kept first, so a subscriber who reads the store on hearing the summary finds it.
+        if let store = session.recorder?.store, take.id > 0 {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let json = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            try? store.save(CoachResult(
+                takeID: take.id, target: name, mode: report.mode, folded: report.folded, score: report.score, pitch: report.pitch,
+                rhythm: report.rhythm, consistency: report.consistency, vibrato: report.vibrato, report: json, source: "live"))
+        }
         func value(_ v: Double?) -> OSCValue { .float(Float(v ?? -1)) }
         hub.broadcast([OSCMessage("/coach/summary", [
             .int(Int32(track)), .int(Int32(take.number)), .float(Float(report.score)), value(report.pitch),
             value(report.rhythm), value(report.consistency), value(report.vibrato), .string(report.tips.joined(separator: "\n")),
         ])])
-        guard let store = session.recorder?.store, take.id > 0 else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        try? store.save(CoachResult(
-            takeID: take.id, target: name, mode: report.mode, folded: report.folded, score: report.score, pitch: report.pitch,
-            rhythm: report.rhythm, consistency: report.consistency, vibrato: report.vibrato, report: json, source: "live"))
     }
 }

@@ -5,7 +5,7 @@ import DSP
 import Engine
 
 /// `/pitch` to feedback subscribers as the trackers' readings arrive: its own thread
-/// looks every 2 ms (a tracker reads every 5 ms), not on the meter timer.
+/// looks every millisecond (a tracker reads every 5 ms), not on the meter timer.
 ///
 /// `/pitch i:track f:hz s:note f:cents f:confidence i:in-tune i:frame` for each voiced
 /// reading, and one with hz 0 and note "-" when the voice stops. The note and cents are
@@ -38,7 +38,7 @@ public final class PitchFeedback: @unchecked Sendable {
     public func start() {
         thread.start(name: "dawg pitch feedback") { [self] in
             drain()
-            return 2_000_000
+            return 1_000_000
         }
     }
 

@@ -19,7 +19,8 @@ public struct PitchReading: Sendable, Equatable, BitwiseCopyable {
     }
 }
 
-/// The pitch of a live signal, a reading every hop (5 ms by default), for the process
+/// The pitch of a live signal, a reading every hop (5 ms by default; every half hop
+/// while no voice sounds), for the process
 /// thread: decimation to about 16 kHz, the `PeriodicityAnalyzer` on the newest samples
 /// (its window follows the lag, so a high note is known after a few of its own cycles),
 /// McLeod's key-maximum choice (or the period it is part of, when a fundamental is
@@ -128,7 +129,9 @@ public struct LivePitchTracker {
             if head == span { head = 0 }
             untilHop -= 1
             if untilHop == 0 {
-                untilHop = hop
+                // Every hop while a voice sounds; twice as often while waiting for one,
+                // so an onset is answered sooner (silence costs little: see `analyse`).
+                defer { untilHop = voiced ? hop : max(1, hop / 2) }
                 // Input samples pushed when this analysis sample was made.
                 let at = pushed + Int64(factor - before + i * factor)
                 if readings < capacity {
@@ -146,13 +149,22 @@ public struct LivePitchTracker {
     /// Realtime-safe: one hop's reading.
     @inlinable @_noLocks
     mutating func analyse(at sample: Int64, fullEnd: UnsafePointer<Float>) -> PitchReading {
-        analyzer.analyze(history + head)
-        let level = 10 * FastMath.log2(max(analyzer.power, 1e-20)) * 0.30103
+        // The level of the newest 4 ms first: under the gate there is nothing to analyse.
+        let newest = history + head + analyzer.span - analyzer.minWindow
+        var squares: Float = 0
+        for i in 0..<analyzer.minWindow { squares += newest[i] * newest[i] }
+        let level = 10 * FastMath.log2(max(squares / Float(analyzer.minWindow), 1e-20)) * 0.30103
         let gate = voiced ? settings.gateDb - settings.hysteresisDb : settings.gateDb
+        guard level >= gate else {
+            voiced = false
+            pendingHops = 0
+            return PitchReading(hz: 0, confidence: 0, levelDb: level, sample: sample)
+        }
+        analyzer.analyze(history + head)
         let threshold = voiced ? settings.offThreshold : settings.onThreshold
         var index = analyzer.keyChoice(k: settings.keyMaximum)
         if let i = index, let j = analyzer.deeperMultiple(of: i) { index = j }  // a missing fundamental
-        guard level >= gate, let i = index, case var choice = analyzer.candidates[i], choice.dip < threshold else {
+        guard let i = index, case var choice = analyzer.candidates[i], choice.dip < threshold else {
             voiced = false
             pendingHops = 0
             return PitchReading(hz: 0, confidence: 0, levelDb: level, sample: sample)

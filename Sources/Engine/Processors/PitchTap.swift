@@ -21,7 +21,8 @@ public struct PitchTap: RealtimeProcessor {
         tracker = LivePitchTracker(sampleRate: sampleRate, settings: settings, maxBlock: maxFrames)
         readings = stream.readings
         dropped = stream.dropped
-        scratchCapacity = maxFrames / max(1, Int(settings.hopSeconds * sampleRate)) + 2
+        // A reading every half hop at most (while the tracker waits for a voice).
+        scratchCapacity = maxFrames / max(1, Int(settings.hopSeconds * sampleRate / 2)) + 2
         scratch = .allocate(capacity: scratchCapacity)
         scratch.initialize(repeating: PitchReading(hz: 0, confidence: 0, levelDb: 0, sample: 0), count: scratchCapacity)
     }
