@@ -31,9 +31,11 @@ struct Pitch: ParsableCommand {
     @Option(name: .customLong("unvoiced-weight"), help: .hidden) var unvoicedWeight = Double(PitchDecoder.Options().unvoicedWeight)
     @Option(name: .customLong("switch-cost"), help: .hidden) var switchCost = Double(PitchDecoder.Options().switchCost)
     @Option(name: .customLong("harmonic-leak"), help: .hidden) var harmonicLeak = Double(PitchDecoder.Options().harmonicLeak)
+    @Option(name: .customLong("subharmonic-leak"), help: .hidden) var subharmonicLeak = Double(PitchDecoder.Options().subharmonicLeak)
     @Option(name: .customLong("jump-cost"), help: .hidden) var jumpCost = Double(PitchDecoder.Options().jumpCost)
     @Option(name: .customLong("periods"), help: .hidden) var periods = FilePitchTracker.Options().periods
     @Option(name: .customLong("voicing-mean"), help: .hidden) var voicingMean = FilePitchTracker.Options().voicingMean
+    @Option(name: .customLong("multiple-margin"), help: .hidden) var multipleMargin = Double(FilePitchTracker.Options().multipleMargin)
     @Option(name: .customLong("multiple-ratio"), help: .hidden) var multipleRatio = Double(FilePitchTracker.Options().multipleRatio)
 
     func validate() throws {
@@ -54,10 +56,12 @@ struct Pitch: ParsableCommand {
         options.periods = periods
         options.voicingMean = voicingMean
         options.multipleRatio = Float(multipleRatio)
+        options.multipleMargin = Float(multipleMargin)
         options.decoder.unvoicedWeight = Float(unvoicedWeight)
         options.decoder.switchCost = Float(switchCost)
         options.decoder.jumpCost = Float(jumpCost)
         options.decoder.harmonicLeak = Float(harmonicLeak)
+        options.decoder.subharmonicLeak = Float(subharmonicLeak)
         // A bar on the terminal for long files (stdout is the CSV; the bar goes to stderr).
         let bar = ProgressBar.onTerminal()
         let frames = try FilePitchTracker(options: options).track(path: file, progress: bar.map { b in { b.show($0) } }).frames

@@ -19,6 +19,8 @@ public struct FilePitchTracker: Sendable {
         public var voicingMean = 0.3
         /// A dip gives way to one at twice or three times its period this much deeper.
         public var multipleRatio: Float = 0.5
+        /// … and by at least this much.
+        public var multipleMargin: Float = 0.015
         /// Frames quieter than this (dBFS, mean square of 4 ms) are unvoiced.
         public var floorDb: Float = -70
         public var decoder = PitchDecoder.Options()
@@ -76,16 +78,19 @@ public struct FilePitchTracker: Sendable {
                 var placement = Self.placement(y.baseAddress! + centre, width: 8 * Int(rate / 1000))
                 if placement == .starting && centre + analyzer.span > y.count { placement = .centred }
                 placements[k] = placement
-                analyzer.analyze(y.baseAddress! + centre - analyzer.instant(placement), placement: placement)
-                guard analyzer.power > floor else { continue }
+                let x = y.baseAddress! + centre - analyzer.instant(placement)
+                guard analyzer.power(of: x, placement: placement) > floor else { continue }  // silence: no analysis
+                analyzer.analyze(x, placement: placement)
                 let at = Int((t * sampleRate).rounded())
+                var refined: UInt64 = 0
                 if at >= 2 * margin, at + 2 * margin < samples.count {
-                    analyzer.refineShortPeriods(at: samples.baseAddress! + at, factor: factor, placement: placement,
+                    refined = analyzer.refineShortPeriods(at: samples.baseAddress! + at, factor: factor, placement: placement,
                                                 shortest: Float(rate / 250), below: 0.8, limit: 6)
                 }
                 var h = PitchHypotheses()
+                h.refined = refined
                 let total = prior.probabilities(analyzer.candidates, analyzer.count, into: &probabilities)
-                prior.foldIntoDeeperMultiples(analyzer, &probabilities, ratio: options.multipleRatio)
+                prior.foldIntoDeeperMultiples(analyzer, &probabilities, ratio: options.multipleRatio, margin: options.multipleMargin)
                 var deepest: Float = 1
                 for i in 0..<analyzer.count { deepest = min(deepest, analyzer.candidates[i].dip) }
                 h.voiced = 1 - voicing.cdf(deepest)
@@ -98,11 +103,13 @@ public struct FilePitchTracker: Sendable {
             }
         }
         let path = PitchDecoder(options: options.decoder).decode(hypotheses)
-        // Each voiced frame's period once more at the full rate, where it is finer.
+        // Each voiced frame's period once more at the full rate, where it is finer (unless
+        // it was measured there already).
         return path.enumerated().map { k, p in
             var hz = p.hz
             let centre = Int((Double(k) * options.hop * sampleRate).rounded())
-            if p.hypothesis != nil, centre >= 2 * margin, centre + 2 * margin < samples.count {
+            if let i = p.hypothesis, hypotheses[k].refined & (1 << UInt64(i)) == 0,
+               centre >= 2 * margin, centre + 2 * margin < samples.count {
                 let period = analyzer.refine(Float(rate / hz), at: samples.baseAddress! + centre, factor: factor, placement: placements[k]).period
                 if period > 0 { hz = rate / Double(period) }
             }

@@ -26,6 +26,8 @@ public struct PitchDecoder: Sendable {
         /// twelfths (×2, ×3, ÷2, ÷3): a frame whose analysis lands on a multiple of the
         /// line's period then costs the line a little instead of pulling it off for a frame.
         public var harmonicLeak: Float = 0.5
+        /// The same, to its undertones (÷2, ÷3).
+        public var subharmonicLeak: Float = 0.5
         public init() {}
     }
 
@@ -64,11 +66,12 @@ public struct PitchDecoder: Sendable {
                 if lo >= 0 { observation[lo] += p * (1 - w) }
                 if lo + 1 < bins { observation[lo + 1] += p * w }
             }
-            if options.harmonicLeak > 0 {
+            if options.harmonicLeak > 0 || options.subharmonicLeak > 0 {
                 for b in 0..<bins { leaked[b] = observation[b] }
                 for b in 0..<bins where observation[b] > 0 {
-                    let share = options.harmonicLeak * observation[b]
-                    for d in [-twelfth, -octave, octave, twelfth] where b + d >= 0 && b + d < bins { leaked[b + d] += share }
+                    let up = options.harmonicLeak * observation[b], down = options.subharmonicLeak * observation[b]
+                    for d in [octave, twelfth] where b + d < bins { leaked[b + d] += up }
+                    for d in [octave, twelfth] where b - d >= 0 { leaked[b - d] += down }
                 }
                 for b in 0..<bins { observation[b] = leaked[b] }
             }

@@ -21,4 +21,6 @@ struct PitchHypotheses {
     var hz: [Float] = []
     var probability: [Float] = []
     var voiced: Float = 0
+    /// Hypotheses already measured at the full rate (bit i: hypothesis i).
+    var refined: UInt64 = 0
 }

@@ -150,10 +150,7 @@ public struct LivePitchTracker {
     @inlinable @_noLocks
     mutating func analyse(at sample: Int64, fullEnd: UnsafePointer<Float>) -> PitchReading {
         // The level of the newest 4 ms first: under the gate there is nothing to analyse.
-        let newest = history + head + analyzer.span - analyzer.minWindow
-        var squares: Float = 0
-        for i in 0..<analyzer.minWindow { squares += newest[i] * newest[i] }
-        let level = 10 * FastMath.log2(max(squares / Float(analyzer.minWindow), 1e-20)) * 0.30103
+        let level = 10 * FastMath.log2(max(analyzer.power(of: history + head), 1e-20)) * 0.30103
         let gate = voiced ? settings.gateDb - settings.hysteresisDb : settings.gateDb
         guard level >= gate else {
             voiced = false

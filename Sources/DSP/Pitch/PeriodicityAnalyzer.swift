@@ -87,6 +87,26 @@ public struct PeriodicityAnalyzer {
         candidates.deallocate()
     }
 
+    /// Where `power` ends in `x[0 ..< span]` for a placement (one past its last sample).
+    @inlinable @_noLocks
+    func newestPowerSample(_ placement: WindowPlacement) -> Int {
+        switch placement {
+        case .ending: span
+        case .centred: span / 2 + minWindow / 2
+        case .starting: minWindow
+        }
+    }
+
+    /// Realtime-safe: the `power` that `analyze` would find, without analysing (to pass
+    /// over silence cheaply).
+    @inlinable @_noLocks
+    public func power(of x: UnsafePointer<Float>, placement: WindowPlacement = .ending) -> Float {
+        let newest = x + newestPowerSample(placement) - minWindow
+        var sum: Float = 0
+        for i in 0..<minWindow { sum += newest[i] * newest[i] }
+        return sum / Float(minWindow)
+    }
+
     /// The window for lag `tau`.
     @inlinable @_noLocks
     func window(_ tau: Int) -> Int { max(minWindow, Int(periods * Float(tau))) }
@@ -99,11 +119,7 @@ public struct PeriodicityAnalyzer {
     public mutating func analyze(_ x: UnsafePointer<Float>, placement: WindowPlacement = .ending) {
         squares[0] = 0
         for i in 0..<span { squares[i + 1] = squares[i] + Double(x[i]) * Double(x[i]) }
-        let newest = switch placement {
-        case .ending: span
-        case .centred: span / 2 + minWindow / 2
-        case .starting: minWindow
-        }
+        let newest = newestPowerSample(placement)
         power = Float((squares[newest] - squares[newest - minWindow]) / Double(minWindow))
         var running: Float = 0
         firstNegative = maxLag + 2
@@ -206,10 +222,11 @@ public struct PeriodicityAnalyzer {
     /// Realtime-safe: `refine` the candidates with periods under `shortest` analysis
     /// samples whose dip is under `below` (at most `limit` of them, clearest first in
     /// period order), replacing period, dip and clarity with the full-rate figures.
-    @inlinable @_noLocks
-    public mutating func refineShortPeriods(at x: UnsafePointer<Float>, factor: Int, placement: WindowPlacement, shortest: Float, below: Float, limit: Int) {
-        guard factor > 1 else { return }
-        var done = 0
+    /// Returns the refined candidates as bits (bit i: candidate i).
+    @inlinable @_noLocks @discardableResult
+    public mutating func refineShortPeriods(at x: UnsafePointer<Float>, factor: Int, placement: WindowPlacement, shortest: Float, below: Float, limit: Int) -> UInt64 {
+        guard factor > 1 else { return 0 }
+        var done = 0, refined: UInt64 = 0
         for i in 0..<count where done < limit && candidates[i].period < shortest && candidates[i].dip < below {
             let c = candidates[i]
             let lag = Int(c.period + 0.5)
@@ -217,7 +234,9 @@ public struct PeriodicityAnalyzer {
             let r = refine(c.period, at: x, factor: factor, placement: placement)
             candidates[i] = PitchCandidate(period: r.period, dip: min(c.dip, r.difference * scale), clarity: max(c.clarity, 1 - r.difference))
             done += 1
+            refined |= 1 << UInt64(i)
         }
+        return refined
     }
 
     /// Σ a[i]·b[i], eight lanes at a time.
@@ -259,7 +278,7 @@ public struct PeriodicityAnalyzer {
     /// missing and whose odd harmonics are weak repeats almost exactly at half its
     /// period: d′ 0.03 there against 0.004 at the period). Its index, or nil.
     @inlinable @_noLocks
-    public func deeperMultiple(of i: Int, ratio limit: Float = 0.5) -> Int? {
+    public func deeperMultiple(of i: Int, ratio limit: Float = 0.5, margin: Float = 0.015) -> Int? {
         let c = candidates[i]
         var best: Int?, bestDip: Float = .infinity
         for j in (i + 1)..<max(i + 1, count) {
@@ -269,7 +288,7 @@ public struct PeriodicityAnalyzer {
             guard abs(ratio - 2) < 0.06 || abs(ratio - 3) < 0.09 else { continue }
             // Much deeper: by half and a clear margin (two clean periodic dips are both
             // near 0 and say nothing).
-            if d.dip < limit * c.dip && c.dip - d.dip > 0.015 && d.dip < bestDip {
+            if d.dip < limit * c.dip && c.dip - d.dip > margin && d.dip < bestDip {
                 (best, bestDip) = (j, d.dip)
             }
         }
