@@ -49,6 +49,7 @@ public struct CoachSettings: Codable, Equatable, Sendable {
         s.tolerance = tolerance ?? chosen.tolerance
         s.feedback = chosen.feedback
         s.messages = messages
+        s.range = chosen.lowHz...chosen.highHz
         guard s.tolerance >= 1 && s.tolerance <= 50 else { throw ControlError("tolerance must be 1 … 50 cents") }
         guard (key == nil) == (scale == nil) else { throw ControlError("a key and a scale go together") }
         guard reference == nil || key == nil else { throw ControlError("measure against a reference melody or a key and scale, not both") }

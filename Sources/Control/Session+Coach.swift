@@ -27,6 +27,7 @@ extension Session {
             _ = try resolveCoach(settings, a4: patch.a4)
             patch.tracks[i].coach = settings == CoachSettings() ? nil : settings
             coachGeneration += 1
+            syncPitch(id)  // the profile's voice range may have changed
         }
     }
 

@@ -1,3 +1,5 @@
+import Analysis
+import DSP
 import Engine
 
 /// Live pitch tracking on tracks: a `PitchTap` on the track's source (its input, take
@@ -19,17 +21,22 @@ extension Session {
     }
 
     /// Session lock held: give the track a tap (and a fresh stream) if it is tracked and
-    /// has none, or take it away.
+    /// has none, or one for a new voice range (its coaching profile's), or take it away.
     func syncPitch(_ id: Int) {
         guard let t = patch.tracks.first(where: { $0.id == id }), let n = graph[.track(id)] else { return }
-        if t.pitch && n.pitchTap == nil {
-            let stream = PitchStream()
+        let range = (try? resolveCoach(t.coach ?? CoachSettings(), a4: patch.a4))?.range ?? LiveCoach.Settings().range
+        if t.pitch && (n.pitchTap == nil || n.pitchRange != range) {
+            var settings = LivePitchTracker.Settings()
+            (settings.lowHz, settings.highHz) = (range.lowerBound, range.upperBound)
+            let stream = n.pitchStream ?? PitchStream()
             n.pitchStream = stream
-            n.pitchTap = PitchTap.node(stream: stream, sampleRate: sampleRate, maxFrames: engine.config.maxFrames)
+            n.pitchRange = range
+            n.pitchTap = PitchTap.node(stream: stream, sampleRate: sampleRate, maxFrames: engine.config.maxFrames, settings: settings)
             pushGraph()
         } else if !t.pitch && n.pitchTap != nil {
             n.pitchTap = nil
             n.pitchStream = nil
+            n.pitchRange = nil
             pushGraph()
         }
     }

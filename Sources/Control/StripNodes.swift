@@ -35,6 +35,8 @@ final class StripNodes {
     /// A track's live pitch tracker, while it is on, and the readings it fills.
     var pitchTap: NodeState?
     var pitchStream: PitchStream?
+    /// The range (Hz) the tap looks in: its coaching profile's voice.
+    var pitchRange: ClosedRange<Double>?
     var sentInserts: StripSettings
     /// The inserts in the plan: those on, and those switched off until their wet ramp
     /// has faded (`offSince`, monotonic ns). An insert off for longer leaves the plan,

@@ -141,3 +141,25 @@ def test_a_take_recorded_against_a_reference_is_scored_at_record_stop(jackd, daw
     finally:
         src.close()
         watcher.close()
+
+
+def test_a_profile_sets_the_range_the_tracker_looks_in(jackd, dawg, peer):
+    t, watcher = setup_track(peer, dawg)
+    src = Source(jackd.name, tone(600))
+    try:
+        def heard():
+            time.sleep(0.3)
+            watcher.drain(0.05)
+            return [a[1] for addr, a in watcher.drain(0.3) if addr == "/pitch" and a[1] > 0]
+
+        got = heard()
+        assert got and all(abs(h - 600) < 3 for h in got), got[:5]
+        # A bass looks up to 420 Hz: 600 Hz is not a bass note.
+        peer.send("/coach/profile", t, "bass")
+        assert not [h for h in heard() if abs(h - 600) < 30]
+        peer.send("/coach/profile", t, "soprano")
+        got = heard()
+        assert got and all(abs(h - 600) < 3 for h in got), got[:5]
+    finally:
+        src.close()
+        watcher.close()

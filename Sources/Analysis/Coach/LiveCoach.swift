@@ -13,6 +13,8 @@ public struct LiveCoach: Sendable {
         public var feedback = CoachProfile.Feedback()
         /// Send coaching messages at all.
         public var messages = true
+        /// Where the tracker looks (the profile's voice), Hz.
+        public var range: ClosedRange<Double> = 50...1500
         public init() {}
     }
 

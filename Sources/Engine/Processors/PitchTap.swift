@@ -28,8 +28,8 @@ public struct PitchTap: RealtimeProcessor {
     }
 
     /// Control side: the node, keeping the stream alive while any schedule can run it.
-    public static func node(stream: PitchStream, sampleRate: Double, maxFrames: Int) -> NodeState {
-        NodeState(.pitch, PitchTap(stream: stream, sampleRate: sampleRate, maxFrames: maxFrames), retaining: [stream])
+    public static func node(stream: PitchStream, sampleRate: Double, maxFrames: Int, settings: LivePitchTracker.Settings = .init()) -> NodeState {
+        NodeState(.pitch, PitchTap(stream: stream, sampleRate: sampleRate, maxFrames: maxFrames, settings: settings), retaining: [stream])
     }
 
     public mutating func release() {
