@@ -20,11 +20,12 @@ extension Session {
         try locked { patch.tracks[try trackIndex(id)].coach ?? CoachSettings() }
     }
 
-    /// Replaces track `id`'s coaching settings after checking them whole.
+    /// Replaces track `id`'s coaching settings after checking them whole (outside the
+    /// session lock: a reference is read from disk).
     public func setCoach(track id: Int, _ settings: CoachSettings) throws {
+        _ = try resolveCoach(settings, a4: a4)
         try locked {
             let i = try trackIndex(id)
-            _ = try resolveCoach(settings, a4: patch.a4)
             patch.tracks[i].coach = settings == CoachSettings() ? nil : settings
             coachGeneration += 1
             syncPitch(id)  // the profile's voice range may have changed

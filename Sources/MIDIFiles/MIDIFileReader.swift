@@ -1,13 +1,20 @@
 import Foundation
 
 extension MIDIFile {
-    /// Reads the file at `path` (at most 64 MB: a melody is a few kilobytes).
+    /// Reads the file at `path` (at most 16 MB: a melody is a few kilobytes). Anything
+    /// else is refused from its first four bytes, without reading the rest.
     public init(path: String) throws {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
             throw MIDIFileError("\(path): no such file")
         }
-        if let size = attributes[.size] as? Int, size > 64 << 20 { throw MIDIFileError("\(path): \(size) bytes is too big for a MIDI file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw MIDIFileError("\(path): cannot read it") }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw MIDIFileError("\(path): cannot read it") }
+        defer { try? handle.close() }
+        guard let head = try? handle.read(upToCount: 4), head.elementsEqual("MThd".utf8) else {
+            throw MIDIFileError("\(path): not a Standard MIDI File (no MThd header)")
+        }
+        if let size = attributes[.size] as? Int, size > 16 << 20 { throw MIDIFileError("\(path): \(size) bytes is too big for a MIDI file") }
+        guard let rest = try? handle.readToEnd() else { throw MIDIFileError("\(path): cannot read it") }
+        let data = head + rest
         do { try self.init(bytes: [UInt8](data)) } catch let e as MIDIFileError { throw MIDIFileError("\(path): \(e.description)") }
     }
 
