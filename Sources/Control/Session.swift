@@ -126,6 +126,9 @@ public final class Session: @unchecked Sendable {
         if !engine.set(node, index, value, at: time) { dropped() }
     }
 
+    /// Commands dropped because the engine's command ring was full, since start.
+    public var droppedCommandCount: Int { locked { droppedCommands } }
+
     func dropped() {
         droppedCommands += 1
         logger.warning("command ring full; dropped a command")

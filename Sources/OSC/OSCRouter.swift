@@ -13,15 +13,19 @@ public final class OSCRouter: Sendable {
     let jobs: JobQueue
     let clock: TimetagClock
     let monitor: EngineMonitor
+    /// Told of every message handled: its address pattern and whether it was refused
+    /// (the metrics).
+    let observe: (@Sendable (String, Bool) -> Void)?
     let logger: Logger
     /// Tells clients about takes and overruns (nil: no recorder).
     let recorder: RecorderFeedback?
 
     public init(
         session: Session, sender: OSCSender, feedback: FeedbackHub, monitor: EngineMonitor, logger: Logger,
-        recorder: RecorderFeedback? = nil
+        recorder: RecorderFeedback? = nil, observe: (@Sendable (String, Bool) -> Void)? = nil
     ) {
         self.recorder = recorder
+        self.observe = observe
         self.session = session
         self.feedback = feedback
         self.jobs = JobQueue(sender: sender)
@@ -33,12 +37,25 @@ public final class OSCRouter: Sendable {
     /// Handle one message; returns the replies for its sender.
     public func handle(_ message: OSCMessage, from client: OSCClient) -> [OSCMessage] {
         do {
-            return try route(message, OSCArguments(message: message), client)
+            let replies = try route(message, OSCArguments(message: message), client)
+            observe?(Self.pattern(message.path, known: true), false)
+            return replies
         } catch let e as ControlError {
+            let known = e.message != "unknown address" && e.message != "not a valid address"
+            observe?(Self.pattern(message.path, known: known), true)
             return [.error(message.path, e.message)]
         } catch {
+            observe?(Self.pattern(message.path, known: true), true)
             return [.error(message.path, "\(error)")]
         }
+    }
+
+    /// An address as a metrics label: ids as `<id>` (`/strip/<id>/gain`); an address the
+    /// router does not know is `unknown`, so no sender can grow the label set.
+    static func pattern(_ path: String, known: Bool) -> String {
+        guard known else { return "unknown" }
+        return path.split(separator: "/", omittingEmptySubsequences: false)
+            .map { $0.allSatisfy(\.isNumber) && !$0.isEmpty ? "<id>" : String($0) }.joined(separator: "/")
     }
 
     /// Wait for queued slow commands (shutdown and tests).

@@ -1,5 +1,6 @@
 import Analysis
 import Foundation
+import CShim
 import Control
 import DSP
 import Engine
@@ -29,6 +30,9 @@ public final class PitchFeedback: @unchecked Sendable {
     private var generation = -1
     /// The readings of takes being recorded, scored when each take is finished.
     public let takeScores = LiveTakeScores()
+    /// Told how long each voiced reading took from the end of its audio to its message,
+    /// in nanoseconds (the metrics). Set before `start`.
+    public var onLatency: (@Sendable (Int64) -> Void)?
 
     public init(session: Session, hub: FeedbackHub) {
         self.session = session
@@ -70,6 +74,7 @@ public final class PitchFeedback: @unchecked Sendable {
                         .int(Int32(track)), .float(e.reading.hz), .string(verdict.note), .float(Float(verdict.cents)),
                         .float(e.reading.confidence), .int(verdict.inTune ? 1 : 0), frame,
                     ]))
+                    if let onLatency { onLatency(latencyNanos(of: e.frame, rate: rate)) }
                     if let advice {
                         messages.append(OSCMessage("/coach/feedback", [.int(Int32(track)), .string(advice.text), .string(advice.severity.rawValue)]))
                     }
@@ -81,6 +86,14 @@ public final class PitchFeedback: @unchecked Sendable {
             coaches[track] = coach
             if !messages.isEmpty { hub.broadcast(messages) }
         }
+    }
+
+    /// How long ago (ns) the engine frame `frame` was, by the engine's clock anchor: a
+    /// reading stamped inside the cycle that made it may be up to a period ahead (0).
+    private func latencyNanos(of frame: UInt64, rate: Double) -> Int64 {
+        let anchor = session.engine.published.anchor()
+        let now = Double(anchor.clock) + Double(Int64(dawg_monotonic_ns()) - Int64(anchor.nanos)) * rate / 1e9
+        return max(0, Int64((now - Double(frame)) / rate * 1e9))
     }
 
     /// The track's voice sounds: feed its vibrato detector; every 20 readings (100 ms),

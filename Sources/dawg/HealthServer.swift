@@ -1,12 +1,13 @@
 import Foundation
 import Hummingbird
 
-/// HTTP on `--http-port`: `/health` now (200 while the engine runs, 503 once JACK has
-/// gone), `/metrics` in a later step.
+/// HTTP on `--http-port`: `/health` (200 while the engine runs, 503 once JACK has
+/// gone) and `/metrics` (Prometheus text format).
 struct HealthServer {
     let host: String
     let port: Int
     let report: @Sendable () -> (healthy: Bool, json: String)
+    let metrics: @Sendable () -> String
 
     func makeApplication() -> some ApplicationProtocol {
         let router = Router()
@@ -17,6 +18,14 @@ struct HealthServer {
                 status: r.healthy ? .ok : .serviceUnavailable,
                 headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: r.json + "\n"))
+            )
+        }
+        let metrics = self.metrics
+        router.get("metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics()))
             )
         }
         return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "dawg"))

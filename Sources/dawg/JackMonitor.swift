@@ -12,13 +12,29 @@ final class JackMonitor: EngineMonitor, @unchecked Sendable {
     private let lock = ControlLock()
     private var stats = CycleStats()
     private var xrunsAtReset = 0
+    /// Late cycles since start (the statistics' count starts again at each reset).
+    private var lateTotal = 0
+    /// Where each cycle's timings also go (`GET /metrics`); set before the engine runs.
+    var metrics: EngineMetrics?
 
     init(jack: JackHost) { self.jack = jack }
 
     /// Control side, called every few milliseconds: empty the cycle-timing ring.
     func drain() {
         let period = UInt32(1_000_000 * jack.bufferSize.load(ordering: .relaxed) / max(1, jack.sampleRate))
-        lock.withLock { jack.drainCycleTimes { stats.record($0, periodMicros: period) } }
+        lock.withLock {
+            let before = stats.late
+            jack.drainCycleTimes { t in
+                stats.record(t, periodMicros: period)
+                metrics?.record(t)
+            }
+            lateTotal += stats.late - before
+        }
+    }
+
+    func lateCyclesTotal() -> Int {
+        drain()
+        return lock.withLock { lateTotal }
     }
 
     func status() -> EngineStatus {

@@ -128,6 +128,8 @@ struct Serve: AsyncParsableCommand {
         }
 
         let monitor = JackMonitor(jack: jack)
+        let metrics = EngineMetrics()
+        monitor.metrics = metrics
         let osc = try OSCServer(host: bind, port: oscPort, logger: logger)  // bound now: packets queue until it runs
         let feedback = FeedbackHub(session: session, sender: osc)
         let recorderFeedback = RecorderFeedback(feedback: feedback, sender: osc)
@@ -142,7 +144,9 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
-        let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger, recorder: recorderFeedback)
+        let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger, recorder: recorderFeedback,
+                               observe: { metrics.handled($0, failed: $1) })
+        pitchFeedback.onLatency = { metrics.pitchLatency.recordNanoseconds($0) }
         let health = HealthServer(host: bind, port: httpPort) {
             let gone = jack.shutdown
             let s = monitor.status()
@@ -152,6 +156,8 @@ struct Serve: AsyncParsableCommand {
             "uptime_s":\(Int(s.uptime))}
             """
             return (gone == nil, json)
+        } metrics: {
+            metrics.scrape(ScrapeSources(session: session, monitor: monitor))
         }.makeApplication()
 
         // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: the

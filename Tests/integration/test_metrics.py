@@ -1,0 +1,101 @@
+"""GET /metrics, read by an independent Prometheus parser (prometheus_client): the
+families are there with the right types, and the counters match what happened — OSC
+messages and refusals per address pattern, and an xrun caused on purpose (SIGSTOP of
+the engine) is counted."""
+import os
+import signal
+import time
+import urllib.request
+
+from prometheus_client.parser import text_string_to_metric_families
+
+
+def scrape(dawg):
+    with urllib.request.urlopen(f"http://127.0.0.1:{dawg.http_port}/metrics", timeout=5) as r:
+        assert r.status == 200
+        assert r.headers["Content-Type"].startswith("text/plain")
+        families = {f.name: f for f in text_string_to_metric_families(r.read().decode())}
+    samples = {}
+    for f in families.values():
+        for s in f.samples:
+            samples[(s.name, tuple(sorted(s.labels.items())))] = s.value
+    return families, samples
+
+
+def value(samples, name, **labels):
+    return samples.get((name, tuple(sorted(labels.items()))), 0.0)
+
+
+def test_the_metrics_are_there_and_typed(dawg, peer):
+    peer.request("/ping", reply="/pong")
+    time.sleep(0.3)
+    families, samples = scrape(dawg)
+    types = {n: f.type for n, f in families.items()}
+    assert types["dawg_xruns"] == "counter"
+    assert types["dawg_late_cycles"] == "counter"
+    assert types["dawg_commands_dropped"] == "counter"
+    assert types["dawg_process_callback_seconds"] == "histogram"
+    assert types["dawg_cycle_wake_seconds"] == "histogram"
+    assert types["dawg_dsp_load_percent"] == "gauge"
+    assert types["dawg_uptime_seconds"] == "gauge"
+    assert value(samples, "dawg_process_callback_seconds_count") > 10, "every cycle is timed"
+    assert value(samples, "dawg_sample_rate_hertz") == 48000
+    assert value(samples, "dawg_period_frames") == 256
+    assert value(samples, "dawg_commands_dropped_total", ring="command") == 0
+
+
+def test_osc_messages_and_refusals_are_counted_per_address(dawg, peer):
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    _, before = scrape(dawg)
+    for _ in range(5):
+        peer.request("/ping", reply="/pong")
+    for _ in range(3):
+        peer.request("/nope", 1, reply="/error")
+    for gain in (-6.0, -3.0):
+        peer.send(f"/strip/{t}/gain", gain)
+    peer.request(f"/strip/{t}/gain", float("nan"), reply="/error")
+    peer.sync()
+    _, after = scrape(dawg)
+
+    def grew(name, **labels):
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert grew("dawg_osc_messages_total", address="/ping") == 5
+    assert grew("dawg_osc_errors_total", address="/ping") == 0
+    assert grew("dawg_osc_messages_total", address="unknown") == 3
+    assert grew("dawg_osc_errors_total", address="unknown") == 3
+    assert grew("dawg_osc_messages_total", address="/strip/<id>/gain") == 3, "ids become <id>"
+    assert grew("dawg_osc_errors_total", address="/strip/<id>/gain") == 1
+    assert not any(n == "dawg_osc_messages_total" and "/nope" in str(l) for n, l in after), "no label per unknown address"
+
+
+def test_an_xrun_caused_on_purpose_is_counted(dawg, peer):
+    time.sleep(0.5)
+    _, before = scrape(dawg)
+    os.kill(dawg.proc.pid, signal.SIGSTOP)
+    time.sleep(0.15)
+    os.kill(dawg.proc.pid, signal.SIGCONT)
+    peer.request("/ping", reply="/pong", timeout=5)
+    time.sleep(0.5)
+    _, after = scrape(dawg)
+    assert value(after, "dawg_xruns_total") > value(before, "dawg_xruns_total")
+    assert value(after, "dawg_late_cycles_total") > value(before, "dawg_late_cycles_total")
+    assert value(after, "dawg_uptime_seconds") > value(before, "dawg_uptime_seconds")
+
+
+def test_pitch_feedback_latency_is_recorded(jackd, dawg, peer):
+    from helpers import Source
+    from test_pitch_feedback import tone
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    peer.send(f"/track/{t}/input", 1)
+    peer.send("/pitch/enable", t, 1)
+    _, before = scrape(dawg)
+    src = Source(jackd.name, tone(220))
+    try:
+        time.sleep(0.6)
+    finally:
+        src.close()
+    _, after = scrape(dawg)
+    readings = value(after, "dawg_pitch_feedback_latency_seconds_count") - value(before, "dawg_pitch_feedback_latency_seconds_count")
+    assert readings > 60, "one per voiced reading, every 5 ms"
+    assert value(after, "dawg_pitch_readings_dropped_total", track=str(t)) == 0
