@@ -99,3 +99,19 @@ def test_pitch_feedback_latency_is_recorded(jackd, dawg, peer):
     readings = value(after, "dawg_pitch_feedback_latency_seconds_count") - value(before, "dawg_pitch_feedback_latency_seconds_count")
     assert readings > 60, "one per voiced reading, every 5 ms"
     assert value(after, "dawg_pitch_readings_dropped_total", track=str(t)) == 0
+
+
+def test_a_storm_that_overfills_the_engine_shows_in_the_dropped_counter(dawg, peer):
+    from helpers import ntp
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    _, before = scrape(dawg)
+    # 2000 gain changes all due at one instant: more than the engine's table of pending
+    # timed commands (1024) holds; the rest are applied at once and counted.
+    when = ntp(time.time() + 0.5)
+    peer.bundle(when, [(f"/strip/{t}/gain", [-6.0 - (i % 10) * 0.1]) for i in range(2000)])
+    time.sleep(1.0)
+    peer.sync()
+    _, after = scrape(dawg)
+    dropped = value(after, "dawg_commands_dropped_total", ring="pending") - value(before, "dawg_commands_dropped_total", ring="pending")
+    assert dropped > 0, "the overflow is counted"
+    assert value(after, "dawg_osc_messages_total", address="/strip/<id>/gain") - value(before, "dawg_osc_messages_total", address="/strip/<id>/gain") == 2000
