@@ -148,14 +148,8 @@ struct Serve: AsyncParsableCommand {
                                observe: { metrics.handled($0, failed: $1) })
         pitchFeedback.onLatency = { metrics.pitchLatency.recordNanoseconds($0) }
         let health = HealthServer(host: bind, port: httpPort) {
-            let gone = jack.shutdown
-            let s = monitor.status()
-            let json = """
-            {"status":"\(gone == nil ? "ok" : "jack-gone")","client":"\(jack.clientName)","sample_rate":\(jack.sampleRate),\
-            "period":\(s.period),"xruns":\(s.xruns),"dsp_load":\(s.dspLoad),"tracks":\(session.trackCount),\
-            "uptime_s":\(Int(s.uptime))}
-            """
-            return (gone == nil, json)
+            let report = HealthReport.make(jack: jack, monitor: monitor, session: session)
+            return (report.status == "ok", report.json)
         } metrics: {
             metrics.scrape(ScrapeSources(session: session, monitor: monitor))
         }.makeApplication()

@@ -115,3 +115,23 @@ def test_a_storm_that_overfills_the_engine_shows_in_the_dropped_counter(dawg, pe
     dropped = value(after, "dawg_commands_dropped_total", ring="pending") - value(before, "dawg_commands_dropped_total", ring="pending")
     assert dropped > 0, "the overflow is counted"
     assert value(after, "dawg_osc_messages_total", address="/strip/<id>/gain") - value(before, "dawg_osc_messages_total", address="/strip/<id>/gain") == 2000
+
+
+def test_dawg_status_summarises_health_and_names_problems(dawg, peer):
+    import json
+    import subprocess
+    from helpers import DAWG, free_port, ntp
+    run = subprocess.run([str(DAWG), "status", "--http-port", str(dawg.http_port)], capture_output=True, text=True, timeout=20)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.startswith("dawg ok") and "48000 Hz, 256 frames" in run.stdout
+    raw = subprocess.run([str(DAWG), "status", "--json", "--http-port", str(dawg.http_port)], capture_output=True, text=True, timeout=20)
+    body = json.loads(raw.stdout)
+    assert body["status"] == "ok" and body["problems"] == [] and body["sample_rate"] == 48000
+    # Overfill the pending table: /health names the problem, and dawg status exits 1.
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    peer.bundle(ntp(time.time() + 0.3), [(f"/strip/{t}/gain", [-6.0]) for _ in range(2000)])
+    time.sleep(0.8)
+    run = subprocess.run([str(DAWG), "status", "--http-port", str(dawg.http_port)], capture_output=True, text=True, timeout=20)
+    assert run.returncode == 1 and "problem:" in run.stdout and "commands were dropped" in run.stdout, run.stdout
+    nobody = subprocess.run([str(DAWG), "status", "--http-port", str(free_port())], capture_output=True, text=True, timeout=20)
+    assert nobody.returncode == 2 and "no engine answers" in nobody.stderr
