@@ -64,6 +64,16 @@ public final class ProjectStore: Sendable {
             );
             CREATE INDEX coach_results_by_take ON coach_results (take_id);
             """),
+        Migration("metrics samples", """
+            CREATE TABLE metric_samples (
+                id INTEGER PRIMARY KEY,
+                taken_at REAL NOT NULL,
+                name TEXT NOT NULL,
+                labels TEXT NOT NULL DEFAULT '',
+                value REAL NOT NULL
+            );
+            CREATE INDEX metric_samples_by_time ON metric_samples (taken_at, name);
+            """),
     ]
 
     /// Opens the store of the project in `directory` (creating it), at `path` if given.

@@ -59,31 +59,52 @@ final class EngineMetrics: @unchecked Sendable {
         if failed { pair.errors.increment() }
     }
 
-    /// A scrape: bring the running totals and gauges up to date, then the text.
-    func scrape(_ s: ScrapeSources) -> String {
+    /// One figure read from the engine: a running total (a counter's) or a level.
+    struct Reading {
+        var name: String
+        var dimensions: [(String, String)] = []
+        var value: Double
+        var total: Bool
+    }
+
+    /// The engine's figures now (any control thread): what a scrape shows besides the
+    /// histograms, and what the store keeps.
+    func readings(_ s: ScrapeSources) -> [Reading] {
         let status = s.monitor.status()
         let published = s.session.engine.published
-        count("dawg_xruns_total", Int64(status.xruns))
-        count("dawg_late_cycles_total", Int64(s.monitor.lateCyclesTotal()))
-        count("dawg_commands_dropped_total", Int64(s.session.droppedCommandCount), [("ring", "command")])
-        count("dawg_commands_dropped_total", Int64(published.pendingOverflows.load(ordering: .relaxed)), [("ring", "pending")])
-        count("dawg_events_dropped_total", Int64(published.droppedEvents.load(ordering: .relaxed)))
-        count("dawg_late_commands_total", Int64(published.lateCommands.load(ordering: .relaxed)))
-        count("dawg_oversized_cycles_total", Int64(published.oversizedCycles.load(ordering: .relaxed)))
-        count("dawg_cycles_total", Int64(truncatingIfNeeded: published.cycles.load(ordering: .relaxed)))
-        gauge("dawg_dsp_load_percent", Double(status.dspLoad))
-        gauge("dawg_uptime_seconds", status.uptime)
-        gauge("dawg_sample_rate_hertz", status.sampleRate)
-        gauge("dawg_period_frames", Double(status.period))
-        gauge("dawg_tracks", Double(s.session.trackCount))
-        gauge("dawg_transport_playing", published.playing.load(ordering: .relaxed) ? 1 : 0)
-        gauge("dawg_recording", published.recording.load(ordering: .relaxed) ? 1 : 0)
+        func total(_ name: String, _ v: Int, _ d: [(String, String)] = []) -> Reading { Reading(name: name, dimensions: d, value: Double(v), total: true) }
+        func level(_ name: String, _ v: Double, _ d: [(String, String)] = []) -> Reading { Reading(name: name, dimensions: d, value: v, total: false) }
+        var r = [
+            total("dawg_xruns_total", status.xruns),
+            total("dawg_late_cycles_total", s.monitor.lateCyclesTotal()),
+            total("dawg_commands_dropped_total", s.session.droppedCommandCount, [("ring", "command")]),
+            total("dawg_commands_dropped_total", published.pendingOverflows.load(ordering: .relaxed), [("ring", "pending")]),
+            total("dawg_events_dropped_total", published.droppedEvents.load(ordering: .relaxed)),
+            total("dawg_late_commands_total", published.lateCommands.load(ordering: .relaxed)),
+            total("dawg_oversized_cycles_total", published.oversizedCycles.load(ordering: .relaxed)),
+            total("dawg_cycles_total", Int(truncatingIfNeeded: published.cycles.load(ordering: .relaxed))),
+            level("dawg_dsp_load_percent", Double(status.dspLoad)),
+            level("dawg_uptime_seconds", status.uptime),
+            level("dawg_sample_rate_hertz", status.sampleRate),
+            level("dawg_period_frames", Double(status.period)),
+            level("dawg_tracks", Double(s.session.trackCount)),
+            level("dawg_transport_playing", published.playing.load(ordering: .relaxed) ? 1 : 0),
+            level("dawg_recording", published.recording.load(ordering: .relaxed) ? 1 : 0),
+        ]
         if let writer = s.session.recorder {
-            for (source, fill) in writer.ringFill() { gauge("dawg_recorder_ring_fill_ratio", fill, [("source", source.label)]) }
-            for (source, frames) in writer.overruns() { count("dawg_recorder_overrun_frames_total", Int64(frames), [("source", source.label)]) }
+            r += writer.ringFill().map { level("dawg_recorder_ring_fill_ratio", $0.1, [("source", $0.0.label)]) }
+            r += writer.overruns().map { total("dawg_recorder_overrun_frames_total", $0.1, [("source", $0.0.label)]) }
         }
-        for (track, stream) in s.session.pitchStreams() {
-            count("dawg_pitch_readings_dropped_total", Int64(stream.dropped.load(ordering: .relaxed)), [("track", String(track))])
+        r += s.session.pitchStreams().map {
+            total("dawg_pitch_readings_dropped_total", $0.stream.dropped.load(ordering: .relaxed), [("track", String($0.track))])
+        }
+        return r
+    }
+
+    /// A scrape: bring the running totals and gauges up to date, then the text.
+    func scrape(_ s: ScrapeSources) -> String {
+        for r in readings(s) {
+            if r.total { count(r.name, Int64(r.value), r.dimensions) } else { gauge(r.name, r.value, r.dimensions) }
         }
         var bytes: [UInt8] = []
         registry.emit(into: &bytes)

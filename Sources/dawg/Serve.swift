@@ -64,6 +64,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("record-throttle-ms"), help: .hidden)
     var recordThrottle = 0.0
 
+    @Option(name: .customLong("metrics-interval"), help: "Seconds between the samples of the engine's figures kept in the project store.")
+    var metricsInterval = 10.0
+
+    @Option(name: .customLong("metrics-retention"), help: "Hours the samples are kept.")
+    var metricsRetention = 168.0
+
     /// Tests: the stream reader answers each new position this late (a slow disk).
     @Option(name: .customLong("stream-delay-ms"), help: .hidden)
     var streamDelay = 0.0
@@ -72,6 +78,8 @@ struct Serve: AsyncParsableCommand {
         guard (1...65535).contains(oscPort), (1...65535).contains(httpPort) else { throw ValidationError("ports must be from 1 to 65535") }
         guard oscPort != httpPort else { throw ValidationError("--osc-port and --http-port must differ") }
         guard (0...256).contains(inputs) else { throw ValidationError("--inputs must be from 0 to 256") }
+        guard metricsInterval >= 0.1 && metricsInterval <= 3600 else { throw ValidationError("--metrics-interval must be 0.1 … 3600 s") }
+        guard metricsRetention > 0 && metricsRetention <= 24 * 3650 else { throw ValidationError("--metrics-retention must be over 0 and at most ten years, in hours") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard RecordFormat(rawValue: recordFormat) != nil else {
             throw ValidationError("unknown --record-format \(recordFormat); one of \(RecordFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -168,6 +176,9 @@ struct Serve: AsyncParsableCommand {
                 .init(service: OSCService(server: osc, router: router)),
                 .init(service: FeedbackService(hub: feedback)),
                 .init(service: PitchFeedbackService(pitch: pitchFeedback)),
+                .init(service: SamplerService(sampler: MetricsSampler(
+                    metrics: metrics, sources: ScrapeSources(session: session, monitor: monitor), store: writer.store,
+                    interval: metricsInterval, retention: metricsRetention * 3600, logger: logger))),
                 .init(service: health),
                 .init(service: ReadyService(line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
                     + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)")),

@@ -136,6 +136,17 @@ struct PitchFeedbackService: Service {
     }
 }
 
+/// The metrics sampler's thread, for the service group's lifetime.
+struct SamplerService: Service {
+    let sampler: MetricsSampler
+
+    func run() async throws {
+        sampler.start()
+        try? await gracefulShutdown()
+        sampler.stop()
+    }
+}
+
 /// Says dawg is ready, from inside the running group: the group traps SIGINT and
 /// SIGTERM before it starts any service, so a script that signals dawg as soon as it
 /// reads the line gets a clean shutdown, not a process killed by the signal.

@@ -107,7 +107,21 @@ final class ProjectStoreTests: XCTestCase {
         let path = dir + "/old.sqlite"
         _ = try Database(path: path, migrations: Array(ProjectStore.migrations.prefix(1)))
         let store = try ProjectStore(directory: dir, name: "demo", path: path)
-        XCTAssertEqual(try store.database.query("PRAGMA user_version").first?.first, .integer(2))
+        XCTAssertEqual(try store.database.query("PRAGMA user_version").first?.first, .integer(Int64(ProjectStore.migrations.count)))
         XCTAssertEqual(try store.database.query("SELECT COUNT(*) FROM coach_results").first?.first, .integer(0))
+    }
+
+    func testMetricSamplesAreKeptForTheRetentionPeriodOnly() throws {
+        let store = try ProjectStore(directory: dir, name: "demo")
+        try store.record([MetricSample(takenAt: 1000, name: "dawg_xruns_total", value: 0),
+                          MetricSample(takenAt: 1000, name: "dawg_recorder_ring_fill_ratio", labels: "source=track 1", value: 0.25)],
+                         keepSeconds: 60)
+        try store.record([MetricSample(takenAt: 1030, name: "dawg_xruns_total", value: 2)], keepSeconds: 60)
+        XCTAssertEqual(try store.metricSamples(since: 0).count, 3)
+        XCTAssertEqual(try store.metricSamples(since: 0, name: "dawg_xruns_total").map(\.value), [0, 2])
+        XCTAssertEqual(try store.metricSamples(since: 1001).map(\.takenAt), [1030])
+        XCTAssertEqual(try store.metricSamples(since: 0, name: "dawg_recorder_ring_fill_ratio").first?.labels, "source=track 1")
+        try store.record([MetricSample(takenAt: 1070, name: "dawg_xruns_total", value: 3)], keepSeconds: 60)
+        XCTAssertEqual(try store.metricSamples(since: 0).map(\.takenAt), [1030, 1070], "older than 60 s are forgotten")
     }
 }

@@ -135,3 +135,34 @@ def test_dawg_status_summarises_health_and_names_problems(dawg, peer):
     assert run.returncode == 1 and "problem:" in run.stdout and "commands were dropped" in run.stdout, run.stdout
     nobody = subprocess.run([str(DAWG), "status", "--http-port", str(free_port())], capture_output=True, text=True, timeout=20)
     assert nobody.returncode == 2 and "no engine answers" in nobody.stderr
+
+
+def test_figures_are_kept_in_the_store_and_dawg_metrics_reads_them(jackd, project):
+    import json
+    import sqlite3
+    import subprocess
+    from helpers import DAWG, Dawg
+    d = Dawg(jackd.name, project, extra=["--metrics-interval", "0.2", "--metrics-retention", "0.0005"])  # 1.8 s
+    try:
+        time.sleep(1.0)
+        os.kill(d.proc.pid, signal.SIGSTOP)
+        time.sleep(0.15)
+        os.kill(d.proc.pid, signal.SIGCONT)
+        time.sleep(3.0)
+        run = subprocess.run([str(DAWG), "metrics", "--since", "1h", "--project-dir", str(project)], capture_output=True, text=True, timeout=20)
+        assert run.returncode == 0, run.stderr
+        xruns = next(l for l in run.stdout.splitlines() if l.strip().startswith("dawg_xruns_total"))
+        assert "now" in xruns and float(xruns.split("now")[1]) >= 1, run.stdout
+        assert "dawg_dsp_load_percent" in run.stdout and "dawg_commands_dropped_total{ring=command}" in run.stdout
+        rows = json.loads(subprocess.run([str(DAWG), "metrics", "--since", "10m", "--name", "dawg_tracks", "--json",
+                                          "--project-dir", str(project)], capture_output=True, text=True, timeout=20).stdout)
+        assert rows and {r["name"] for r in rows} == {"dawg_tracks"}
+        # Retention: nothing older than 1.8 s (and the interval) is left.
+        db = sqlite3.connect(project / "dawg.sqlite")
+        oldest, newest = db.execute("SELECT MIN(taken_at), MAX(taken_at) FROM metric_samples").fetchone()
+        assert newest - oldest <= 1.8 + 0.3, (oldest, newest)
+        assert newest > time.time() - 2
+    finally:
+        assert d.stop() == 0
+    bad = subprocess.run([str(DAWG), "metrics", "--since", "yesterday", "--project-dir", str(project)], capture_output=True, text=True)
+    assert bad.returncode != 0 and "--since" in bad.stderr
