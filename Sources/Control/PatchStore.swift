@@ -24,7 +24,8 @@ public enum PatchStore {
     /// Write `patch` to `absolute`: a temporary file first, synced, then renamed over
     /// the target, so a full disk or a crash never leaves half a patch. `name` is what
     /// errors call the file.
-    static func write(_ patch: Patch, to absolute: String, named name: String) throws {
+    @discardableResult
+    static func write(_ patch: Patch, to absolute: String, named name: String) throws -> Data {
         let data = try encode(patch) + Data("\n".utf8)
         let temporary = absolute + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
@@ -44,11 +45,17 @@ public enum PatchStore {
             try? FileManager.default.removeItem(atPath: temporary)
             throw ControlError("cannot write \(name): \(reason)")
         }
+        return data
     }
 
     /// The patch in the file at `absolute` (not yet validated: `Session.apply` does that).
     static func read(_ absolute: String, named name: String) throws -> Patch {
         guard let data = FileManager.default.contents(atPath: absolute) else { throw ControlError("cannot read \(name)") }
+        return try decode(data, named: name)
+    }
+
+    /// The patch in `data` (a file's or a stored version's); `name` is what errors call it.
+    static func decode(_ data: Data, named name: String) throws -> Patch {
         guard data.count <= 16 << 20 else { throw ControlError("\(name) is larger than 16 MiB; not a patch") }
         do {
             return try decoder().decode(Patch.self, from: data)

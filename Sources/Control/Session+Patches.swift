@@ -12,7 +12,27 @@ extension Session {
 
     /// Write the state to `path` inside the project (never half a patch: see `PatchStore`).
     public func savePatch(to path: String) throws {
-        try PatchStore.write(snapshot(), to: try paths.resolve(path, mustExist: false), named: path)
+        let absolute = try paths.resolve(path, mustExist: false)
+        let data = try PatchStore.write(snapshot(), to: absolute, named: path)
+        // Every save is a version in the project store (the file is written first: a
+        // store that cannot take it costs the history, not the save).
+        do { try recorder?.store.savePatchVersion(path: paths.relative(absolute), content: String(decoding: data, as: UTF8.self)) } catch {
+            logger.warning("patch \(path) saved, but not kept as a version: \(error)")
+        }
+    }
+
+    /// The saved versions of every patch, oldest first.
+    public func patchVersions() throws -> [PatchVersion] {
+        guard let store = recorder?.store else { throw ControlError("no project store: patch versions are kept there") }
+        return try store.patchVersions()
+    }
+
+    /// Puts the engine in the state of saved version `number` (no file changes).
+    @discardableResult
+    public func checkoutPatch(version number: Int64) throws -> [String] {
+        guard let store = recorder?.store else { throw ControlError("no project store: patch versions are kept there") }
+        guard let v = try store.patchVersion(number) else { throw ControlError("no patch version \(number)") }
+        return try apply(PatchStore.decode(Data(v.content.utf8), named: "version \(number) (\(v.path))"))
     }
 
     /// Read, validate and apply the patch at `path`. Returns warnings (connections

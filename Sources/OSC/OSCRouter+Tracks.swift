@@ -79,6 +79,7 @@ extension OSCRouter {
     }
 
     func patch(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        if rest == ["versions"] || rest == ["checkout"] { return try patchVersions(rest[0], m, a, client) }
         guard rest.count == 1, rest[0] == "save" || rest[0] == "load" else { throw ControlError("unknown address") }
         try a.expect(1...1, "a path inside the project directory")
         let path = try a.string(0, "path")
@@ -95,6 +96,30 @@ extension OSCRouter {
                 }
                 try session.savePatch(to: path)
                 return [OSCMessage("/done", [.string(address)])]
+            } catch {
+                return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
+            }
+        }
+    }
+
+    /// `/patch/versions`: `/patch/version i:n s:path s:saved-at` for each saved version
+    /// (the newest 200), then `/patch/versions.end i:count`. `/patch/checkout i:n`: the
+    /// engine takes saved version n's state (no file changes); `/done` or `/fail`.
+    func patchVersions(_ what: String, _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
+        if what == "versions" {
+            try a.expect(0...0, "none")
+            let all = try session.patchVersions()
+            return all.suffix(200).map { OSCMessage("/patch/version", [.int(Int32(clamping: $0.number)), .string($0.path), .string($0.savedAt)]) }
+                + [OSCMessage("/patch/versions.end", [.int(Int32(clamping: all.count))])]
+        }
+        try a.expect(1...1, "a version number (see /patch/versions)")
+        let number = try a.int(0, "version")
+        let session = self.session, feedback = self.feedback, address = m.path
+        return jobs.run(for: client) {
+            do {
+                let warnings = try session.checkoutPatch(version: Int64(number))
+                feedback.broadcast([OSCMessage("/patch/loaded", [.string("version \(number)")])])
+                return warnings.map { OSCMessage("/warning", [.string(address), .string($0)]) } + [OSCMessage("/done", [.string(address)])]
             } catch {
                 return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
             }

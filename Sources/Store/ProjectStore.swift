@@ -74,6 +74,16 @@ public final class ProjectStore: Sendable {
             );
             CREATE INDEX metric_samples_by_time ON metric_samples (taken_at, name);
             """),
+        Migration("patch versions", """
+            CREATE TABLE patch_versions (
+                id INTEGER PRIMARY KEY,
+                project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                path TEXT NOT NULL,
+                content TEXT NOT NULL,
+                saved_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+            );
+            CREATE INDEX patch_versions_by_project ON patch_versions (project_id, id);
+            """),
     ]
 
     /// Opens the store of the project in `directory` (creating it), at `path` if given.
