@@ -40,16 +40,18 @@ public final class PitchFeedback: @unchecked Sendable {
     }
 
     public func start() {
+        // Every millisecond while any track is tracked; otherwise a look every 20 ms
+        // (a tracker switched on waits that long for its first pass).
         thread.start(name: "dawg pitch feedback") { [self] in
-            drain()
-            return 1_000_000
+            drain() ? 1_000_000 : 20_000_000
         }
     }
 
     public func stop() { thread.stop() }
 
-    /// One pass: every tracker's new readings, as messages.
-    func drain() {
+    /// One pass: every tracker's new readings, as messages. False when no track is tracked.
+    @discardableResult
+    func drain() -> Bool {
         let offset = session.engine.published.hostFrameOffset.load(ordering: .relaxed)
         let rate = session.sampleRate
         let recording = session.engine.published.recording.load(ordering: .relaxed)
@@ -57,7 +59,8 @@ public final class PitchFeedback: @unchecked Sendable {
             generation = session.coachChanges
             coaches = [:]
         }
-        for (track, stream) in session.pitchStreams() {
+        let streams = session.pitchStreams()
+        for (track, stream) in streams {
             var messages: [OSCMessage] = []
             var coach = coaches[track] ?? LiveCoach(settings: session.liveCoach(track: track))
             while let e = stream.readings.pop() {
@@ -86,6 +89,7 @@ public final class PitchFeedback: @unchecked Sendable {
             coaches[track] = coach
             if !messages.isEmpty { hub.broadcast(messages) }
         }
+        return !streams.isEmpty
     }
 
     /// How long ago (ns) the engine frame `frame` was, by the engine's clock anchor: a

@@ -1,8 +1,25 @@
+import glob
+import os
+import subprocess
 import time
 
 import pytest
 
 from helpers import Dawg, Jackd, Peer, noise_signal, write_wav, RATE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_stale_jack_files():
+    """A jackd killed with SIGKILL (some tests do it on purpose) leaves its semaphores
+    and shared-memory registry in /dev/shm, and enough of them stop new servers from
+    starting. Before the run, when no jackd runs on the machine, they go."""
+    if subprocess.run(["pgrep", "-x", "jackd"], capture_output=True).returncode != 0:
+        for f in glob.glob("/dev/shm/jack_sem.*") + glob.glob("/dev/shm/jack-shm-registry") + glob.glob("/dev/shm/jack_db*"):
+            try:
+                os.remove(f)
+            except OSError:
+                pass
+    yield
 
 
 @pytest.fixture(scope="module")

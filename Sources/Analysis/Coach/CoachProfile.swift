@@ -50,12 +50,27 @@ public struct CoachProfile: Sendable, Codable, Equatable {
         }
     }
 
-    /// The profile `name` from `directory` (presets/coach).
+    /// The profile `name` from `directory` (presets/coach). Read once, and again only
+    /// when its file changes: coaching settings are checked on every request that
+    /// touches them, and a storm of them should not be a storm of file reads.
     public static func load(_ name: String, directory: String) throws -> CoachProfile {
         guard !name.isEmpty, name.count <= 64,
               name.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" })
         else { throw CoachError("a profile name is letters, digits, - and _") }
-        guard let data = FileManager.default.contents(atPath: directory + "/\(name).json") else {
+        let path = directory + "/\(name).json"
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        if let modified, let hit = cacheLock.withLock({ cache[path] }), hit.modified == modified { return hit.profile }
+        let profile = try read(name, path: path, directory: directory)
+        if let modified { cacheLock.withLock { cache[path] = (modified, profile) } }
+        return profile
+    }
+
+    private static let cacheLock = NSLock()
+    // Guarded by `cacheLock`.
+    nonisolated(unsafe) private static var cache: [String: (modified: Date, profile: CoachProfile)] = [:]
+
+    private static func read(_ name: String, path: String, directory: String) throws -> CoachProfile {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw CoachError("no coach profile \"\(name)\" (profiles: \(names(directory: directory).joined(separator: ", ")))")
         }
         var profile: CoachProfile
