@@ -153,4 +153,13 @@ final class TakeScorerTests: XCTestCase {
         XCTAssertNil(m.note(at: 1.9))
         XCTAssertEqual(PitchTarget.fold(72, near: 47.6), 48)
     }
+
+    func testMissingFramesDoNotShiftTheNotes() {
+        // Live readings lose one now and then: every seventh frame gone.
+        let all = frames(Singing())
+        let thinned = all.enumerated().filter { $0.offset % 7 != 3 }.map(\.element)
+        let r = TakeScorer().score(thinned, against: .melody(melody, folded: true), targetName: "test")
+        XCTAssertEqual(r.notes.map(\.verdict), Array(repeating: "ok", count: 11), "\(r.notes.map { ($0.verdict, $0.onsetMs) })")
+        XCTAssertEqual(r.rhythm ?? 0, 100, accuracy: 0.5)
+    }
 }

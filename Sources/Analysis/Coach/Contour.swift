@@ -8,14 +8,26 @@ struct Contour {
     init(_ frames: [PitchFrame], tuning: Tuning, offset: Double) {
         times = frames.map { $0.time + offset }
         midi = frames.map { $0.hz > 0 ? tuning.midi($0.hz) : nil }
-        hop = frames.count > 1 ? frames[1].time - frames[0].time : 0.01
+        // The usual step (live readings may miss one now and then).
+        let steps = zip(times, times.dropFirst()).map { $1 - $0 }.filter { $0 > 0 }
+        hop = steps.isEmpty ? 0.01 : median(steps)
     }
 
-    /// The frames from `from` to `to` seconds.
+    /// The frames from `from` to `to` seconds (found by time, so a missing frame does
+    /// not shift the rest).
     func indices(from: Double, to: Double) -> Range<Int> {
-        let lo = max(0, min(times.count, Int(((from - (times.first ?? 0)) / hop).rounded(.up))))
-        let hi = max(lo, min(times.count, Int(((to - (times.first ?? 0)) / hop).rounded(.up))))
+        let lo = firstIndex(atOrAfter: from - 1e-9), hi = max(lo, firstIndex(atOrAfter: to - 1e-9))
         return lo..<hi
+    }
+
+    /// The first frame at or after `time` (binary search; `times` ascend).
+    func firstIndex(atOrAfter time: Double) -> Int {
+        var lo = 0, hi = times.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if times[mid] < time { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// A note's onset within `window` seconds of `expected`: the voice starting (after
