@@ -50,6 +50,13 @@ extension Session {
         }
     }
 
+    /// Where a track with these settings is tracked: its profile's voice (the profile
+    /// alone, so the reference is not read again under the session lock).
+    func voiceRange(_ s: CoachSettings) -> ClosedRange<Double> {
+        (try? CoachProfile.load(s.profile, directory: presets.directory + "/coach")).map { $0.lowHz...$0.highHz }
+            ?? LiveCoach.Settings().range
+    }
+
     func resolveCoach(_ s: CoachSettings, a4: Double) throws -> LiveCoach.Settings {
         try s.resolve(a4: a4, presets: presets.directory + "/coach", paths: paths)
     }

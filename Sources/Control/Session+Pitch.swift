@@ -24,7 +24,7 @@ extension Session {
     /// has none, or one for a new voice range (its coaching profile's), or take it away.
     func syncPitch(_ id: Int) {
         guard let t = patch.tracks.first(where: { $0.id == id }), let n = graph[.track(id)] else { return }
-        let range = (try? resolveCoach(t.coach ?? CoachSettings(), a4: patch.a4))?.range ?? LiveCoach.Settings().range
+        let range = voiceRange(t.coach ?? CoachSettings())
         if t.pitch && (n.pitchTap == nil || n.pitchRange != range) {
             var settings = LivePitchTracker.Settings()
             (settings.lowHz, settings.highHz) = (range.lowerBound, range.upperBound)

@@ -1,6 +1,5 @@
 import Analysis
 import Foundation
-import CShim
 import Control
 import DSP
 import Engine
@@ -95,8 +94,7 @@ public final class PitchFeedback: @unchecked Sendable {
     /// How long ago (ns) the engine frame `frame` was, by the engine's clock anchor: a
     /// reading stamped inside the cycle that made it may be up to a period ahead (0).
     private func latencyNanos(of frame: UInt64, rate: Double) -> Int64 {
-        let anchor = session.engine.published.anchor()
-        let now = Double(anchor.clock) + Double(Int64(dawg_monotonic_ns()) - Int64(anchor.nanos)) * rate / 1e9
+        let now = TimetagClock.frameNow(session.engine)
         return max(0, Int64((now - Double(frame)) / rate * 1e9))
     }
 

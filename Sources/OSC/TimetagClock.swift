@@ -34,6 +34,12 @@ final class TimetagClock: @unchecked Sendable {
         b >= a ? Double(b - a) / 4_294_967_296 : -Double(a - b) / 4_294_967_296
     }
 
+    /// The engine's frame clock now (fractional), from the latest cycle's anchor.
+    static func frameNow(_ engine: EngineHandle) -> Double {
+        let anchor = engine.published.anchor()
+        return Double(anchor.clock) + Double(Int64(dawg_monotonic_ns()) - Int64(anchor.nanos)) * engine.config.sampleRate / 1e9
+    }
+
     /// The frame-clock time for `time` (NTP fixed point), or 0 ("now") when it is due.
     func frame(for time: UInt64?) throws -> UInt64 {
         guard let time else { return 0 }
@@ -42,8 +48,7 @@ final class TimetagClock: @unchecked Sendable {
         let ahead = Self.seconds(from: wall, to: time)
         if ahead > Self.horizon { throw ControlError("time tag is \(Int(ahead)) s ahead; the limit is \(Int(Self.horizon)) s") }
         let rate = engine.config.sampleRate
-        let anchor = engine.published.anchor()
-        let now = Double(anchor.clock) + Double(Int64(dawg_monotonic_ns()) - Int64(anchor.nanos)) * rate / 1e9
+        let now = Self.frameNow(engine)
         return lock.withLock {
             if let b = base, abs(b.frame + Self.seconds(from: b.wall, to: wall) * rate - now) <= 0.002 * rate {
                 return Self.frame(of: time, base: b, rate: rate)
