@@ -294,14 +294,16 @@ class Capture:
             at = (start - self.origin) & 0xFFFFFFFF
             # Heard: the cycle right after the one before, copied before the next began.
             # JACK2 runs clients asynchronously: a callback that ran past its cycle may
-            # have copied the next cycle's samples, so the clock is read after the copy.
+            # have copied the next cycle's samples, so the cycle's start is read again
+            # after the copy. (Not frame_time: on a busy host the dummy driver's clock
+            # estimate can run a period ahead of every cycle for seconds.)
             follows = self.previous is None or (start - self.previous[0]) & 0xFFFFFFFF == self.previous[1]
             self.previous = (start, frames)
             if at + frames > self.data.shape[1]:
                 return
             if follows:
                 block = [p.get_array().copy() for p in self.inports]
-                if (self.client.frame_time - start) & 0xFFFFFFFF < frames:
+                if self.client.last_frame_time == start:
                     for c, b in enumerate(block):
                         self.data[c, at:at + frames] = b
                     self.heard[at:at + frames] = True
@@ -348,16 +350,26 @@ def assert_heard(captured, expected, atol=1e-6, least=0.9):
 
 
 class Source:
-    """A JACK client playing a known signal into a dawg capture port."""
+    """A JACK client playing a known signal into a dawg capture port.
+
+    `skips` lists the JACK frames at which a cycle did not follow the one before: a
+    busy host can make the dummy driver jump its clock, and every frame stamp after
+    such a jump moves off the grid it was on."""
 
     def __init__(self, server, signal_fn, target="dawg:in_1"):
         self.client = jack.Client(f"src{uuid.uuid4().hex[:6]}", servername=server, no_start_server=True)
         self.out = self.client.outports.register("out")
         self.frame = 0
         self.signal_fn = signal_fn
+        self.skips = []
+        self.next_start = None
 
         @self.client.set_process_callback
         def process(frames):
+            start = self.client.last_frame_time
+            if self.next_start is not None and start != self.next_start:
+                self.skips.append(start)
+            self.next_start = (start + frames) & 0xFFFFFFFF
             self.out.get_array()[:] = self.signal_fn(np.arange(self.frame, self.frame + frames))
             self.frame += frames
 
