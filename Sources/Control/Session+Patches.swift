@@ -94,13 +94,7 @@ extension Session {
         try locked {
             try validateGraph(normalised)  // routing that loops: outputs, sends, side-chains
             // Retire the old strips, then build the new ones.
-            for ref in graph.nodes.keys { retireTap(ref) }
-            for id in Array(streams.keys) { dropStream(id) }
-            graph[.master]?.recordTap = nil  // the master's nodes stay; its bounce does not
-            graph[.master]?.recordStream = nil
-            bounces = []
-            graph.removeAll()
-            scheduler.removeAll()
+            retireStrips()
             self.patch = normalised
             coachGeneration += 1
             audio = decoded
@@ -134,4 +128,60 @@ extension Session {
         if normalised.transport.play { play() }
         return connections?.restore(normalised.connections) ?? []
     }
+
+    /// Under the lock: every strip's taps and streams ended, the graph emptied but for
+    /// the master's nodes, nothing scheduled.
+    func retireStrips() {
+        for ref in graph.nodes.keys { retireTap(ref) }
+        for id in Array(streams.keys) { dropStream(id) }
+        graph[.master]?.recordTap = nil  // the master's nodes stay; its bounce does not
+        graph[.master]?.recordStream = nil
+        bounces = []
+        graph.removeAll()
+        scheduler.removeAll()
+    }
+
+    /// Any control thread, while no process callback runs either engine: drive
+    /// `newEngine` (another sample rate) instead, with the whole state — files decoded
+    /// again at its rate, takes, coaching, the transport's place in seconds. Recording
+    /// is off afterwards. Returns warnings: a file that cannot be read now leaves its
+    /// track in place without its audio, and says so.
+    @discardableResult
+    public func moveEngine(to newEngine: EngineHandle) -> [String] {
+        if recordEnabled { try? enableRecording(false) }
+        let old = engine
+        let seconds = Double(old.published.position.load(ordering: .relaxed)) / old.config.sampleRate
+        var state = locked { latest }
+        state.connections = [:]  // the host keeps its own connections
+        state.transport.play = false
+        locked {
+            retireStrips()
+            engineLock.withLock { _engine = newEngine }
+            graph = StripGraph(engine: newEngine)
+            audio = [:]
+            takeAudio = [:]
+            pushGraph()
+        }
+        recorder?.sampleRate = Int(newEngine.config.sampleRate)
+        var warnings: [String] = []
+        do {
+            warnings = try apply(state)
+        } catch {
+            // Keep every track: first without the files that are gone, then without
+            // any file or take.
+            warnings.append("\(error)")
+            for i in state.tracks.indices where (try? state.tracks[i].file.map { try paths.resolve($0, mustExist: true) }) == nil {
+                state.tracks[i].file = nil
+            }
+            if (try? apply(state)) == nil {
+                for i in state.tracks.indices { state.tracks[i].file = nil; state.tracks[i].take = nil }
+                warnings.append("every track's file and take were left out")
+                do { _ = try apply(state) } catch { warnings.append("the state could not be moved: \(error)") }
+            }
+        }
+        locked { send(.locate(frame: newEngine.frames(seconds: seconds))) }
+        for w in warnings { logger.warning("moving to \(Int(newEngine.config.sampleRate)) Hz: \(w)") }
+        return warnings
+    }
 }
+

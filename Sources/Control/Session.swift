@@ -1,6 +1,7 @@
 import AudioFiles
 import DSP
 import Engine
+import Foundation
 import Logging
 import Store
 
@@ -17,10 +18,14 @@ import Store
 /// worker); they serialise on one lock, validate first, and change nothing when they
 /// throw. The realtime side sees the results as commands and compiled plans.
 public final class Session: @unchecked Sendable {
-    // @unchecked Sendable: all mutable state below is touched only under `lock`.
-    public let engine: EngineHandle
+    // @unchecked Sendable: all mutable state below is touched only under `lock`
+    // (`_engine` under `engineLock` too, so readers outside `lock` see it whole).
+    /// The engine the session drives; another one after `moveEngine(to:)`.
+    public var engine: EngineHandle { engineLock.withLock { _engine } }
+    var _engine: EngineHandle
+    let engineLock = NSLock()
     public let paths: ProjectPaths
-    let logger: Logger
+    public let logger: Logger
     let lock = ControlLock()
     let transportDriver: TransportDriver?
     /// Where strip presets are found.
@@ -31,7 +36,7 @@ public final class Session: @unchecked Sendable {
     var patch = Patch()
     var scheduler = ParameterScheduler()
     /// Every strip's engine nodes and meter slots, and the graph made of them.
-    let graph: StripGraph
+    var graph: StripGraph
     /// Track id → decoded file; tracks playing the same file share it.
     var audio: [Int: DecodedAudio] = [:]
     let decodedFiles = DecodedAudioCache()
@@ -68,7 +73,7 @@ public final class Session: @unchecked Sendable {
         self.recorder = recorder
         self.recordRingFrames = recordRingFrames
         self.presets = presets ?? StripPresets.locate(projectDirectory: paths.root)
-        self.engine = engine
+        self._engine = engine
         self.paths = paths
         self.logger = logger
         self.transportDriver = transport

@@ -24,21 +24,22 @@ func dawgSync(_ state: jack_transport_state_t, _ pos: UnsafeMutablePointer<jack_
 /// JACK's notification thread.
 func dawgXrun(_ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let arg else { return 0 }
-    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().xruns.wrappingIncrement(ordering: .relaxed)
+    Unmanaged<JackClient>.fromOpaque(arg).takeUnretainedValue().host.xruns.wrappingIncrement(ordering: .relaxed)
     return 0
 }
 
 /// JACK's notification thread.
 func dawgBufferSize(_ nframes: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let arg else { return 0 }
-    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().bufferSizeChanged(Int(nframes))
+    Unmanaged<JackClient>.fromOpaque(arg).takeUnretainedValue().host.bufferSizeChanged(Int(nframes))
     return 0
 }
 
 /// JACK's notification thread.
 func dawgSampleRate(_ rate: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> Int32 {
     guard let arg else { return 0 }
-    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().sampleRateChanged(Int(rate))
+    let client = Unmanaged<JackClient>.fromOpaque(arg).takeUnretainedValue()
+    client.host.sampleRateChanged(Int(rate), from: client)
     return 0
 }
 
@@ -46,13 +47,29 @@ func dawgSampleRate(_ rate: jack_nframes_t, _ arg: UnsafeMutableRawPointer?) -> 
 /// on the capture side goes out with the same latency, and vice versa.
 func dawgLatency(_ mode: jack_latency_callback_mode_t, _ arg: UnsafeMutableRawPointer?) {
     guard let arg else { return }
-    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().propagateLatency(mode)
+    Unmanaged<JackClient>.fromOpaque(arg).takeUnretainedValue().propagateLatency(mode)
 }
 
 /// Any JACK thread, once: the server went away.
 func dawgShutdown(_ code: jack_status_t, _ reason: UnsafePointer<CChar>?, _ arg: UnsafeMutableRawPointer?) {
     guard let arg else { return }
-    Unmanaged<JackHost>.fromOpaque(arg).takeUnretainedValue().serverShutDown(reason.map { String(cString: $0) } ?? "no reason given")
+    let client = Unmanaged<JackClient>.fromOpaque(arg).takeUnretainedValue()
+    client.host.serverShutDown(reason.map { String(cString: $0) } ?? "no reason given", from: client)
+}
+
+/// JACK's notification thread: two ports were connected or disconnected (any ports:
+/// ours are read again on the control side).
+func dawgPortConnect(_ a: jack_port_id_t, _ b: jack_port_id_t, _ connect: Int32, _ arg: UnsafeMutableRawPointer?) {
+    guard let arg else { return }
+    let client = Unmanaged<JackClient>.fromOpaque(arg).takeUnretainedValue()
+    client.host.portsConnected(from: client)
+}
+
+/// JACK's notification thread: a port was registered or unregistered anywhere.
+func dawgPortRegistration(_ port: jack_port_id_t, _ registered: Int32, _ arg: UnsafeMutableRawPointer?) {
+    guard let arg, registered != 0 else { return }
+    let client = Unmanaged<JackClient>.fromOpaque(arg).takeUnretainedValue()
+    client.host.portRegistered(from: client)
 }
 
 /// While probing for a server, libjack's complaints that none is running are

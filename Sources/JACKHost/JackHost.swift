@@ -10,134 +10,141 @@ public struct JackError: Error, CustomStringConvertible {
     public let noServer: Bool
 }
 
-/// The JACK client: opens it, registers `in_1…in_N`, `out_L`, `out_R`, runs the engine
-/// in the process callback, follows JACK transport, reports latency, counts xruns and
-/// notices the server going away.
+/// dawg's place on a JACK server, across servers: it opens the client, registers
+/// `in_1…in_N`, `out_L`, `out_R`, runs the engine in the process callback, follows
+/// JACK transport, reports latency, counts xruns and notices the server going away —
+/// and, when a server is back, `reopen` makes the same client again on it: the same
+/// ports, the connections they had, the transport where it was.
+///
+/// Every control-side call that reaches libjack goes through `withClient`, which
+/// holds `callLock` for the call; closing a client takes the same lock first, so no
+/// call ever runs on a closed handle. JACK's callbacks never take `callLock`.
 public final class JackHost: @unchecked Sendable {
-    // @unchecked Sendable: after `start`, mutable state is atomics or behind `lock`.
-    public let client: OpaquePointer
-    public let clientName: String
-    public let sampleRate: Int
+    // @unchecked Sendable: mutable state is atomics, or behind `lock` / `callLock`.
+    /// The name asked for; the client JACK made may differ (`clientName`).
+    public let requestedName: String
+    public let serverName: String?
     public let xruns = ManagedAtomic<Int>(0)
+    /// Times the client was opened again on a server that came back.
+    public let reconnects = ManagedAtomic<Int>(0)
     public let bufferSize: ManagedAtomic<Int>
     let logger: Logger
     private let lock = ControlLock()
+    private let callLock = ControlLock()
+    private var current: JackClient?
+    private var _clientName: String
+    private var _sampleRate: Int
     private var shutdownReason: String?
     private var closed = false
-    private var realtime: UnsafeMutablePointer<HostRealtime>?
-    private var inputs: [OpaquePointer] = []
-    private var outputs: [OpaquePointer] = []
+    private var setup: (engine: EngineHandle, inputs: Int, followTransport: Bool)?
+    /// Our ports' connections as last read (`refreshConnections`), restored on reopen.
+    private var knownConnections: [String: [String]] = [:]
+    let connectionsChanged = ManagedAtomic(false)
+    /// Connections a reopen could not make yet (the other port was not there), made
+    /// when JACK says ports appeared.
+    private var _waiting: [String: [String]] = [:]
+    let portsAppeared = ManagedAtomic(false)
+    /// Transport requests made while no server runs, applied when one is back.
+    private var resumeRolling = false
+    /// Runs the engine while no server does.
+    private var standIn: EngineStandIn?
 
     /// Connect to the server `serverName` (nil: the default one); never starts one.
     public init(clientName: String, serverName: String?, logger: Logger) throws {
-        var status = jack_status_t(rawValue: 0)
-        jack_set_error_function(dawgJackMessage)
-        jack_set_info_function(dawgJackMessage)
-        jackMessagesQuiet.store(true, ordering: .relaxed)
-        let opened = dawg_jack_client_open(clientName, serverName, 1, &status)
-        jackMessagesQuiet.store(false, ordering: .relaxed)
-        guard let client = opened else {
-            let failed = status.rawValue & JackServerFailed.rawValue != 0
-            throw JackError(
-                description: "cannot connect to JACK server \(serverName ?? "(default)") (status 0x\(String(status.rawValue, radix: 16)))",
-                noServer: failed
-            )
-        }
-        self.client = client
-        self.clientName = String(cString: jack_get_client_name(client))
-        self.sampleRate = Int(jack_get_sample_rate(client))
-        self.bufferSize = ManagedAtomic(Int(jack_get_buffer_size(client)))
+        requestedName = clientName
+        self.serverName = serverName
         self.logger = logger
+        bufferSize = ManagedAtomic(0)
+        _clientName = clientName
+        _sampleRate = 0
+        let first = try JackClient(name: clientName, server: serverName, host: self)
+        current = first
+        _clientName = first.name
+        _sampleRate = first.sampleRate
+        bufferSize.store(first.bufferSize, ordering: .relaxed)
     }
 
     deinit {
         close()
     }
 
+    public var clientName: String { lock.withLock { _clientName } }
+    /// The rate of the server the client is (or was last) on.
+    public var sampleRate: Int { lock.withLock { _sampleRate } }
+
     /// Register ports, install callbacks, warm the engine up and activate.
     public func start(engine: EngineHandle, inputs count: Int, followTransport: Bool = true) throws {
-        for i in 1...max(1, count) where count > 0 {
-            inputs.append(try register("in_\(i)", JackPortIsInput, pretty: "Input \(i)"))
-        }
-        outputs = [try register("out_L", JackPortIsOutput, pretty: "Master L"), try register("out_R", JackPortIsOutput, pretty: "Master R")]
-        let portTable = UnsafeMutablePointer<OpaquePointer?>.allocate(capacity: max(1, inputs.count))
-        for (i, p) in inputs.enumerated() { portTable[i] = p }
-        let buffers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, inputs.count))
-        buffers.initialize(repeating: nil, count: max(1, inputs.count))
-        let rt = UnsafeMutablePointer<HostRealtime>.allocate(capacity: 1)
-        rt.initialize(to: HostRealtime(
-            client: client, core: engine.core, inputPorts: portTable, inputCount: inputs.count,
-            outLeft: outputs[0], outRight: outputs[1], inputBuffers: buffers,
-            cycleTimes: SPSCRing(capacity: 1 << 16), droppedTimes: .create(0), followTransport: followTransport
-        ))
-        realtime = rt
+        lock.withLock { setup = (engine, count, followTransport) }
+        guard let client = lock.withLock({ current }) else { throw JackError(description: "the JACK client is closed", noServer: false) }
+        try client.registerPorts(inputs: count, core: engine.core, followTransport: followTransport)
         warmUp(engine)
-
-        let me = Unmanaged.passUnretained(self).toOpaque()
-        jack_set_process_callback(client, dawgProcess, rt)
-        if followTransport { jack_set_sync_callback(client, dawgSync, rt) }
-        jack_set_xrun_callback(client, dawgXrun, me)
-        jack_set_buffer_size_callback(client, dawgBufferSize, me)
-        jack_set_sample_rate_callback(client, dawgSampleRate, me)
-        jack_set_latency_callback(client, dawgLatency, me)
-        jack_on_info_shutdown(client, dawgShutdown, me)
-        guard jack_activate(client) == 0 else { throw JackError(description: "cannot activate the JACK client", noServer: false) }
+        try client.activate(followTransport: followTransport)
     }
 
     /// Run a few silent cycles before activation, so every page the process path
     /// touches is mapped and every lazy runtime path has been taken.
     private func warmUp(_ engine: EngineHandle) {
         let frames = min(engine.config.maxFrames, max(bufferSize.load(ordering: .relaxed), 1))
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * frames)
-        scratch.initialize(repeating: 0, count: 2 * frames)
-        let inputs = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, engine.config.inputs))
-        inputs.initialize(repeating: nil, count: max(1, engine.config.inputs))
         let saved = engine.core.pointee
-        for _ in 0..<4 {
-            engine.core.pointee.process(frames: frames, inputs: inputs, left: scratch, right: scratch + frames, nanos: dawg_monotonic_ns())
-        }
+        let cycle = SilentCycle(engine: engine, frames: frames)
+        for _ in 0..<4 { cycle.run() }
         // The warm-up must not advance the transport or the frame clock.
         engine.core.pointee.restoreClock(from: saved)
-        inputs.deallocate()
-        scratch.deallocate()
-    }
-
-    private func register(_ name: String, _ flags: JackPortFlags, pretty: String) throws -> OpaquePointer {
-        guard let port = jack_port_register(client, name, JACK_DEFAULT_AUDIO_TYPE, UInt(flags.rawValue), 0) else {
-            throw JackError(description: "cannot register port \(name)", noServer: false)
-        }
-        jack_set_property(client, jack_port_uuid(port), "http://jackaudio.org/metadata/pretty-name", "\(clientName) \(pretty)", "text/plain")
-        return port
     }
 
     // MARK: - Control side
 
-    /// Cycle timings since the last call.
-    public func drainCycleTimes(_ body: (CycleTiming) -> Void) {
-        guard let rt = realtime else { return }
-        while let t = rt.pointee.cycleTimes.pop() { body(t) }
+    /// Any control thread: run `body` on the live client, or return `fallback` when
+    /// there is none (the server went away, or the host was closed).
+    func withClient<T>(_ fallback: T, _ body: (JackClient) -> T) -> T {
+        callLock.withLock {
+            guard let client = lock.withLock({ shutdownReason == nil ? current : nil }) else { return fallback }
+            return body(client)
+        }
     }
 
-    public var dspLoad: Float { jack_cpu_load(client) }
+    /// Cycle timings since the last call.
+    public func drainCycleTimes(_ body: (CycleTiming) -> Void) {
+        // Also after the server went: the last cycles' timings are still there.
+        callLock.withLock {
+            guard let rt = lock.withLock({ current?.realtime }) else { return }
+            while let t = rt.pointee.cycleTimes.pop() { body(t) }
+        }
+    }
 
-    var allPorts: [OpaquePointer] { lock.withLock { inputs + outputs } }
+    public var dspLoad: Float { withClient(0) { jack_cpu_load($0.handle) } }
 
-    /// Set once the server has gone; the reason JACK gave.
+    /// Set while no server is there; the reason JACK gave when it went.
     public var shutdown: String? { lock.withLock { shutdownReason } }
 
-    /// Signalled when the server goes away, so a waiting thread hears of it at once.
+    /// Signalled when the server goes away or our connections change, so a waiting
+    /// thread hears of it at once.
     public var shutdownSignal: Wakeup? {
         get { lock.withLock { _shutdownSignal } }
         set { lock.withLock { _shutdownSignal = newValue } }
     }
     private var _shutdownSignal: Wakeup?
 
-    func serverShutDown(_ reason: String) {
-        let wake = lock.withLock {
+    /// JACK's notification thread (or the process thread), from `client`.
+    func serverShutDown(_ reason: String, from client: JackClient) {
+        let wake: Wakeup? = lock.withLock {
+            guard client === current, shutdownReason == nil else { return nil }
             shutdownReason = reason
             return _shutdownSignal
         }
         wake?.signal()
+    }
+
+    /// JACK's notification thread: a connection of some port changed.
+    func portsConnected(from client: JackClient) {
+        connectionsChanged.store(true, ordering: .relaxed)
+        lock.withLock { _shutdownSignal }?.signal()
+    }
+
+    /// JACK's notification thread: a port was registered somewhere on the server.
+    func portRegistered(from client: JackClient) {
+        portsAppeared.store(true, ordering: .relaxed)
+        lock.withLock { _shutdownSignal }?.signal()
     }
 
     func bufferSizeChanged(_ frames: Int) {
@@ -145,56 +152,213 @@ public final class JackHost: @unchecked Sendable {
         logger.info("JACK period is now \(frames) frames")
     }
 
-    func sampleRateChanged(_ rate: Int) {
-        if rate != sampleRate {
-            logger.error("JACK sample rate changed from \(sampleRate) to \(rate) Hz; files stay at \(sampleRate) Hz until reloaded")
+    func sampleRateChanged(_ rate: Int, from client: JackClient) {
+        if rate != client.sampleRate {
+            logger.error("JACK sample rate changed from \(client.sampleRate) to \(rate) Hz; files stay at \(client.sampleRate) Hz until reloaded")
         }
     }
 
-    func propagateLatency(_ mode: jack_latency_callback_mode_t) {
-        let (from, to) = mode == JackCaptureLatency ? (inputs, outputs) : (outputs, inputs)
-        var total = jack_latency_range_t(min: UInt32.max, max: 0)
-        for p in from {
-            var r = jack_latency_range_t()
-            jack_port_get_latency_range(p, mode, &r)
-            total.min = min(total.min, r.min)
-            total.max = max(total.max, r.max)
-        }
-        if total.min == UInt32.max { total.min = 0 }
-        for p in to { jack_port_set_latency_range(p, mode, &total) }
-    }
-
-    /// Leave the server: deactivate and close the client (once).
     /// Frames between a sound leaving dawg and the same moment arriving back on capture
     /// port `input` (from 0): the port's capture latency plus the outputs' playback
     /// latency, as JACK reports them (the maxima of the ranges). A take recorded through
     /// `input` is placed this much earlier on the timeline, where it was heard.
     public func recordingLatency(input: Int) -> Int {
-        let (ins, outs) = lock.withLock { (inputs, outputs) }
-        guard input >= 0, input < ins.count else { return 0 }
-        var capture = jack_latency_range_t()
-        jack_port_get_latency_range(ins[input], JackCaptureLatency, &capture)
-        var playback: UInt32 = 0
-        for p in outs {
-            var r = jack_latency_range_t()
-            jack_port_get_latency_range(p, JackPlaybackLatency, &r)
-            playback = max(playback, r.max)
+        withClient(0) { client in
+            guard input >= 0, input < client.inputs.count else { return 0 }
+            var capture = jack_latency_range_t()
+            jack_port_get_latency_range(client.inputs[input], JackCaptureLatency, &capture)
+            var playback: UInt32 = 0
+            for p in client.outputs {
+                var r = jack_latency_range_t()
+                jack_port_get_latency_range(p, JackPlaybackLatency, &r)
+                playback = max(playback, r.max)
+            }
+            return Int(capture.max) + Int(playback)
         }
-        return Int(capture.max) + Int(playback)
     }
 
-    public func close() {
-        let first = lock.withLock { () -> Bool in
-            defer { closed = true }
-            return !closed
+    // MARK: - Losing the server and finding one again
+
+    /// Control thread, once the server has gone: the transport stops where it was
+    /// (`reopen` rolls on from there if it was rolling) and a stand-in runs the engine,
+    /// so what is asked of it meanwhile is done.
+    public func serverLost() {
+        // The dead server's client goes first: libjack keeps per-process state that a
+        // client opened while a dead one is still open does not survive the close.
+        let dead: JackClient? = callLock.withLock {
+            lock.withLock {
+                defer { current = nil }
+                return current
+            }
         }
-        guard first else { return }
-        // Take our ports' metadata away while this client still reads its notifications:
-        // left to jack_client_close, the server sends one property notification per port
-        // to the closing client, which no longer reads them, and past a few dozen ports
-        // both wait on each other for ever.
-        for port in inputs + outputs { jack_remove_properties(client, jack_port_uuid(port)) }
-        jack_deactivate(client)
-        jack_client_close(client)
+        dead?.close(serverAlive: false)
+        guard let engine = lock.withLock({ setup?.engine }) else { return }
+        let rolling = engine.published.playing.load(ordering: .relaxed)
+        if rolling { engine.send(.stop) }
+        let standIn = EngineStandIn(engine: engine, frames: bufferSize.load(ordering: .relaxed))
+        let previous = lock.withLock {
+            resumeRolling = rolling
+            defer { self.standIn = standIn }
+            return self.standIn
+        }
+        previous?.stop()
+    }
+
+    /// After a failed reopen: the engine carries on without a server again.
+    private func restartStandIn() {
+        guard let engine = lock.withLock({ setup?.engine }) else { return }
+        let standIn = EngineStandIn(engine: engine, frames: bufferSize.load(ordering: .relaxed))
+        lock.withLock { self.standIn = standIn }
+    }
+
+    private func stopStandIn() {
+        lock.withLock {
+            defer { standIn = nil }
+            return standIn
+        }?.stop()
+    }
+
+    /// Control thread, while no server runs: open the client on a server that is
+    /// back — the same name, ports and connections, the transport where it was (rolling
+    /// if it was, or if play was asked for meanwhile). Throws while none is there, or
+    /// when the one there cannot take us (another sample rate).
+    public func reopen() throws {
+        guard var setup = lock.withLock({ setup }), lock.withLock({ !closed && current == nil }) else { return }
+        let client = try JackClient(name: requestedName, server: serverName, host: self)
+        stopStandIn()
+        let oldRate = setup.engine.config.sampleRate
+        var frame = setup.engine.published.position.load(ordering: .relaxed)
+        if Double(client.sampleRate) != oldRate {
+            // Another rate: a new engine, the state moved onto it (files decoded again at
+            // the new rate, off every audio thread), the transport at the same second.
+            guard let mover = engineMover else {
+                client.close(serverAlive: true)
+                restartStandIn()
+                throw JackError(description: "the server runs at \(client.sampleRate) Hz and the engine cannot change its rate", noServer: false)
+            }
+            logger.notice("the JACK server now runs at \(client.sampleRate) Hz (the engine ran at \(Int(oldRate)) Hz): moving the engine's state to the new rate")
+            setup.engine = mover.make(client.sampleRate)
+            // The new engine runs meanwhile, so the state's commands never fill its ring.
+            let standIn = EngineStandIn(engine: setup.engine, frames: client.bufferSize)
+            mover.adopt(setup.engine)
+            standIn.stop()
+            frame = Int64((Double(frame) * Double(client.sampleRate) / oldRate).rounded())
+            let moved = setup
+            lock.withLock { self.setup = moved }
+        }
+        do {
+            try client.registerPorts(inputs: setup.inputs, core: setup.engine.core, followTransport: setup.followTransport)
+        } catch {
+            client.close(serverAlive: true)
+            restartStandIn()
+            throw error
+        }
+        bufferSize.store(client.bufferSize, ordering: .relaxed)
+        warmUp(setup.engine)
+        do {
+            try client.activate(followTransport: setup.followTransport)
+        } catch {
+            client.close(serverAlive: true)
+            restartStandIn()
+            throw error
+        }
+        let (rolling, wanted) = callLock.withLock {
+            lock.withLock { () -> (Bool, [String: [String]]) in
+                current = client
+                _clientName = client.name
+                _sampleRate = client.sampleRate
+                shutdownReason = nil
+                return (resumeRolling, knownConnections.merging(_waiting) { Array(Set($0 + $1)).sorted() })
+            }
+        }
+        reconnects.wrappingIncrement(ordering: .relaxed)
+        waitingConnections = wanted
+        portsAppeared.store(true, ordering: .relaxed)
+        connectWaiting()
+        if setup.followTransport {
+            transportLocate(frame: frame)
+            if rolling { transportStart() }
+        } else {
+            setup.engine.send(.locate(frame: frame))
+            if rolling { setup.engine.send(.play) }
+        }
+    }
+
+    /// How the engine moves to a server that is back at another rate: `make` an engine
+    /// for the rate, then `adopt` it (the session moves its state onto it). `reopen`
+    /// calls both on its thread while no process callback runs. Set before the server
+    /// can go.
+    public struct EngineMover: Sendable {
+        public let make: @Sendable (Int) -> EngineHandle
+        public let adopt: @Sendable (EngineHandle) -> Void
+        public init(make: @escaping @Sendable (Int) -> EngineHandle, adopt: @escaping @Sendable (EngineHandle) -> Void) {
+            self.make = make
+            self.adopt = adopt
+        }
+    }
+
+    public var engineMover: EngineMover? {
+        get { lock.withLock { _engineMover } }
+        set { lock.withLock { _engineMover = newValue } }
+    }
+    private var _engineMover: EngineMover?
+
+    /// The engine the host runs (another one after a move to a new rate).
+    public var engine: EngineHandle? { lock.withLock { setup?.engine } }
+
+    /// Leave the server: deactivate and close the client (once).
+    public func close() {
+        let client: JackClient? = callLock.withLock {
+            lock.withLock {
+                defer { closed = true; current = nil }
+                return closed ? nil : current
+            }
+        }
+        client?.close(serverAlive: shutdown == nil)
+        stopStandIn()
+    }
+
+    // MARK: - Transport
+
+    /// Control side: ask JACK transport to roll; the engine follows next cycle, and so
+    /// does every other transport-aware client on the server. While no server runs,
+    /// the request waits for one.
+    public func transportStart() {
+        if !withClient(false, { jack_transport_start($0.handle); return true }) { lock.withLock { resumeRolling = true } }
+    }
+
+    public func transportStop() {
+        if !withClient(false, { jack_transport_stop($0.handle); return true }) { lock.withLock { resumeRolling = false } }
+    }
+
+    /// While no server runs the engine itself moves (its stand-in applies it).
+    public func transportLocate(frame: Int64) {
+        let sent = withClient(false) { jack_transport_locate($0.handle, jack_nframes_t(clamping: max(0, frame))); return true }
+        if !sent, let engine = lock.withLock({ setup?.engine }) { engine.send(.locate(frame: max(0, frame))) }
+    }
+
+    // MARK: - Connections
+
+    /// Control side: read our ports' connections again if JACK said they changed, so
+    /// a server that goes away leaves them known.
+    public func refreshConnections() {
+        guard connectionsChanged.exchange(false, ordering: .relaxed) else { return }
+        let now = withClient(nil) { Self.readConnections($0) }
+        if let now { lock.withLock { knownConnections = now } }
+    }
+
+    /// While no server runs: connections asked for join those kept for the next one
+    /// (as on a server, where existing connections stay).
+    func remember(_ connections: [String: [String]]) {
+        lock.withLock { knownConnections.merge(connections) { Array(Set($0 + $1)).sorted() } }
+    }
+
+    var knownConnectionsNow: [String: [String]] {
+        lock.withLock { knownConnections.merging(_waiting) { Array(Set($0 + $1)).sorted() } }
+    }
+
+    var waitingConnections: [String: [String]] {
+        get { lock.withLock { _waiting } }
+        set { lock.withLock { _waiting = newValue } }
     }
 }

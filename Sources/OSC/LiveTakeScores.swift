@@ -56,9 +56,13 @@ public final class LiveTakeScores: @unchecked Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             let json = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-            try? store.save(CoachResult(
-                takeID: take.id, target: name, mode: report.mode, folded: report.folded, score: report.score, pitch: report.pitch,
-                rhythm: report.rhythm, consistency: report.consistency, vibrato: report.vibrato, report: json, source: "live"))
+            do {
+                try store.save(CoachResult(
+                    takeID: take.id, target: name, mode: report.mode, folded: report.folded, score: report.score, pitch: report.pitch,
+                    rhythm: report.rhythm, consistency: report.consistency, vibrato: report.vibrato, report: json, source: "live"))
+            } catch {
+                session.logger.warning("take \(take.number) of track \(track): its live score was not stored: \(error)")
+            }
         }
         func value(_ v: Double?) -> OSCValue { .float(Float(v ?? -1)) }
         hub.broadcast([OSCMessage("/coach/summary", [

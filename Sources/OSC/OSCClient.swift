@@ -27,6 +27,9 @@ public struct EngineStatus: Sendable {
     public var dspLoad: Float
     public var xruns: Int
     public var uptime: Double
+    /// Why no JACK server runs the engine now (it went away; dawg is reconnecting);
+    /// nil while audio flows.
+    public var audioDown: String?
     /// Process callbacks timed since the last reset, and their duration percentiles (µs).
     public var callbacks: Int = 0
     public var callbackP50: Double = 0

@@ -29,7 +29,7 @@ public final class OSCRouter: Sendable {
         self.session = session
         self.feedback = feedback
         self.jobs = JobQueue(sender: sender)
-        self.clock = TimetagClock(engine: session.engine)
+        self.clock = TimetagClock(session: session)
         self.monitor = monitor
         self.logger = logger
     }
@@ -131,6 +131,7 @@ public final class OSCRouter: Sendable {
         return OSCMessage("/status.reply", [
             .float(Float(s.sampleRate)), .int(Int32(s.period)), .float(s.dspLoad), .int(Int32(clamping: s.xruns)),
             .int(Int32(session.trackCount)), .int(Int32(feedback.subscriberCount)), .float(Float(s.uptime)),
+            .string(s.audioDown == nil ? "up" : "down"),
         ])
     }
 

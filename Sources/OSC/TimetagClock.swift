@@ -12,13 +12,14 @@ import Glibc
 /// re-anchored when the audio clock drifts further than that from the wall clock.
 final class TimetagClock: @unchecked Sendable {
     // @unchecked Sendable: `base` is only touched under `lock`.
-    private let engine: EngineHandle
+    private let session: Session
+    private var engine: EngineHandle { session.engine }
     private let lock = ControlLock()
     private var base: (wall: UInt64, frame: Double)?
     /// Time tags further ahead than this are refused (the pending table is finite).
     static let horizon = 3600.0
 
-    init(engine: EngineHandle) { self.engine = engine }
+    init(session: Session) { self.session = session }
 
     /// NTP 32.32 fixed point now.
     static func wallNow() -> UInt64 {

@@ -90,6 +90,8 @@ final class EngineMetrics: @unchecked Sendable {
             level("dawg_tracks", Double(s.session.trackCount)),
             level("dawg_transport_playing", published.playing.load(ordering: .relaxed) ? 1 : 0),
             level("dawg_recording", published.recording.load(ordering: .relaxed) ? 1 : 0),
+            level("dawg_audio_up", status.audioDown == nil ? 1 : 0),
+            total("dawg_jack_reconnects_total", s.monitor.jack.reconnects.load(ordering: .relaxed)),
         ]
         if let writer = s.session.recorder {
             r += writer.ringFill().map { level("dawg_recorder_ring_fill_ratio", $0.1, [("source", $0.0.label)]) }

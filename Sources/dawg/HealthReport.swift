@@ -29,14 +29,14 @@ struct HealthReport: Codable {
         let s = monitor.status()
         let published = session.engine.published
         var problems: [String] = []
-        if let gone { problems.append("the JACK server went away: \(gone)") }
+        if let gone { problems.append("no audio: the JACK server went away (\(gone)); reconnecting when one is back") }
         let dropped = session.droppedCommandCount + published.pendingOverflows.load(ordering: .relaxed)
         if dropped > 0 { problems.append("\(dropped) parameter commands were dropped or applied early (a ring or table was full)") }
         for (source, frames) in session.recorder?.overruns() ?? [] where frames > 0 {
             problems.append("\(source.label): the disk fell behind; \(frames) frames of the open take lost")
         }
         return HealthReport(
-            status: gone == nil ? "ok" : "jack-gone", client: jack.clientName, sampleRate: jack.sampleRate, period: s.period,
+            status: gone == nil ? "ok" : "audio-down", client: jack.clientName, sampleRate: jack.sampleRate, period: s.period,
             xruns: s.xruns, lateCycles: monitor.lateCyclesTotal(), dspLoad: Double(s.dspLoad), tracks: session.trackCount,
             playing: published.playing.load(ordering: .relaxed), recording: published.recording.load(ordering: .relaxed),
             droppedCommands: dropped, uptimeSeconds: Int(s.uptime), problems: problems)

@@ -44,6 +44,7 @@ final class JackMonitor: EngineMonitor, @unchecked Sendable {
             sampleRate: Double(jack.sampleRate), period: jack.bufferSize.load(ordering: .relaxed), dspLoad: jack.dspLoad,
             xruns: xruns, uptime: Date().timeIntervalSince(started)
         )
+        s.audioDown = jack.shutdown
         lock.withLock {
             s.callbacks = Int(stats.count)
             if stats.count > 0 {

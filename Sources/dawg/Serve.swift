@@ -135,6 +135,11 @@ struct Serve: AsyncParsableCommand {
             }
         }
 
+        // A server back at another rate gets an engine of its own, the state moved onto it.
+        let engineInputs = inputs
+        jack.engineMover = .init(
+            make: { EngineHandle(config: EngineConfig(sampleRate: Double($0), inputs: engineInputs)) },
+            adopt: { [weak session] in session?.moveEngine(to: $0) })
         let monitor = JackMonitor(jack: jack)
         let metrics = EngineMetrics()
         monitor.metrics = metrics
@@ -164,12 +169,13 @@ struct Serve: AsyncParsableCommand {
 
         // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: the
         // ready line's service, HTTP, feedback, OSC, then the engine (which closes the
-        // JACK client). JACK going away
-        // ends the engine service, and that shuts the rest down too.
+        // JACK client). JACK going away ends nothing: the engine service reconnects.
         let whenDone = ServiceGroupConfiguration.ServiceConfiguration.TerminationBehavior.gracefullyShutdownGroup
         let configuration = ServiceGroupConfiguration(
             services: [
-                .init(service: EngineService(jack: jack, engine: engine, monitor: monitor, logger: logger),
+                .init(service: EngineService(jack: jack, monitor: monitor, launcher: launcher, logger: logger) { change in
+                          Serve.audioChanged(change, session: session, feedback: feedback, logger: logger)
+                      },
                       successTerminationBehavior: whenDone, failureTerminationBehavior: whenDone),
                 .init(service: RecorderService(writer: writer, session: session)),
                 .init(service: StreamService(reader: streamer)),
@@ -188,15 +194,25 @@ struct Serve: AsyncParsableCommand {
         )
         let group = ServiceGroup(configuration: configuration)
 
-        do {
-            try await group.run()
-        } catch let gone as JackGone {
-            logger.critical("\(gone). dawg exits; restart it once JACK is back.")
-            launcher.stop()
-            throw ExitCode(3)
-        }
+        try await group.run()
         launcher.stop()
         logger.info("stopped")
+    }
+
+    /// The engine service's thread: the server went, or one is back. Takes end where the
+    /// audio did (a take of the stand-in's silence would be no take), and subscribers
+    /// hear `/audio down <reason>` and `/audio up <rate> <period>`.
+    static func audioChanged(_ change: AudioChange, session: Session, feedback: FeedbackHub, logger: Logger) {
+        switch change {
+        case .lost(let reason):
+            if session.engine.published.recording.load(ordering: .relaxed) {
+                logger.warning("recording stopped: the JACK server went away")
+                try? session.enableRecording(false)
+            }
+            feedback.broadcast([OSCMessage("/audio", [.string("down"), .string(reason)])])
+        case let .back(rate, period, _):
+            feedback.broadcast([OSCMessage("/audio", [.string("up"), .int(Int32(rate)), .int(Int32(period))])])
+        }
     }
 
     /// Connect to JACK, starting a dummy-backend jackd when no server runs.

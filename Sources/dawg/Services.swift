@@ -7,42 +7,50 @@ import Logging
 import OSC
 import ServiceLifecycle
 
-/// JACK went away under the engine; the group shuts down and dawg exits with status 3.
-struct JackGone: Error, CustomStringConvertible {
-    let reason: String
-    var description: String { "the JACK server shut down: \(reason)" }
+/// What the engine service says about the audio: the server went (and why), or one
+/// is back and the engine plays on it.
+enum AudioChange: Sendable {
+    case lost(String)
+    case back(rate: Int, period: Int, afterSeconds: Double)
 }
 
 /// The JACK client's control side: a thread of its own that frees retired plans and
 /// drains cycle timings and realtime events, asleep until there is work or a second
-/// passes. It ends when the group shuts down (closing the client) or when JACK goes
-/// away (throwing `JackGone`, so the group shuts the other services down).
+/// passes. When the server goes away the engine carries on without it (a stand-in
+/// runs it, so commands still change the state) and this thread looks for a server
+/// four times a second — starting again the jackd dawg started, if that was the one
+/// that died — and reopens the client on it.
 final class EngineService: Service, @unchecked Sendable {
     // @unchecked Sendable: every member is Sendable or only touched by the loop thread.
     private let jack: JackHost
-    private let engine: EngineHandle
     private let monitor: JackMonitor
+    private let launcher: JackdLauncher
     private let logger: Logger
+    private let onChange: @Sendable (AudioChange) -> Void
     private let wake = Wakeup()
     private let stopping = ManagedAtomic(false)
 
-    init(jack: JackHost, engine: EngineHandle, monitor: JackMonitor, logger: Logger) {
+    init(jack: JackHost, monitor: JackMonitor, launcher: JackdLauncher, logger: Logger,
+         onChange: @escaping @Sendable (AudioChange) -> Void) {
         self.jack = jack
-        self.engine = engine
         self.monitor = monitor
+        self.launcher = launcher
         self.logger = logger
+        self.onChange = onChange
         jack.shutdownSignal = wake
     }
 
     func run() async throws {
-        let failure: String? = await withTaskCancellationHandler {
+        await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
                 await withCheckedContinuation { done in
-                    Thread.detachNewThread { done.resume(returning: self.housekeeping()) }
+                    Thread.detachNewThread {
+                        self.housekeeping()
+                        done.resume()
+                    }
                 }
             } onGracefulShutdown: { self.stop() }
         } onCancel: { self.stop() }
-        if let failure { throw JackGone(reason: failure) }
         jack.close()
     }
 
@@ -51,27 +59,57 @@ final class EngineService: Service, @unchecked Sendable {
         wake.signal()
     }
 
-    /// Its own thread: returns why JACK went away, or nil when asked to stop.
-    private func housekeeping() -> String? {
+    /// Its own thread, until asked to stop.
+    private func housekeeping() {
+        var lostAt: Date?
+        var lastFailure: String?
         while !stopping.load(ordering: .relaxed) {
-            if let reason = jack.shutdown { return reason }
-            engine.collectRetired()
-            monitor.drain()
-            var starved: [Int32: Int] = [:]  // meter slot → frames, logged once a pass
-            engine.drainEvents { event in
-                switch event {
-                case .oversizedCycle(let frames): logger.warning("a \(frames)-frame cycle is longer than the engine takes; it was silenced")
-                case .pendingOverflow: logger.warning("too many time-tagged changes waiting: one was applied early")
-                case .lateCommand: logger.debug("process thread: \(event)")
-                case let .overrun(slot, samples): starved[slot, default: 0] += Int(samples)
+            if lostAt == nil, let reason = jack.shutdown {
+                logger.error("the JACK server shut down: \(reason). The engine keeps its state and reconnects when a server is back.")
+                jack.serverLost()
+                lostAt = Date()
+                lastFailure = nil
+                onChange(.lost(reason))
+            }
+            if let since = lostAt {
+                if launcher.restartIfDied() { logger.notice("the jackd dawg started has died; starting it again") }
+                do {
+                    try jack.reopen()
+                    let seconds = Date().timeIntervalSince(since)
+                    lostAt = nil
+                    let period = jack.bufferSize.load(ordering: .relaxed)
+                    logger.notice("reconnected to JACK (\(jack.sampleRate) Hz, \(period) frames) after \(String(format: "%.1f", seconds)) s")
+                    onChange(.back(rate: jack.sampleRate, period: period, afterSeconds: seconds))
+                } catch {
+                    let text = "\(error)"
+                    if text != lastFailure { logger.warning("no JACK server to go back to yet: \(text)") }
+                    lastFailure = text
                 }
             }
-            for (slot, frames) in starved {
-                logger.warning("the strip on meter slot \(slot) lost \(frames) frames to a ring the disk did not keep up with (a stream played silence, or a recording dropped frames)")
-            }
-            wake.wait(nanoseconds: 1_000_000_000)
+            jack.connectWaiting()
+            jack.refreshConnections()
+            if let engine = jack.engine { drain(engine) }
+            wake.wait(nanoseconds: lostAt == nil ? 1_000_000_000 : 250_000_000)
         }
-        return nil
+    }
+
+    /// The loop thread: free retired plans, take the cycle timings and log what the
+    /// process thread reported.
+    private func drain(_ engine: EngineHandle) {
+        engine.collectRetired()
+        monitor.drain()
+        var starved: [Int32: Int] = [:]  // meter slot → frames, logged once a pass
+        engine.drainEvents { event in
+            switch event {
+            case .oversizedCycle(let frames): logger.warning("a \(frames)-frame cycle is longer than the engine takes; it was silenced")
+            case .pendingOverflow: logger.warning("too many time-tagged changes waiting: one was applied early")
+            case .lateCommand: logger.debug("process thread: \(event)")
+            case let .overrun(slot, samples): starved[slot, default: 0] += Int(samples)
+            }
+        }
+        for (slot, frames) in starved {
+            logger.warning("the strip on meter slot \(slot) lost \(frames) frames to a ring the disk did not keep up with (a stream played silence, or a recording dropped frames)")
+        }
     }
 }
 

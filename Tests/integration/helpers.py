@@ -53,8 +53,8 @@ class Jackd:
     users run one, so that a busy machine (a build, the tests' own OSC storms) cannot
     starve the process threads of dawg or of the Python clients that check it."""
 
-    def __init__(self, period=PERIOD, rate=RATE, extra=(), realtime=True):
-        self.name = f"dawgtest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    def __init__(self, period=PERIOD, rate=RATE, extra=(), realtime=True, name=None):
+        self.name = name or f"dawgtest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.period, self.rate = period, rate
         self.proc = subprocess.Popen(
             ["jackd", "-R" if realtime else "-r", "-n", self.name, *extra, "-d", "dummy", "-r", str(rate), "-p", str(period)],
@@ -275,8 +275,9 @@ class Capture:
     back masked (and NaN beneath) rather than as gaps or zeros, so a late capture never
     shifts, shortens or silences what dawg played. Compare with `assert_heard`."""
 
-    def __init__(self, server, ports=("dawg:out_L", "dawg:out_R"), seconds=20):
-        self.client = jack.Client(f"cap{uuid.uuid4().hex[:6]}", servername=server, no_start_server=True)
+    def __init__(self, server, ports=("dawg:out_L", "dawg:out_R"), seconds=20, name=None, connect=True):
+        """`connect` False: the ports are left for dawg (or a patchbay) to connect."""
+        self.client = jack.Client(name or f"cap{uuid.uuid4().hex[:6]}", servername=server, no_start_server=True)
         self.inports = [self.client.inports.register(f"in_{i}") for i in range(len(ports))]
         self.data = np.full((len(ports), seconds * self.client.samplerate), np.nan, dtype=np.float32)
         self.heard = np.zeros(self.data.shape[1], dtype=bool)
@@ -311,7 +312,8 @@ class Capture:
 
         self.client.activate()
         for p, src in zip(self.inports, ports):
-            self.client.connect(src, p)
+            if connect:
+                self.client.connect(src, p)
 
     def record(self, seconds):
         self.start()
@@ -396,6 +398,19 @@ def noise_signal(frames, seed=1):
     """Deterministic, every sample distinct enough to align a capture exactly."""
     rng = np.random.default_rng(seed)
     return (rng.random(frames, dtype=np.float64).astype(np.float32) - 0.5) * 0.8
+
+
+WRAP = 1 << 20
+
+
+def counter(n):
+    """Frame n of the counter: exact in a float32, never 0."""
+    return ((np.asarray(n) % WRAP) + 1).astype(np.float32) / np.float32(1 << 22)
+
+
+def frames_of(x):
+    """The counter's frame numbers back from its samples."""
+    return np.rint(np.asarray(x, dtype=np.float64) * (1 << 22)).astype(np.int64) - 1
 
 
 def db(x):

@@ -22,8 +22,8 @@ def test_oscsend_controls_the_engine(dawg, peer):
 
 
 def test_status_reports_engine_figures(peer):
-    sr, period, load, xruns, tracks, subscribers, uptime = peer.request("/status", reply="/status.reply")
-    assert sr == 48000 and period == 256
+    sr, period, load, xruns, tracks, subscribers, uptime, audio = peer.request("/status", reply="/status.reply")
+    assert sr == 48000 and period == 256 and audio == "up"
     assert 0 <= load < 100 and xruns >= 0 and tracks == 0 and subscribers == 0 and uptime >= 0
 
 

@@ -14,20 +14,9 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from helpers import DAWG, Dawg, Jackd, Peer, write_wav, RATE
+from helpers import DAWG, WRAP, Dawg, Jackd, Peer, counter, frames_of, write_wav, RATE
 
 HERE = Path(__file__).resolve().parent
-WRAP = 1 << 20
-
-
-def counter(n):
-    """Frame n of the counter: exact in a float32, never 0."""
-    return ((np.asarray(n) % WRAP) + 1).astype(np.float32) / np.float32(1 << 22)
-
-
-def frames_of(x):
-    """The counter's frame numbers back from its samples."""
-    return np.rint(np.asarray(x, dtype=np.float64) * (1 << 22)).astype(np.int64) - 1
 
 
 def assert_unbroken(x):

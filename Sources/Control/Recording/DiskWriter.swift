@@ -42,7 +42,12 @@ public final class DiskWriter: @unchecked Sendable {
 
     public let store: ProjectStore
     let paths: ProjectPaths
-    let sampleRate: Int
+    /// The rate of the takes opened from now on (the engine's, which may change).
+    public var sampleRate: Int {
+        get { lock.withLock { _sampleRate } }
+        set { lock.withLock { _sampleRate = newValue } }
+    }
+    private var _sampleRate: Int
     let options: Options
     let logger: Logger
     /// Frames to take off a pass's timeline position (the input's capture latency plus
@@ -65,7 +70,7 @@ public final class DiskWriter: @unchecked Sendable {
     ) {
         self.store = store
         self.paths = paths
-        self.sampleRate = sampleRate
+        self._sampleRate = sampleRate
         self.options = options
         self.logger = logger
     }
