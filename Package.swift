@@ -56,6 +56,8 @@ let package = Package(
         .target(name: "MIDIFiles"),
         // The project store: SQLite (WAL) with versioned migrations.
         .target(name: "Store", dependencies: ["CSQLite"]),
+        // dawg supervise: services, health checks, restarts, escalation, audit.
+        .target(name: "Supervisor", dependencies: ["Store", "OSC", "CShim", .product(name: "Logging", package: "swift-log")]),
         // The JACK client: ports, callbacks, transport following.
         .target(
             name: "JACKHost",
@@ -75,6 +77,7 @@ let package = Package(
         .executableTarget(
             name: "dawg",
             dependencies: [
+                "Supervisor",
                 "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CJack", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,6 +96,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP", "MIDIFiles"]),
         .testTarget(name: "MIDIFilesTests", dependencies: ["MIDIFiles"]),
         .testTarget(name: "OSCTests", dependencies: ["OSC"]),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,20 +12,7 @@ public struct StripPresets: Sendable {
     /// as in `.build/release/dawg`, through symbolic links or not), else
     /// /usr/share/dawg/presets.
     public static func locate(projectDirectory: String) -> StripPresets {
-        var candidates: [String] = []
-        if let env = ProcessInfo.processInfo.environment["DAWG_PRESETS"] { candidates.append(env) }
-        candidates.append(projectDirectory + "/presets")
-        let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "")
-        for start in [exe, exe.resolvingSymlinksInPath()] {
-            var dir = start.deletingLastPathComponent()
-            for _ in 0..<5 {
-                candidates.append(dir.path + "/presets")
-                dir = dir.deletingLastPathComponent()
-            }
-        }
-        candidates.append("/usr/share/dawg/presets")
-        let found = candidates.first { FileManager.default.fileExists(atPath: $0 + "/strips") } ?? candidates[0]
-        return StripPresets(directory: found)
+        StripPresets(directory: PresetsFolder.find(containing: "strips", projectDirectory: projectDirectory))
     }
 
     public func names() -> [String] {

@@ -135,6 +135,16 @@ public final class JackHost: @unchecked Sendable {
         wake?.signal()
     }
 
+    /// Control thread: give up on the current client as if its server had gone (it is
+    /// closed and opened again by the usual path). For a client JACK no longer calls.
+    public func abandon(_ reason: String) {
+        lock.withLock { () -> Wakeup? in
+            guard current != nil, shutdownReason == nil else { return nil }
+            shutdownReason = reason
+            return _shutdownSignal
+        }?.signal()
+    }
+
     /// JACK's notification thread: a connection of some port changed.
     func portsConnected(from client: JackClient) {
         connectionsChanged.store(true, ordering: .relaxed)

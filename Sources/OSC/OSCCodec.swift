@@ -4,11 +4,11 @@ import Control
 /// OSC packets ↔ messages. liblo parses and checks each message (types, padding,
 /// lengths) and serialises replies; bundles are unwrapped here, each message keeping
 /// its bundle's time tag.
-enum OSCCodec {
+public enum OSCCodec {
     static let maxPacket = 1 << 20
 
     /// Every message in a packet. A malformed packet throws; the caller reports it.
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> [OSCMessage] {
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> [OSCMessage] {
         var out: [OSCMessage] = []
         try decode(bytes, time: nil, depth: 0, into: &out)
         return out
@@ -66,7 +66,7 @@ enum OSCCodec {
     }
 
     /// The wire form of a message.
-    static func encode(_ message: OSCMessage) -> [UInt8] {
+    public static func encode(_ message: OSCMessage) -> [UInt8] {
         guard let m = lo_message_new() else { return [] }
         defer { lo_message_free(m) }
         for arg in message.args {

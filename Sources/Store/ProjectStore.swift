@@ -84,6 +84,18 @@ public final class ProjectStore: Sendable {
             );
             CREATE INDEX patch_versions_by_project ON patch_versions (project_id, id);
             """),
+        Migration("supervisor audit log", """
+            CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY,
+                at TEXT NOT NULL,
+                service TEXT NOT NULL,
+                action TEXT NOT NULL,
+                result TEXT NOT NULL,
+                duration_ms REAL NOT NULL,
+                detail TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX audit_log_by_time ON audit_log (at);
+            """),
     ]
 
     /// Opens the store of the project in `directory` (creating it), at `path` if given.

@@ -59,11 +59,20 @@ final class EngineService: Service, @unchecked Sendable {
         wake.signal()
     }
 
+    /// Passes in a row (a second apart) that saw no engine cycle while a server was
+    /// there; at `stallLimit` the client is given up and opened again. Several passes,
+    /// not a time: a dawg stopped and continued (SIGSTOP) sees one stale pass, not three.
+    private var stalledPasses = 0
+    private var lastCycles: UInt64 = 0
+    private var lastLook = Date.distantPast
+    static let stallLimit = 3
+
     /// Its own thread, until asked to stop.
     private func housekeeping() {
         var lostAt: Date?
         var lastFailure: String?
         while !stopping.load(ordering: .relaxed) {
+            if lostAt == nil { watchForStall() }
             if lostAt == nil, let reason = jack.shutdown {
                 logger.error("the JACK server shut down: \(reason). The engine keeps its state and reconnects when a server is back.")
                 jack.serverLost()
@@ -90,6 +99,22 @@ final class EngineService: Service, @unchecked Sendable {
             jack.refreshConnections()
             if let engine = jack.engine { drain(engine) }
             wake.wait(nanoseconds: lostAt == nil ? 1_000_000_000 : 250_000_000)
+        }
+    }
+
+    /// The loop thread: JACK can leave a client uncalled (seen after a server was
+    /// killed and another started); the engine then hears nothing and says nothing.
+    private func watchForStall() {
+        // A pass woken early (a connection changed) is no second of silence.
+        guard let engine = jack.engine, Date().timeIntervalSince(lastLook) >= 0.9 else { return }
+        lastLook = Date()
+        let cycles = engine.published.cycles.load(ordering: .relaxed)
+        stalledPasses = cycles == lastCycles ? stalledPasses + 1 : 0
+        lastCycles = cycles
+        if stalledPasses >= Self.stallLimit {
+            stalledPasses = 0
+            logger.error("JACK has not called the engine for \(Self.stallLimit) s although the server is there; opening the client again")
+            jack.abandon("the process callback stopped being called")
         }
     }
 

@@ -19,6 +19,18 @@ final class ProjectStoreTests: XCTestCase {
         XCTAssertEqual(try store.database.query("PRAGMA synchronous").first?.first, .integer(2), "FULL")
     }
 
+    func testTheAuditLogKeepsEntriesInOrderAndReadsBackTheNewest() throws {
+        let store = try ProjectStore(directory: dir, name: "demo")
+        for i in 0..<5 {
+            try store.append(AuditEntry(at: "2026-11-29T00:00:0\(i).000Z", service: "engine", action: i == 4 ? "escalate" : "restart",
+                                        result: "ok", durationMs: Double(i), detail: "try \(i)"))
+        }
+        let newest = try store.auditLog(limit: 2)
+        XCTAssertEqual(newest.map(\.detail), ["try 3", "try 4"])
+        XCTAssertEqual(newest.last, AuditEntry(at: "2026-11-29T00:00:04.000Z", service: "engine", action: "escalate", result: "ok", durationMs: 4, detail: "try 4"))
+        XCTAssertEqual(try store.auditLog().count, 5)
+    }
+
     func testTakesAreNumberedPerSourceAndReadBackInOrder() throws {
         let store = try ProjectStore(directory: dir, name: "demo")
         try store.saveTrack(3, name: "vox")

@@ -6,6 +6,7 @@ from where it stopped — heard by a real JACK client."""
 import json
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -25,11 +26,22 @@ def wait_for(predicate, timeout, step=0.05):
     return predicate()
 
 
-def gone(capture):
-    """Close a client whose server was killed, at once: libjack's per-process state does
-    not survive a dead client closed after new ones were opened (left to the garbage
-    collector, the close crashes the test process later)."""
-    capture.client.close()
+class Patchbay:
+    """A client named `keep` with two inputs, in a process of its own, connected to
+    dawg's outputs from outside dawg. Its own process, because a process that had a
+    client on a server killed under it cannot rely on libjack afterwards (new clients
+    may never be called, and the dead one's close can crash it)."""
+
+    def __init__(self, server):
+        code = (f"import jack, sys, time; c = jack.Client('keep', servername='{server}', no_start_server=True); "
+                "[c.inports.register(f'in_{i}') for i in range(2)]; c.activate(); "
+                "c.connect('dawg:out_L', 'keep:in_0'); c.connect('dawg:out_R', 'keep:in_1'); print('ready', flush=True); time.sleep(3600)")
+        self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def close(self):
+        self.proc.kill()
+        self.proc.wait(5)
 
 
 def http(dawg, path):
@@ -54,7 +66,7 @@ def test_killed_jackd_then_a_new_one_the_engine_carries_on(project):
         assert peer.expect("/done", 10)
         peer.send(f"/strip/{t}/pan", -1.0)
         # A patchbay client's connections to dawg (made from outside dawg).
-        patchbay = Capture(server.name, name="keep")
+        outside = Patchbay(server.name)
         assert wait_for(lambda: "keep:in_1" in server.lsp("-c"), 5)
         watcher.request("/feedback/subscribe", reply="/feedback/subscribed")
         peer.send("/transport/play")
@@ -64,8 +76,7 @@ def test_killed_jackd_then_a_new_one_the_engine_carries_on(project):
         before_kill = peer.request("/transport", reply="/transport/state")[1]
         server.proc.send_signal(signal.SIGKILL)
         server.proc.wait(5)
-        gone(patchbay)
-        patchbay = None
+        outside.close()
         down = watcher.expect("/audio", 5)
         assert down[0] == "down", down
         assert peer.request("/status", reply="/status.reply")[-1] == "down"
@@ -105,8 +116,9 @@ def test_killed_jackd_then_a_new_one_the_engine_carries_on(project):
             patchbay.close()
         watcher.close()
         peer.close()
-        assert d.stop() == 0, d.log()
+        code = d.stop()
         server.stop()
+        assert code == 0, d.log()
 
 
 def test_the_jackd_dawg_started_is_started_again(project):
@@ -124,7 +136,7 @@ def test_the_jackd_dawg_started_is_started_again(project):
         assert subprocess.run(["jack_lsp", "-s", name], capture_output=True, text=True).stdout.count("dawg:") >= 4
     finally:
         peer.close()
-        assert d.stop() == 0, d.log()
+        assert d.stop() == 0, d.log()  # its jackd with it
 
 
 def test_a_server_back_at_another_rate_plays_files_at_their_pitch(project):
@@ -138,12 +150,12 @@ def test_a_server_back_at_another_rate_plays_files_at_their_pitch(project):
         t, _ = peer.request("/track/add", "tone", reply="/track/added")
         peer.send(f"/track/{t}/load", "tone.wav")
         assert peer.expect("/done", 10)
-        patchbay = Capture(server.name, name="keep")
+        outside = Patchbay(server.name)
         peer.send("/transport/play")
         time.sleep(1.0)
         server.proc.send_signal(signal.SIGKILL)
         server.proc.wait(5)
-        gone(patchbay)
+        outside.close()
         assert wait_for(lambda: peer.request("/status", reply="/status.reply")[-1] == "down", 5)
         at_loss = peer.request("/transport", reply="/transport/state")[1]
         server = Jackd(name=server.name, rate=44100)
@@ -170,5 +182,30 @@ def test_a_server_back_at_another_rate_plays_files_at_their_pitch(project):
         assert "moving the engine's state to the new rate" in d.log()
     finally:
         peer.close()
-        assert d.stop() == 0, d.log()
+        code = d.stop()
         server.stop()
+        assert code == 0, d.log()
+
+
+def test_a_client_jack_stops_calling_is_opened_again(project):
+    """jackd frozen (SIGSTOP) for four seconds: the engine is not called, so after three
+    seconds of that dawg gives its client up; once jackd goes on, dawg is on it again."""
+    server = Jackd()
+    d = Dawg(server.name, project)
+    peer = Peer(d.osc_port)
+    try:
+        server.proc.send_signal(signal.SIGSTOP)
+        time.sleep(4.5)
+        server.proc.send_signal(signal.SIGCONT)
+        assert wait_for(lambda: "reconnected to JACK" in d.log(), 10), d.log()
+        assert "has not called the engine" in d.log()
+        assert wait_for(lambda: peer.request("/status", reply="/status.reply")[-1] == "up", 5)
+        before = peer.request("/stats", reply="/stats.reply")[0]
+        time.sleep(0.5)
+        assert peer.request("/stats", reply="/stats.reply")[0] > before, "called again"
+    finally:
+        server.proc.send_signal(signal.SIGCONT)
+        peer.close()
+        code = d.stop()
+        server.stop()
+        assert code == 0, d.log()
