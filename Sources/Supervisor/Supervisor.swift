@@ -132,7 +132,7 @@ public final class Supervisor: @unchecked Sendable {
     // MARK: - The loop
 
     /// The loop thread: runs until a stop is requested; then stops every service, in
-    /// reverse order. Throws when another supervisor already runs on the same state.
+    /// reverse order. Throws when the store or the audit log cannot be opened.
     public func run() throws {
         let storePath = config.store.map { Self.resolve($0, in: options.baseDirectory) }
         store = try storePath.map { try ProjectStore(directory: (($0 as NSString).deletingLastPathComponent), name: "supervisor", path: $0) }
@@ -173,7 +173,11 @@ public final class Supervisor: @unchecked Sendable {
                 s.process = nil
                 failed(s, "\(p.howItEnded)", now: now, killSwitch: killSwitch)
             }
-            if killSwitch { continue }
+            if killSwitch {
+                // Nothing automatic; a start asked for by hand still happens.
+                if s.asked, s.process == nil { start(s, now: now) }
+                continue
+            }
             if s.process == nil, !s.escalated, let at = s.nextStart, at <= now, dependenciesReady(s) {
                 start(s, now: now)
             }
@@ -188,8 +192,8 @@ public final class Supervisor: @unchecked Sendable {
         s.spec.after.allSatisfy { name in services.first { $0.spec.name == name }.map { $0.process != nil && $0.ready } ?? true }
     }
 
-    var interval: (SupervisorConfig.Service) -> Double {
-        { [options] spec in options.checkInterval ?? spec.health.intervalSeconds }
+    func interval(_ spec: SupervisorConfig.Service) -> Double {
+        options.checkInterval ?? spec.health.intervalSeconds
     }
 
     func start(_ s: ServiceRun, now: Double) {
@@ -305,7 +309,7 @@ public final class Supervisor: @unchecked Sendable {
         logger.info("\(service): \(action) \(result)\(detail.isEmpty ? "" : ": " + detail)")
     }
 
-    /// Each service's restarts, uptime and state into the store's `metric_samples`
+    /// Each service's restarts, uptime, escalation and breaker into the store's `metric_samples`
     /// (read back by `dawg metrics --since`), kept a week.
     func sample(now: Double) {
         guard let store else { return }
@@ -316,6 +320,7 @@ public final class Supervisor: @unchecked Sendable {
             let up = s.process != nil ? now - (s.startedAt ?? now) : 0
             samples.append(MetricSample(takenAt: now, name: "dawg_service_uptime_seconds", labels: label, value: up))
             samples.append(MetricSample(takenAt: now, name: "dawg_service_escalated", labels: label, value: s.escalated ? 1 : 0))
+            samples.append(MetricSample(takenAt: now, name: "dawg_service_breaker_open", labels: label, value: s.breaker.state == .closed ? 0 : 1))
         }
         do { try store.record(samples, keepSeconds: 7 * 86_400) } catch { logger.warning("cannot keep the services' figures: \(error)") }
     }
@@ -335,9 +340,16 @@ public final class Supervisor: @unchecked Sendable {
             })
     }
 
+    /// The state to `state.json` when it changed (a pass that changed nothing writes
+    /// nothing).
     func persist() {
         let st = state()
-        lock.withLock { snapshot = st.json }
+        let json = st.json
+        let changed = lock.withLock {
+            defer { snapshot = json }
+            return snapshot != json
+        }
+        guard changed else { return }
         do { try st.write(statePath) } catch { logger.error("cannot write \(statePath): \(error)") }
     }
 

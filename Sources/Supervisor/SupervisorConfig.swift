@@ -23,6 +23,8 @@ public struct SupervisorConfig: Codable, Equatable, Sendable {
     public var store: String?
     /// UDP port of the supervisor's OSC control (`status`, `restart`, `/alert`s).
     public var oscPort = 9010
+    /// TCP port of its HTTP `/metrics` and `/health` (0: none).
+    public var httpPort = 9011
 
     public struct Service: Codable, Equatable, Sendable {
         public var name: String
@@ -100,7 +102,7 @@ public struct SupervisorConfig: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case allow, services, restart, breaker, killSwitch = "kill_switch", killSwitchFile = "kill_switch_file"
-        case stateDir = "state_dir", store, oscPort = "osc_port"
+        case stateDir = "state_dir", store, oscPort = "osc_port", httpPort = "http_port"
     }
 
     public init(allow: [String], services: [Service]) {
@@ -119,6 +121,7 @@ public struct SupervisorConfig: Codable, Equatable, Sendable {
         stateDir = try c.decodeIfPresent(String.self, forKey: .stateDir) ?? "supervise"
         store = try c.decodeIfPresent(String.self, forKey: .store)
         oscPort = try c.decodeIfPresent(Int.self, forKey: .oscPort) ?? 9010
+        httpPort = try c.decodeIfPresent(Int.self, forKey: .httpPort) ?? 9011
     }
 
     /// Read and check the configuration at `path`.
@@ -136,6 +139,7 @@ public struct SupervisorConfig: Codable, Equatable, Sendable {
     public func validate() throws {
         try restart.validate()
         guard (1...65535).contains(oscPort) else { throw SupervisorError("osc_port must be 1 … 65535") }
+        guard (0...65535).contains(httpPort), httpPort != oscPort else { throw SupervisorError("http_port must be 0 (none) … 65535, and not osc_port") }
         guard !services.isEmpty else { throw SupervisorError("no services") }
         var names = Set<String>()
         for s in services {

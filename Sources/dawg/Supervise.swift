@@ -3,6 +3,7 @@ import Control
 import Foundation
 import Logging
 import OSC
+import ServiceLifecycle
 import Supervisor
 #if canImport(Glibc)
 import Glibc
@@ -79,9 +80,16 @@ struct Supervise: ParsableCommand {
                 return s
             }
             control.start()
+            // HTTP /metrics and /health beside the loop, until it ends.
+            let http: Task<Void, Error>? = config.httpPort == 0 ? nil : Task.detached {
+                let group = ServiceGroup(configuration: .init(
+                    services: [SupervisorMetrics(supervisor: supervisor).application(port: config.httpPort)], logger: Logger(label: "dawg.supervise.http")))
+                try await group.run()
+            }
             FileHandle.standardOutput.write(Data("dawg supervise: running \(config.services.map(\.name).joined(separator: ", ")); control on udp 127.0.0.1:\(config.oscPort)\n".utf8))
             defer {
                 control.stop()
+                http?.cancel()
                 sources.forEach { $0.cancel() }
             }
             do { try supervisor.run() } catch {

@@ -1,5 +1,6 @@
 """Real peers for integration tests: a private jackd, a dawg serve process, an OSC
 peer (python-osc over a UDP socket), JACK capture/source clients, test WAV files."""
+import json
 import os
 import signal
 import socket
@@ -415,3 +416,62 @@ def frames_of(x):
 
 def db(x):
     return float(10 ** (x / 20))
+
+
+def store_kill_loop(db, kills, seed=7, most_ms=30):
+    """`dawg store-writer` on `db`, killed with SIGKILL `kills` times at random moments
+    (up to `most_ms` after it is ready). Returns the lines it printed: each names a
+    write that had committed."""
+    import random
+    rng = random.Random(seed)
+    said = []
+    for _ in range(kills):
+        p = subprocess.Popen([str(DAWG), "store-writer", "--store", str(db)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        ready = p.stdout.readline()
+        assert ready == b"ready\n", (ready, p.stderr.read())
+        time.sleep(rng.uniform(0, most_ms / 1000))
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        said += p.stdout.read().decode().splitlines()
+        p.stdout.close()
+        p.stderr.close()
+    return said
+
+
+def check_committed(db, said):
+    """Every write `said` names is in `db`, as it was written; the database is whole.
+    Returns how many were checked."""
+    import sqlite3
+    con = sqlite3.connect(db)
+    try:
+        assert con.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        for line in said:
+            kind, *rest = line.split()
+            if kind == "take":
+                state = con.execute("SELECT state FROM takes WHERE id = ?", (int(rest[0]),)).fetchone()
+                assert state is not None, line
+                assert rest[1] == "recording" or state[0] == "complete", (line, state)
+            elif kind == "metrics":
+                assert con.execute("SELECT COUNT(*) FROM metric_samples WHERE value = ?", (float(rest[0]),)).fetchone()[0] == 20, line
+            elif kind == "audit":
+                assert con.execute("SELECT COUNT(*) FROM audit_log WHERE detail = ?", (rest[0],)).fetchone()[0] == 1, line
+            elif kind == "version":
+                content = con.execute("SELECT content FROM patch_versions WHERE id = ?", (int(rest[0]),)).fetchone()
+                assert content and json.loads(content[0]) == {"key": int(rest[1])}, line
+            else:
+                raise AssertionError(f"unknown line {line!r}")
+        return len(said)
+    finally:
+        con.close()
+
+
+def pong(port, timeout=0.5):
+    """Whether an OSC server on `port` answers /ping with /pong within `timeout`."""
+    p = Peer(port)
+    try:
+        return p.request("/ping", reply="/pong", timeout=timeout) == []
+    except Exception:
+        return False
+    finally:
+        p.close()
+

@@ -140,8 +140,9 @@ def test_the_jackd_dawg_started_is_started_again(project):
 
 
 def test_a_server_back_at_another_rate_plays_files_at_their_pitch(project):
-    """A 1 kHz file made at 48 kHz: after the server comes back at 44.1 kHz it still
-    sounds at 1 kHz (decoded again at the new rate), from the same second."""
+    """A 1 kHz file made at 48 kHz: after the server comes back at 44.1 kHz and 512
+    frames it still sounds at 1 kHz (decoded again at the new rate), from the same
+    second."""
     write_wav(project / "tone.wav", [0.5 * np.sin(2 * np.pi * 1000 * np.arange(RATE * 15) / RATE).astype(np.float32)])
     server = Jackd()
     d = Dawg(server.name, project)
@@ -158,10 +159,10 @@ def test_a_server_back_at_another_rate_plays_files_at_their_pitch(project):
         outside.close()
         assert wait_for(lambda: peer.request("/status", reply="/status.reply")[-1] == "down", 5)
         at_loss = peer.request("/transport", reply="/transport/state")[1]
-        server = Jackd(name=server.name, rate=44100)
+        server = Jackd(name=server.name, rate=44100, period=512)
         assert wait_for(lambda: peer.request("/status", reply="/status.reply")[-1] == "up", 10), d.log()
         status = peer.request("/status", reply="/status.reply")
-        assert status[0] == 44100
+        assert status[:2] == [44100, 512]
         cap = Capture(server.name, name="keep", connect=False)  # dawg's connections are restored
         assert wait_for(lambda: "keep:in_1" in server.lsp("-c"), 5), server.lsp("-c")
         try:

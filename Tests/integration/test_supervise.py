@@ -9,11 +9,13 @@ import sqlite3
 import subprocess
 import threading
 import time
+import urllib.request
 import uuid
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
-from helpers import DAWG, Peer, free_port
+from helpers import DAWG, Peer, free_port, pong
 
 
 def wait_for(predicate, timeout, step=0.05):
@@ -85,6 +87,7 @@ def write_config(tmp_path, services, **extra):
         "state_dir": str(tmp_path / "state"),
         "store": str(tmp_path / "audit.sqlite"),
         "osc_port": free_port(),
+        "http_port": free_port(),
         "restart": {"backoff_s": 0.2, "window_s": 60, "cooldown_s": 60, "stable_s": 60},
         "breaker": {"failures": 2, "successes": 1, "open_s": 1},
         "services": services,
@@ -95,7 +98,8 @@ def write_config(tmp_path, services, **extra):
     return path
 
 
-def engine_services(tmp_path):
+def engine_services(tmp_path, check="osc"):
+    """jackd and dawg serve on it; the engine checked by OSC /ping or HTTP GET /health."""
     server = f"dawgsup-{uuid.uuid4().hex[:6]}"
     osc, http = free_port(), free_port()
     (tmp_path / "project").mkdir()
@@ -104,18 +108,8 @@ def engine_services(tmp_path):
         {"name": "engine", "argv": ["dawg", "serve", "--jack-server", server, "--osc-port", str(osc), "--http-port", str(http),
                                     "--no-lock-memory"],
          "cwd": str(tmp_path / "project"), "after": ["jackd"],
-         "health": {"kind": "osc", "port": osc, "timeout_s": 1}},
+         "health": {"kind": check, "port": osc if check == "osc" else http, "timeout_s": 1}},
     ]
-
-
-def pong(port):
-    p = Peer(port)
-    try:
-        return p.request("/ping", reply="/pong", timeout=0.5) == []
-    except Exception:
-        return False
-    finally:
-        p.close()
 
 
 def audit(tmp_path):
@@ -151,6 +145,16 @@ def test_a_killed_engine_is_back_and_answering_within_five_seconds(tmp_path):
         con.close()
         assert rows == actions
         assert ("dawg_service_restarts_total", "service=engine") in figures and ("dawg_service_uptime_seconds", "service=jackd") in figures
+        # GET /metrics, read by prometheus_client's own parser; GET /health.
+        port = json.loads(sup.config_path.read_text())["http_port"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+            text = r.read().decode()
+        values = {(s.name, s.labels.get("service")): s.value for f in text_string_to_metric_families(text) for s in f.samples}
+        assert values[("dawg_service_restarts_total", "engine")] == 1 and values[("dawg_service_restarts_total", "jackd")] == 0
+        assert values[("dawg_service_up", "engine")] == 1 and values[("dawg_service_uptime_seconds", "jackd")] > 1
+        assert values[("dawg_service_breaker_open", "engine")] == 0 and values[("dawg_supervisor_kill_switch", None)] == 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
+            assert r.status == 200 and {s["name"] for s in json.loads(r.read())["services"]} == {"jackd", "engine"}
     finally:
         assert sup.stop() == 0, sup.log()
     assert subprocess.run(["pgrep", "-f", f"jackd -r -n {server}"], capture_output=True).returncode != 0, "stopped with the supervisor"
@@ -185,7 +189,7 @@ def test_a_command_that_always_crashes_is_restarted_three_times_then_escalated(t
 
 
 def test_the_kill_switch_stops_every_automatic_action(tmp_path):
-    server, osc, services = engine_services(tmp_path)
+    server, osc, services = engine_services(tmp_path, check="http")
     sup = Supervisor(write_config(tmp_path, services))
     try:
         assert wait_for(lambda: pong(osc), 15), sup.log()
@@ -197,6 +201,13 @@ def test_the_kill_switch_stops_every_automatic_action(tmp_path):
         assert any(e["action"] == "kill-switch-on" for e in audit(tmp_path))
         (tmp_path / "state" / "kill-switch").unlink()
         assert wait_for(lambda: pong(osc), 8), sup.log()
+        # What is asked by hand is still done while the switch is on.
+        (tmp_path / "state" / "kill-switch").write_text("")
+        assert wait_for(lambda: sup.status()["kill_switch"], 3)
+        engine = sup.service("engine")["pid"]
+        assert sup.cli("restart", "engine").returncode == 0
+        assert wait_for(lambda: sup.service("engine")["pid"] not in (None, engine), 5)
+        assert wait_for(lambda: pong(osc), 8)
     finally:
         assert sup.stop() == 0, sup.log()
 
@@ -235,3 +246,63 @@ def test_a_configuration_that_runs_what_is_not_allowed_is_refused(tmp_path):
     run = subprocess.run([str(DAWG), "supervise", "--config", str(path)], capture_output=True, text=True, timeout=20)
     assert run.returncode != 0 and "sh is not on the allow-list" in run.stderr
     assert not (tmp_path / "state").exists(), "nothing ran"
+
+
+def test_a_killed_jackd_is_started_again_and_the_engine_goes_back_onto_it(tmp_path):
+    server, osc, services = engine_services(tmp_path)
+    sup = Supervisor(write_config(tmp_path, services))
+    peer = None
+    try:
+        assert wait_for(lambda: pong(osc), 15), sup.log()
+        assert wait_for(lambda: sup.service("engine")["status"] == "healthy", 5)
+        engine, jackd = sup.service("engine")["pid"], sup.service("jackd")["pid"]
+        peer = Peer(osc)
+        os.kill(jackd, signal.SIGKILL)
+        assert wait_for(lambda: peer.request("/status", reply="/status.reply")[-1] == "down", 3)
+        assert wait_for(lambda: peer.request("/status", reply="/status.reply")[-1] == "up", 8), sup.log()
+        assert sup.service("engine")["pid"] == engine, "the engine lived through it"
+        assert sup.service("jackd")["pid"] != jackd and len(sup.service("jackd")["restarts"]) == 1
+    finally:
+        if peer:
+            peer.close()
+        assert sup.stop() == 0, sup.log()
+
+
+def test_restart_and_stop_from_the_command_line(tmp_path):
+    server, osc, services = engine_services(tmp_path)
+    sup = Supervisor(write_config(tmp_path, services))
+    try:
+        assert wait_for(lambda: pong(osc), 15), sup.log()
+        engine = sup.service("engine")["pid"]
+        run = sup.cli("restart", "engine")
+        assert run.returncode == 0 and "restart engine" in run.stdout
+        assert wait_for(lambda: sup.service("engine")["pid"] not in (None, engine), 5)
+        assert wait_for(lambda: pong(osc), 8)
+        assert sup.service("engine")["restarts"] == [], "a restart asked for is not the policy's"
+        assert sup.cli("restart", "nothing").returncode == 1
+        pids = [s["pid"] for s in sup.status()["services"]]
+        assert sup.cli("stop").returncode == 0
+        sup.proc.wait(30)
+        assert sup.proc.returncode == 0
+        for pid in pids:
+            assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+        assert sup.cli("status").returncode == 2
+    finally:
+        sup.stop()
+
+
+
+def test_the_systemd_unit_is_one_systemd_accepts(tmp_path):
+    """scripts/dawg-supervise.service, its binary pointed at this build, read by
+    systemd's own checker: no unknown key, no bad value, its binary found."""
+    import shutil
+    from pathlib import Path
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed")
+    unit = (Path(__file__).resolve().parents[2] / "scripts" / "dawg-supervise.service").read_text()
+    assert "KillMode=process" in unit and "LimitRTPRIO=" in unit and "LimitMEMLOCK=infinity" in unit
+    copy = tmp_path / "dawg-supervise.service"
+    copy.write_text(unit.replace("/usr/local/bin/dawg", str(DAWG)))
+    run = subprocess.run(["systemd-analyze", "verify", str(copy)], capture_output=True, text=True, timeout=60)
+    complaints = [line for line in (run.stdout + run.stderr).splitlines() if "dawg-supervise.service" in line]
+    assert run.returncode == 0 and not complaints, run.stdout + run.stderr
