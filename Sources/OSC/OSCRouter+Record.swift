@@ -78,7 +78,7 @@ extension OSCRouter {
                 throw ControlError("track \(id) has no take \(number)")
             }
             let session = self.session, feedback = self.feedback, address = m.path
-            return jobs.run(for: client) {  // decoding the take is slow
+            return jobs.run(for: client, kind: "take", arguments: "track \(id): take \(number)") {  // decoding the take is slow
                 do {
                     try session.selectTake(track: id, number: number)
                     feedback.broadcast([OSCMessage(address, [.int(Int32(number))])])

@@ -17,7 +17,7 @@ extension OSCRouter {
             // Refuse a bad path now; only decoding is left for the job.
             _ = try session.paths.resolve(path, mustExist: true)
             let session = self.session, feedback = self.feedback, address = m.path
-            return jobs.run(for: client) {
+            return jobs.run(for: client, kind: "load", arguments: "track \(id): \(path) at \(position) s") {
                 do {
                     try session.loadFile(track: id, path: path, position: position)
                     feedback.broadcast([OSCMessage("/track/\(id)/file", [.string(path), .float(Float(position))])])
@@ -86,7 +86,7 @@ extension OSCRouter {
         let session = self.session, feedback = self.feedback, address = m.path, isLoad = rest[0] == "load"
         // Refuse a hostile path now, before queueing.
         _ = try session.paths.resolve(path, mustExist: isLoad)
-        return jobs.run(for: client) {
+        return jobs.run(for: client, kind: "patch/\(rest[0])", arguments: path) {
             do {
                 if isLoad {
                     let warnings = try session.loadPatch(from: path)
@@ -115,7 +115,7 @@ extension OSCRouter {
         try a.expect(1...1, "a version number (see /patch/versions)")
         let number = try a.int(0, "version")
         let session = self.session, feedback = self.feedback, address = m.path
-        return jobs.run(for: client) {
+        return jobs.run(for: client, kind: "patch/checkout", arguments: "version \(number)") {
             do {
                 let warnings = try session.checkoutPatch(version: Int64(number))
                 feedback.broadcast([OSCMessage("/patch/loaded", [.string("version \(number)")])])

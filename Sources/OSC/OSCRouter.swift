@@ -28,7 +28,7 @@ public final class OSCRouter: Sendable {
         self.observe = observe
         self.session = session
         self.feedback = feedback
-        self.jobs = JobQueue(sender: sender)
+        self.jobs = JobQueue(sender: sender, store: session.recorder?.store, logger: logger)
         self.clock = TimetagClock(session: session)
         self.monitor = monitor
         self.logger = logger
@@ -89,6 +89,15 @@ public final class OSCRouter: Sendable {
                 .int(Int32(clamping: session.recorder?.overruns().reduce(0) { $0 + $1.1 } ?? 0)),
                 .int(Int32(clamping: session.streamUnderruns)),
             ])]
+        case "jobs":
+            // The newest n (default 20, at most 200) jobs kept in the store, oldest first.
+            try a.expect(0...1, "an optional count")
+            let n = a.count == 1 ? try a.int(0, "count") : 20
+            guard (1...200).contains(n) else { throw ControlError("count must be from 1 to 200, not \(n)") }
+            guard let store = session.recorder?.store else { throw ControlError("no project store: jobs are kept there") }
+            let all = try store.jobs(limit: n)
+            return all.map { OSCMessage("/job", [.int(Int32(clamping: $0.id)), .string($0.kind), .string($0.arguments), .string($0.state.rawValue), .string($0.result)]) }
+                + [OSCMessage("/jobs.end", [.int(Int32(all.count))])]
         case "sync":
             try a.expect(1...1, "an id")
             let id = m.args[0]

@@ -96,6 +96,20 @@ public final class ProjectStore: Sendable {
             );
             CREATE INDEX audit_log_by_time ON audit_log (at);
             """),
+        Migration("jobs", """
+            CREATE TABLE jobs (
+                id INTEGER PRIMARY KEY,
+                project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                arguments TEXT NOT NULL DEFAULT '',
+                state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed', 'interrupted')),
+                result TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                started_at TEXT,
+                finished_at TEXT
+            );
+            CREATE INDEX jobs_by_project ON jobs (project_id, id);
+            """),
     ]
 
     /// Opens the store of the project in `directory` (creating it), at `path` if given.

@@ -4,12 +4,13 @@ import Foundation
 import Store
 
 /// `dawg project versions | diff A B | checkout N`: the saved versions of the
-/// project's patches, kept in the project store at every save.
+/// project's patches, kept in the project store at every save; `dawg project jobs`:
+/// the slow work the engine did and how it went.
 struct ProjectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "project",
-        abstract: "The saved versions of the project's patches: list, compare, restore.",
-        subcommands: [Versions.self, Diff.self, Checkout.self]
+        abstract: "The saved versions of the project's patches (list, compare, restore), and its jobs.",
+        subcommands: [Versions.self, Diff.self, Checkout.self, Jobs.self]
     )
 
     struct Location: ParsableArguments {
@@ -41,6 +42,26 @@ struct ProjectCommand: ParsableCommand {
             let all = try store.patchVersions()
             if all.isEmpty { print("no saved versions yet (every /patch/save makes one)") }
             for v in all { print("\(v.number)\t\(v.savedAt)\t\(v.path)\t\(v.content.utf8.count) bytes") }
+        }
+    }
+
+    struct Jobs: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The newest jobs (file loads, patch loads and saves, …): number, kind, state, result.")
+        @OptionGroup var location: Location
+        @Option(help: "How many.") var limit = 50
+
+        func validate() throws {
+            guard (1...100_000).contains(limit) else { throw ValidationError("--limit must be 1 … 100000") }
+        }
+
+        func run() throws {
+            let (store, _) = try location.open()
+            let all = try store.jobs(limit: limit)
+            if all.isEmpty { print("no jobs yet") }
+            for j in all {
+                let result = j.result.isEmpty ? "" : "\t" + j.result.replacingOccurrences(of: "\n", with: "; ")
+                print("\(j.id)\t\(j.createdAt)\t\(j.kind)\t\(j.arguments)\t\(j.state.rawValue)\(result)")
+            }
         }
     }
 

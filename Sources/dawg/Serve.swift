@@ -238,6 +238,8 @@ struct Serve: AsyncParsableCommand {
         let name = (paths.root as NSString).lastPathComponent
         let store = try ProjectStore(directory: paths.root, name: name, path: store.map { try paths.resolve($0, mustExist: false) })
         _ = try TakeRecovery.run(store: store, root: paths.root, logger: logger)
+        let interrupted = try store.interruptUnfinishedJobs()
+        if interrupted > 0 { logger.warning("\(interrupted) jobs were left unfinished by an engine that stopped; marked interrupted") }
         var options = DiskWriter.Options()
         options.format = RecordFormat(rawValue: recordFormat)!
         options.throttle = recordThrottle / 1000

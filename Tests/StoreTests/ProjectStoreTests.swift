@@ -31,6 +31,27 @@ final class ProjectStoreTests: XCTestCase {
         XCTAssertEqual(try store.auditLog().count, 5)
     }
 
+    func testJobsGoFromQueuedToTheirEndAndUnfinishedOnesAreInterrupted() throws {
+        let store = try ProjectStore(directory: dir, name: "demo")
+        let a = try store.queueJob(kind: "load", arguments: "track 1: a.wav")
+        let b = try store.queueJob(kind: "patch/save", arguments: "p.json")
+        let c = try store.queueJob(kind: "load", arguments: "track 2: b.wav")
+        try store.startJob(a)
+        try store.finishJob(a, failed: false, result: "")
+        try store.startJob(b)
+        try store.finishJob(b, failed: true, result: "disk full")
+        try store.startJob(c)
+        XCTAssertEqual(try store.jobs().map(\.state), [.done, .failed, .running])
+        XCTAssertEqual(try store.interruptUnfinishedJobs(), 1)
+        let all = try store.jobs()
+        XCTAssertEqual(all.map(\.state), [.done, .failed, .interrupted])
+        XCTAssertEqual(all[1].result, "disk full")
+        XCTAssertNotNil(all[0].startedAt)
+        XCTAssertNotNil(all[2].finishedAt)
+        XCTAssertEqual(try store.jobs(limit: 1).map(\.id), [c])
+        XCTAssertEqual(try store.interruptUnfinishedJobs(), 0)
+    }
+
     func testTakesAreNumberedPerSourceAndReadBackInOrder() throws {
         let store = try ProjectStore(directory: dir, name: "demo")
         try store.saveTrack(3, name: "vox")

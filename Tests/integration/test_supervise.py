@@ -212,6 +212,20 @@ def test_the_kill_switch_stops_every_automatic_action(tmp_path):
         assert sup.stop() == 0, sup.log()
 
 
+def test_the_kill_switch_in_the_configuration_starts_nothing(tmp_path):
+    sup = Supervisor(write_config(tmp_path, [{"name": "crash", "argv": ["false"]}], kill_switch=True))
+    try:
+        time.sleep(1.0)
+        assert sup.service("crash")["status"] == "waiting" and sup.status()["kill_switch"]
+        assert [e["action"] for e in audit(tmp_path)] == ["start", "kill-switch-on"]  # the supervisor's own start
+        assert sup.cli("restart", "crash").returncode == 0  # by hand: done
+        assert wait_for(lambda: any(e["action"] == "start-asked" for e in audit(tmp_path)), 3)
+        time.sleep(0.5)
+        assert not any(e["action"] == "restart" for e in audit(tmp_path)), "its exit is left alone"
+    finally:
+        assert sup.stop() == 0, sup.log()
+
+
 def test_a_supervisor_killed_and_started_again_adopts_its_children(tmp_path):
     server, osc, services = engine_services(tmp_path)
     path = write_config(tmp_path, services)
