@@ -10,6 +10,10 @@ let realtime: [SwiftSetting] = [
     .define("RT_CHECKS", .when(configuration: .release)),
 ]
 
+/// Offline analysis is optimised in debug builds too: tests run conformance signals of
+/// minutes through per-sample filters.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "dawg",
     platforms: [.macOS(.v14)],
@@ -50,8 +54,8 @@ let package = Package(
         ),
         // Decoding files into memory at the engine rate (libsndfile + libsamplerate).
         .target(name: "AudioFiles", dependencies: ["CSndfile", "CSamplerate", .product(name: "Crypto", package: "swift-crypto")]),
-        // Analysis of recordings off the audio thread: pitch of files (later tempo, key, loudness).
-        .target(name: "Analysis", dependencies: ["DSP", "AudioFiles", "MIDIFiles"]),
+        // Analysis of recordings off the audio thread: pitch of files, loudness (later tempo, key).
+        .target(name: "Analysis", dependencies: ["DSP", "AudioFiles", "MIDIFiles"], swiftSettings: optimised),
         // Standard MIDI Files: reading reference melodies (later, writing generated ones).
         .target(name: "MIDIFiles"),
         // The project store: SQLite (WAL) with versioned migrations.
