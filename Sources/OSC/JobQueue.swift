@@ -22,11 +22,16 @@ final class JobQueue: Sendable {
     /// and get them as the request's replies, on their own connection. `kind` and
     /// `arguments` name the job in the store (nil: not kept, as `/sync`).
     func run(for client: OSCClient, kind: String? = nil, arguments: String = "", _ work: @escaping @Sendable () -> [OSCMessage]) -> [OSCMessage] {
+        run(for: client, kind: kind, arguments: arguments) { _ in work() }
+    }
+
+    /// The same, `work` given the job's number in the store (0 when it is not kept).
+    func run(for client: OSCClient, kind: String?, arguments: String = "", _ work: @escaping @Sendable (Int64) -> [OSCMessage]) -> [OSCMessage] {
         let id = kind.flatMap { kind in keep("queue \(kind)") { try self.store?.queueJob(kind: kind, arguments: arguments) } ?? nil }
         let job: @Sendable () -> [OSCMessage] = { [self] in
-            guard let id else { return work() }
+            guard let id else { return work(0) }
             keep("start job \(id)") { try store?.startJob(id) }
-            let replies = work()
+            let replies = work(id)
             let failure = replies.first { $0.path == "/fail" }.map(Self.text)
             let warnings = replies.filter { $0.path == "/warning" }.map(Self.text)
             keep("finish job \(id)") { try store?.finishJob(id, failed: failure != nil, result: failure ?? warnings.joined(separator: "\n")) }

@@ -89,6 +89,24 @@ public final class OSCRouter: Sendable {
                 .int(Int32(clamping: session.recorder?.overruns().reduce(0) { $0 + $1.1 } ?? 0)),
                 .int(Int32(clamping: session.streamUnderruns)),
             ])]
+        case "analyze":
+            // A file inside the project, measured off the audio thread (or answered from
+            // the store by its checksum): `/progress i:job f:fraction` to subscribers as it
+            // goes, then `/analysis s:path s:json i:cached` and `/done`, or `/fail`.
+            try a.expect(1...1, "a path inside the project directory")
+            let path = try a.string(0, "path")
+            let absolute = try session.paths.resolve(path, mustExist: true)
+            let session = self.session, feedback = self.feedback, address = m.path
+            return jobs.run(for: client, kind: "analyze", arguments: path) { (job: Int64) -> [OSCMessage] in
+                do {
+                    let (analysis, cached) = try AnalysisCache.analyze(path: absolute, store: session.recorder?.store) { fraction in
+                        feedback.broadcast([OSCMessage("/progress", [.int(Int32(clamping: job)), .float(Float(fraction))])])
+                    }
+                    return [OSCMessage("/analysis", [.string(path), .string(analysis.json), .int(cached ? 1 : 0)]), OSCMessage("/done", [.string(address)])]
+                } catch {
+                    return [OSCMessage("/fail", [.string(address), .string("\(error)".replacingOccurrences(of: absolute, with: path))])]
+                }
+            }
         case "jobs":
             // The newest n (default 20, at most 200) jobs kept in the store, oldest first.
             try a.expect(0...1, "an optional count")

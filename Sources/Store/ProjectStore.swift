@@ -110,6 +110,15 @@ public final class ProjectStore: Sendable {
             );
             CREATE INDEX jobs_by_project ON jobs (project_id, id);
             """),
+        Migration("analyses by checksum", """
+            CREATE TABLE analyses (
+                checksum TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                result TEXT NOT NULL,
+                analysed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+                PRIMARY KEY (checksum, version)
+            );
+            """),
     ]
 
     /// Opens the store of the project in `directory` (creating it), at `path` if given.

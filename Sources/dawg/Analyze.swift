@@ -1,14 +1,17 @@
 import Analysis
 import ArgumentParser
-import AudioFiles
+import Control
 import Foundation
+import Store
 
 /// `dawg analyze FILE [--json]`: what a file is and how loud (BS.1770-4 / EBU R128),
-/// read front to back in blocks, so any length fits in memory. (Tempo, beats, key and
-/// spectral features come next, in the same report.)
+/// read front to back in blocks, so any length fits in memory; kept in the project
+/// store by checksum. (Tempo, beats, key and spectral features come next, in the same
+/// report.)
 struct Analyze: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure a file: duration, rate, channels and loudness (integrated, momentary and short-term maxima, range, sample and true peak).")
+        abstract: "Measure a file: duration, rate, channels and loudness (integrated, momentary and short-term maxima, range, sample and true peak).",
+        discussion: "Results are kept in the project store (dawg.sqlite in --project-dir, when there is one) by the file's checksum; the same audio is answered from there next time.")
 
     @Argument(help: "Any file libsndfile reads.")
     var file: String
@@ -16,41 +19,42 @@ struct Analyze: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    struct Report: Codable {
-        var file: String
-        var durationSeconds: Double
-        var sampleRate: Int
-        var channels: Int
-        var loudness: Loudness
+    @Option(name: .customLong("project-dir"), help: "The project whose store keeps results (used when it has one).")
+    var projectDir = FileManager.default.currentDirectoryPath
 
-        enum CodingKeys: String, CodingKey {
-            case file, durationSeconds = "duration_s", sampleRate = "sample_rate", channels, loudness
+    @Flag(name: .customLong("no-store"), help: "Measure without looking in or writing to the project store.")
+    var noStore = false
+
+    struct Report: Encodable {
+        var file: String
+        var cached: Bool
+        var analysis: FileAnalysis
+
+        enum CodingKeys: String, CodingKey { case file, cached }
+
+        func encode(to encoder: Encoder) throws {
+            try analysis.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(file, forKey: .file)
+            try c.encode(cached, forKey: .cached)
         }
     }
 
     func run() throws {
-        let reader: SequentialFileReader
-        do { reader = try SequentialFileReader(path: file) } catch {
+        let storePath = (projectDir as NSString).appendingPathComponent(ProjectStore.fileName)
+        let store = noStore || !FileManager.default.fileExists(atPath: storePath) ? nil
+            : try? ProjectStore(directory: projectDir, name: (projectDir as NSString).lastPathComponent, path: storePath)
+        let bar = ProgressBar.onTerminal()
+        let result: (analysis: FileAnalysis, cached: Bool)
+        do {
+            result = try AnalysisCache.analyze(path: file, store: store) { bar?.show($0) }
+        } catch {
+            bar?.clear()
             FileHandle.standardError.write(Data("dawg analyze: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let meter = LoudnessMeter(sampleRate: reader.sampleRate, channels: reader.channels)
-        let block = 65536
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: block * reader.channels)
-        defer { buffer.deallocate() }
-        // A bar for anything longer than a few seconds of audio, on a terminal.
-        let bar = Double(reader.frames) / reader.sampleRate > 10 ? ProgressBar.onTerminal() : nil
-        var done: Int64 = 0
-        while true {
-            let n = reader.read(into: buffer, frames: block)
-            if n == 0 { break }
-            meter.process(interleaved: UnsafeBufferPointer(start: buffer, count: n * reader.channels), frames: n)
-            done += Int64(n)
-            bar?.show(Double(done) / Double(reader.frames))
-        }
         bar?.clear()
-        let report = Report(file: file, durationSeconds: Double(done) / reader.sampleRate, sampleRate: Int(reader.sampleRate),
-                            channels: reader.channels, loudness: meter.result())
+        let report = Report(file: file, cached: result.cached, analysis: result.analysis)
         if json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys]
@@ -62,9 +66,9 @@ struct Analyze: ParsableCommand {
 
     static func text(_ r: Report) -> String {
         func lufs(_ v: Double?) -> String { v.map { String(format: "%.1f LUFS", $0) } ?? "—" }
-        let l = r.loudness
+        let a = r.analysis, l = a.loudness
         return """
-            \(r.file): \(String(format: "%.2f", r.durationSeconds)) s, \(r.sampleRate) Hz, \(r.channels) channel\(r.channels == 1 ? "" : "s")
+            \(r.file): \(String(format: "%.2f", a.durationSeconds)) s, \(a.sampleRate) Hz, \(a.channels) channel\(a.channels == 1 ? "" : "s")\(r.cached ? " (from the project store)" : "")
             loudness: \(lufs(l.integrated)) integrated (momentary max \(lufs(l.momentaryMax)), short-term max \(lufs(l.shortTermMax)))
             range: \(l.range.map { String(format: "%.1f LU", $0) } ?? "—"); sample peak \(String(format: "%.1f dBFS", l.samplePeak)), true peak \(String(format: "%.1f dBTP", l.truePeak))
             """

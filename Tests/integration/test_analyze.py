@@ -2,6 +2,7 @@
 same files, made here: programme-like noise with level changes, drum-like bursts, a
 mono file and one at 44.1 kHz — and bad input."""
 import json
+import sqlite3
 import subprocess
 
 import numpy as np
@@ -72,3 +73,39 @@ def test_silence_truncated_and_non_audio_files(tmp_path):
     for bad in ("text.wav", "missing.wav"):
         run = subprocess.run([str(DAWG), "analyze", str(tmp_path / bad)], capture_output=True, text=True, timeout=30)
         assert run.returncode == 1 and "dawg analyze:" in run.stderr and bad in run.stderr
+
+
+def test_analyze_over_osc_with_progress_and_the_store_answering_again(dawg, peer, project):
+    from helpers import Peer
+    rng = np.random.default_rng(5)
+    sf.write(project / "take.wav", (pink(48000 * 60, rng) * 0.3).astype(np.float32), 48000)
+    watcher = Peer(dawg.osc_port)
+    watcher.request("/feedback/subscribe", reply="/feedback/subscribed")
+    try:
+        peer.send("/analyze", "take.wav")
+        path, report, cached = peer.expect("/analysis", 60)
+        assert peer.expect("/done") == ["/analyze"]
+        fresh = json.loads(report)
+        assert path == "take.wav" and cached == 0 and fresh["duration_s"] == pytest.approx(60)
+        progress = [args for address, args in watcher.drain(0.3) if address == "/progress"]
+        fractions = [f for _, f in progress]
+        assert len(progress) >= 10 and fractions == sorted(fractions) and fractions[-1] == pytest.approx(1)
+        # The same audio under another name: answered from the store.
+        (project / "copy.wav").write_bytes((project / "take.wav").read_bytes())
+        peer.send("/analyze", "copy.wav")
+        _, again, cached = peer.expect("/analysis", 30)
+        assert cached == 1 and json.loads(again) == fresh
+        cli = subprocess.run([str(DAWG), "analyze", str(project / "copy.wav"), "--json", "--project-dir", str(project)],
+                             capture_output=True, text=True, timeout=60)
+        assert json.loads(cli.stdout)["cached"] is True
+        peer.send("/analyze", "../outside.wav")
+        assert peer.expect("/error")[0] == "/analyze"
+        (project / "junk.wav").write_text("junk")
+        peer.send("/analyze", "junk.wav")
+        fail = peer.expect("/fail", 10)
+        assert fail[0] == "/analyze" and "junk.wav" in fail[1] and str(project) not in fail[1]
+        peer.sync()
+        kinds = sqlite3.connect(project / "dawg.sqlite").execute("SELECT kind, state FROM jobs").fetchall()
+        assert kinds == [("analyze", "done"), ("analyze", "done"), ("analyze", "failed")]
+    finally:
+        watcher.close()
