@@ -10,14 +10,7 @@ public final class SequentialFileReader {
     private var file: OpaquePointer?
 
     public init(path: String) throws {
-        var info = SF_INFO()
-        guard let f = sf_open(path, Int32(SFM_READ), &info) else {
-            throw AudioFileError.cannotOpen(path, reason: String(cString: sf_strerror(nil)))
-        }
-        guard info.channels > 0, info.samplerate > 0, info.frames > 0 else {
-            sf_close(f)
-            throw AudioFileError.noAudio(path)
-        }
+        let (f, info) = try openForReading(path)
         self.path = path
         file = f
         channels = Int(info.channels)

@@ -24,14 +24,7 @@ public final class StreamingFileReader {
     private var scratch: [Float] = []
 
     public init(path: String, sampleRate: Double) throws {
-        var info = SF_INFO()
-        guard let f = sf_open(path, Int32(SFM_READ), &info) else {
-            throw AudioFileError.cannotOpen(path, reason: String(cString: sf_strerror(nil)))
-        }
-        guard info.channels > 0, info.samplerate > 0, info.frames > 0 else {
-            sf_close(f)
-            throw AudioFileError.noAudio(path)
-        }
+        let (f, info) = try openForReading(path)
         self.path = path
         file = f
         fileChannels = Int(info.channels)

@@ -205,20 +205,19 @@ public final class JackHost: @unchecked Sendable {
         guard let engine = lock.withLock({ setup?.engine }) else { return }
         let rolling = engine.published.playing.load(ordering: .relaxed)
         if rolling { engine.send(.stop) }
-        let standIn = EngineStandIn(engine: engine, frames: bufferSize.load(ordering: .relaxed))
-        let previous = lock.withLock {
-            resumeRolling = rolling
-            defer { self.standIn = standIn }
-            return self.standIn
-        }
-        previous?.stop()
+        lock.withLock { resumeRolling = rolling }
+        startStandIn()
     }
 
-    /// After a failed reopen: the engine carries on without a server again.
-    private func restartStandIn() {
+    /// The engine carries on without a server (after the loss, or a failed reopen); a
+    /// stand-in already running is stopped first.
+    private func startStandIn() {
         guard let engine = lock.withLock({ setup?.engine }) else { return }
         let standIn = EngineStandIn(engine: engine, frames: bufferSize.load(ordering: .relaxed))
-        lock.withLock { self.standIn = standIn }
+        lock.withLock {
+            defer { self.standIn = standIn }
+            return self.standIn
+        }?.stop()
     }
 
     private func stopStandIn() {
@@ -243,7 +242,7 @@ public final class JackHost: @unchecked Sendable {
             // the new rate, off every audio thread), the transport at the same second.
             guard let mover = engineMover else {
                 client.close(serverAlive: true)
-                restartStandIn()
+                startStandIn()
                 throw JackError(description: "the server runs at \(client.sampleRate) Hz and the engine cannot change its rate", noServer: false)
             }
             logger.notice("the JACK server now runs at \(client.sampleRate) Hz (the engine ran at \(Int(oldRate)) Hz): moving the engine's state to the new rate")
@@ -260,7 +259,7 @@ public final class JackHost: @unchecked Sendable {
             try client.registerPorts(inputs: setup.inputs, core: setup.engine.core, followTransport: setup.followTransport)
         } catch {
             client.close(serverAlive: true)
-            restartStandIn()
+            startStandIn()
             throw error
         }
         bufferSize.store(client.bufferSize, ordering: .relaxed)
@@ -269,7 +268,7 @@ public final class JackHost: @unchecked Sendable {
             try client.activate(followTransport: setup.followTransport)
         } catch {
             client.close(serverAlive: true)
-            restartStandIn()
+            startStandIn()
             throw error
         }
         let (rolling, wanted) = callLock.withLock {
@@ -278,7 +277,7 @@ public final class JackHost: @unchecked Sendable {
                 _clientName = client.name
                 _sampleRate = client.sampleRate
                 shutdownReason = nil
-                return (resumeRolling, knownConnections.merging(_waiting) { Array(Set($0 + $1)).sorted() })
+                return (resumeRolling, knownConnections.merging(_waiting, uniquingKeysWith: Self.union))
             }
         }
         reconnects.wrappingIncrement(ordering: .relaxed)
@@ -360,11 +359,14 @@ public final class JackHost: @unchecked Sendable {
     /// While no server runs: connections asked for join those kept for the next one
     /// (as on a server, where existing connections stay).
     func remember(_ connections: [String: [String]]) {
-        lock.withLock { knownConnections.merge(connections) { Array(Set($0 + $1)).sorted() } }
+        lock.withLock { knownConnections.merge(connections, uniquingKeysWith: Self.union) }
     }
 
+    /// Two lists of port names as one, each name once.
+    static func union(_ a: [String], _ b: [String]) -> [String] { Array(Set(a + b)).sorted() }
+
     var knownConnectionsNow: [String: [String]] {
-        lock.withLock { knownConnections.merging(_waiting) { Array(Set($0 + $1)).sorted() } }
+        lock.withLock { knownConnections.merging(_waiting, uniquingKeysWith: Self.union) }
     }
 
     var waitingConnections: [String: [String]] {

@@ -8,7 +8,7 @@ import Glibc
 /// must be answered `/pong`, or an HTTP `GET` that must answer 200 — each within the
 /// timeout. Plain blocking sockets with deadlines: the supervisor's loop waits at most
 /// the timeout.
-enum HealthProbe {
+public enum HealthProbe {
     /// nil when healthy, else what was wrong.
     static func check(_ health: SupervisorConfig.Health) -> String? {
         guard let port = health.port else { return nil }
@@ -20,26 +20,39 @@ enum HealthProbe {
     }
 
     static func ping(host: String, port: Int, timeout: Double) -> String? {
+        do {
+            return try request(OSCMessage("/ping"), host: host, port: port, timeout: timeout) { $0.path == "/pong" } == nil
+                ? "no /pong within \(timeout) s" : nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Any thread: `message` over UDP to `host`:`port`, and the first message back that
+    /// `answers` accepts within `timeout` seconds (nil: none came). Throws when it cannot
+    /// be sent.
+    public static func request(_ message: OSCMessage, host: String = "127.0.0.1", port: Int, timeout: Double,
+                               answers: (OSCMessage) -> Bool = { _ in true }) throws -> OSCMessage? {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return "no socket" }
+        guard fd >= 0 else { throw SupervisorError("no socket") }
         defer { close(fd) }
         var address = sockaddr_in()
-        guard fill(&address, host: host, port: port) else { return "bad address \(host)" }
+        guard fill(&address, host: host, port: port) else { throw SupervisorError("bad address \(host)") }
         set(timeout: timeout, on: fd)
-        let packet = OSCCodec.encode(OSCMessage("/ping"))
+        let packet = OSCCodec.encode(message)
         let sent = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, packet, packet.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard sent == packet.count else { return "cannot send /ping: \(String(cString: strerror(errno)))" }
+        guard sent == packet.count else { throw SupervisorError("cannot send \(message.path): \(String(cString: strerror(errno)))") }
         let deadline = Date().addingTimeInterval(timeout)
         var buffer = [UInt8](repeating: 0, count: 65536)
         while Date() < deadline {
             let n = recv(fd, &buffer, buffer.count, 0)
             guard n > 0 else { break }
             let messages = buffer.withUnsafeBytes { (try? OSCCodec.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n]))) ?? [] }
-            if messages.contains(where: { $0.path == "/pong" }) { return nil }
+            if let answer = messages.first(where: answers) { return answer }
         }
-        return "no /pong within \(timeout) s"
+        return nil
     }
 
     static func get(host: String, port: Int, path: String, timeout: Double) -> String? {

@@ -158,23 +158,7 @@ struct Supervise: ParsableCommand {
 /// Asks the running supervisor over its OSC control port.
 enum SupervisorClient {
     static func ask(port: Int, _ message: OSCMessage, timeout: Double = 2) -> OSCMessage? {
-        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var tv = timeval(tv_sec: Int(timeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        let bytes = OSCCodec.encode(message)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let n = recv(fd, &buffer, buffer.count, 0)
-        guard n > 0 else { return nil }
-        return buffer.withUnsafeBytes { try? OSCCodec.decode(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }?.first
+        (try? HealthProbe.request(message, port: port, timeout: timeout)) ?? nil
     }
 
     static func command(_ place: Supervise.Where, _ message: OSCMessage) throws {

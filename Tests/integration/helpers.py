@@ -475,3 +475,14 @@ def pong(port, timeout=0.5):
     finally:
         p.close()
 
+
+def wait_for(predicate, timeout, step=0.05):
+    """`predicate()`'s first truthy value within `timeout` seconds, else its last."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+

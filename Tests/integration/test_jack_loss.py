@@ -13,17 +13,7 @@ import urllib.request
 
 import numpy as np
 
-from helpers import RATE, Capture, Dawg, Jackd, Peer, counter, frames_of, write_wav
-
-
-def wait_for(predicate, timeout, step=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
+from helpers import RATE, Capture, Dawg, Jackd, Peer, counter, frames_of, wait_for, write_wav
 
 
 class Patchbay:

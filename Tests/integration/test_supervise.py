@@ -15,17 +15,7 @@ import uuid
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from helpers import DAWG, Peer, free_port, pong
-
-
-def wait_for(predicate, timeout, step=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return predicate()
+from helpers import DAWG, Peer, free_port, pong, wait_for
 
 
 class Supervisor:
