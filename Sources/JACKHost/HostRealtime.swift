@@ -79,7 +79,7 @@ struct HostRealtime {
         if let server = facts.serverCycle {
             core.pointee.published.hostFrameOffset.store(UInt64(server.frame) &- core.pointee.clock, ordering: .relaxed)
         }
-        if let t = facts.transport { follow(t.rolling, t.frame, facts.frames) }
+        if let t = facts.transport { follow(t.rolling, t.frame, facts.frames, missed: missedFrames(facts)) }
         if facts.transport != nil { core.pointee.follow(tempo: facts.tempo) }
         if let left = facts.left, let right = facts.right {
             core.pointee.process(frames: Int(facts.frames), inputs: UnsafePointer(inputBuffers), left: left, right: right, nanos: facts.start)
@@ -109,19 +109,38 @@ struct HostRealtime {
         }
     }
 
-    /// Follow JACK transport: start and stop with it, and relocate when it jumps
-    /// (another client located it). The engine's own loop is not a JACK jump.
+    /// Process thread: frames of server cycles run since the previous callback that this
+    /// client never saw (it was held up past them); 0 when none or when the server's
+    /// clock moved too far for that (a new server).
     #if RT_CHECKS
     @_noLocks
     #endif
-    mutating func follow(_ rolling: Bool, _ frame: UInt32, _ nframes: UInt32) {
+    func missedFrames(_ facts: CycleFacts) -> UInt32 {
+        guard let server = facts.serverCycle, let last = lastCycle else { return 0 }
+        let advanced = server.frame &- last.frame
+        guard advanced > last.length, advanced - last.length <= Self.mostMissed else { return 0 }
+        return advanced - last.length
+    }
+
+    /// More missed than this (about ten seconds) is not a late client but another clock.
+    static let mostMissed: UInt32 = 1 << 19
+
+    /// Follow JACK transport: start and stop with it, and relocate when it jumps
+    /// (another client located it). The engine's own loop is not a JACK jump, and
+    /// neither is the transport rolling on through cycles this client missed.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func follow(_ rolling: Bool, _ frame: UInt32, _ nframes: UInt32, missed: UInt32) {
         if !seenTransport {
             seenTransport = true
             core.pointee.follow(playing: rolling, locate: Int64(frame))
         } else {
             let expected = lastFrame &+ (lastRolling ? nframes : 0)
             let jumped = frame != expected
-            if rolling != lastRolling || jumped {
+            if rolling && lastRolling && missed > 0 && frame == expected &+ missed {
+                core.pointee.follow(skipped: Int64(missed))
+            } else if rolling != lastRolling || jumped {
                 core.pointee.follow(playing: rolling, locate: jumped ? Int64(frame) : nil)
             }
         }

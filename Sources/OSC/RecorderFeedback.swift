@@ -3,7 +3,7 @@ import Engine
 import Store
 
 /// Tells OSC clients what the disk writer did: every subscriber hears of takes begun
-/// and finished, overruns and failures; the client that started the recording also gets
+/// and finished, overruns, missed cycles and failures; the client that started the recording also gets
 /// overruns and failures as `/error`, so a script that never subscribed still learns
 /// that its take is damaged.
 public final class RecorderFeedback: @unchecked Sendable {
@@ -32,6 +32,8 @@ public final class RecorderFeedback: @unchecked Sendable {
             let text = "\(source.label): the disk fell behind; \(frames) frames lost (written as silence)"
             feedback.broadcast([OSCMessage("/record/overrun", [Self.id(source), .int(Int32(clamping: frames))])])
             toRecordingClient(.error("/record/start", text))
+        case let .xrun(source, frames):
+            feedback.broadcast([OSCMessage("/record/xrun", [Self.id(source), .int(Int32(clamping: frames))])])
         case let .failed(source, message):
             feedback.broadcast([OSCMessage("/record/error", [Self.id(source), .string(message)])])
             toRecordingClient(.error("/record/start", "\(source.label): \(message)"))

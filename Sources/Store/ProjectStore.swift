@@ -119,6 +119,9 @@ public final class ProjectStore: Sendable {
                 PRIMARY KEY (checksum, version)
             );
             """),
+        Migration("xrun gaps in takes", """
+            ALTER TABLE takes ADD COLUMN xrun_frames INTEGER NOT NULL DEFAULT 0;
+            """),
     ]
 
     /// Opens the store of the project in `directory` (creating it), at `path` if given.
@@ -159,11 +162,13 @@ public final class ProjectStore: Sendable {
         return try self.take(id: id)!
     }
 
-    /// Closes a take: its length, checksum, overruns and final state.
-    public func finish(id: Int64, lengthFrames: Int64, checksum: String?, overrunFrames: Int64, state: TakeRecord.State) throws {
+    /// Closes a take: its length, checksum, gaps (disk overruns, missed cycles) and final state.
+    public func finish(id: Int64, lengthFrames: Int64, checksum: String?, overrunFrames: Int64, xrunFrames: Int64 = 0,
+                       state: TakeRecord.State) throws {
         try database.execute(
-            "UPDATE takes SET length_frames = ?, checksum = ?, overrun_frames = ?, state = ? WHERE id = ?",
-            [.integer(lengthFrames), SQLValue(checksum), .integer(overrunFrames), .text(state.rawValue), .integer(id)])
+            "UPDATE takes SET length_frames = ?, checksum = ?, overrun_frames = ?, xrun_frames = ?, state = ? WHERE id = ?",
+            [.integer(lengthFrames), SQLValue(checksum), .integer(overrunFrames), .integer(xrunFrames), .text(state.rawValue),
+             .integer(id)])
     }
 
     /// Every take of `source` (every take, when nil), in number order.
@@ -189,10 +194,10 @@ public final class ProjectStore: Sendable {
     }
 
     private static let columns =
-        "id, source, track, number, file, timeline_frame, length_frames, sample_rate, format, channels, created_at, checksum, state, overrun_frames"
+        "id, source, track, number, file, timeline_frame, length_frames, sample_rate, format, channels, created_at, checksum, state, overrun_frames, xrun_frames"
 
     private static func record(_ row: [SQLValue]) -> TakeRecord? {
-        guard row.count == 14, let kind = row[1].string, let strip = row[2].int,
+        guard row.count == 15, let kind = row[1].string, let strip = row[2].int,
               let source = TakeSource(column: kind, strip: Int(strip)) else { return nil }
         var t = TakeRecord(
             source: source, number: Int(row[3].int ?? 0), file: row[4].string ?? "", timelineFrame: row[5].int ?? 0,
@@ -203,6 +208,7 @@ public final class ProjectStore: Sendable {
         t.checksum = row[11].string
         t.state = TakeRecord.State(rawValue: row[12].string ?? "") ?? .recording
         t.overrunFrames = row[13].int ?? 0
+        t.xrunFrames = row[14].int ?? 0
         return t
     }
 }

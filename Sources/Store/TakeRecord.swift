@@ -70,6 +70,9 @@ public struct TakeRecord: Equatable, Sendable {
     /// Frames the disk could not take in time (written as silence, so the take keeps
     /// its length and alignment).
     public var overrunFrames: Int64 = 0
+    /// Frames that never reached the engine because it missed JACK cycles while the
+    /// transport rolled on (an xrun; written as silence, for the same reason).
+    public var xrunFrames: Int64 = 0
 
     public init(source: TakeSource, number: Int, file: String, timelineFrame: Int64, sampleRate: Int, format: String, channels: Int) {
         self.source = source

@@ -96,6 +96,7 @@ final class EngineMetrics: @unchecked Sendable {
         if let writer = s.session.recorder {
             r += writer.ringFill().map { level("dawg_recorder_ring_fill_ratio", $0.1, [("source", $0.0.label)]) }
             r += writer.overruns().map { total("dawg_recorder_overrun_frames_total", $0.1, [("source", $0.0.label)]) }
+            r += writer.skips().map { total("dawg_recorder_xrun_frames_total", $0.1, [("source", $0.0.label)]) }
         }
         r += s.session.pitchStreams().map {
             total("dawg_pitch_readings_dropped_total", $0.stream.dropped.load(ordering: .relaxed), [("track", String($0.track))])

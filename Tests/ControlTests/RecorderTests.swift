@@ -138,6 +138,34 @@ final class RecorderTests: XCTestCase {
         XCTAssertEqual(writer.overruns().map(\.1), [3072])
     }
 
+    func testCyclesTheHostMissedAreSilenceInsideTheTakeNotASecondTake() throws {
+        let t = try armedInput()
+        try session.startRecording()
+        render(5 * period)
+        // The host missed two cycles while JACK's transport rolled on (what the JACK
+        // glue reports); the driver is synchronous, so this thread stands in for it.
+        engine.core.pointee.follow(skipped: Int64(2 * period))
+        render(5 * period)
+        session.stop()
+        render(period)
+        writer.drain()
+        let takes = try session.takes(track: t)
+        XCTAssertEqual(takes.count, 1, "a missed cycle is not a locate")
+        let take = try XCTUnwrap(takes.first)
+        XCTAssertEqual(take.lengthFrames, Int64(12 * period), "the frames missed are in the take")
+        XCTAssertEqual(take.xrunFrames, Int64(2 * period))
+        XCTAssertEqual(take.overrunFrames, 0)
+        let s = try samples(take)
+        guard s.count == 12 * period else { return XCTFail("the file holds \(s.count) frames") }
+        XCTAssertEqual(Array(s[0..<5 * period]), (0..<5 * period).map { Self.counter(0, $0) })
+        XCTAssertEqual(Array(s[5 * period..<7 * period]), [Float](repeating: 0, count: 2 * period))
+        XCTAssertEqual(Array(s[7 * period..<12 * period]), (5 * period..<10 * period).map { Self.counter(0, $0) })
+        let xruns = events.all.compactMap { if case let .xrun(_, frames) = $0 { frames } else { nil } }
+        XCTAssertEqual(xruns, [Int64(2 * period)])
+        XCTAssertEqual(writer.skips().map(\.1), [2 * period])
+        XCTAssertEqual(engine.core.pointee.transport.position, Int64(12 * period), "the timeline counts them")
+    }
+
     func testABounceOfTheMasterHoldsExactlyWhatTheOutputsCarried() throws {
         let t = try session.addTrack(name: "in")
         try session.setInput(track: t, port: 1)

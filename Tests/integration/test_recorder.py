@@ -301,6 +301,53 @@ def test_a_disk_too_slow_is_reported_and_the_take_keeps_its_length(jackd, projec
         d.stop()
 
 
+def test_cycles_dawg_misses_leave_silence_in_the_take_not_a_second_take(jackd, project):
+    """dawg held up past whole JACK cycles (here: stopped with SIGSTOP) while recording
+    with JACK transport rolling. Those periods of input never reached dawg; the take goes
+    on, with silence where they belong, so everything after them stays on the timeline,
+    and the store and every subscriber hear how much is missing."""
+    d = Dawg(jackd.name, project)
+    src = Counters(jackd.name)
+    p = Peer(d.osc_port)
+    try:
+        tid = armed_input(p, subscribe=True)
+        p.send("/transport/locate", 0.0)
+        p.send("/record/start")
+        p.expect("/record/take")
+        time.sleep(0.5)
+        for _ in range(3):
+            os.kill(d.proc.pid, signal.SIGSTOP)
+            time.sleep(0.03)
+            os.kill(d.proc.pid, signal.SIGCONT)
+            time.sleep(0.3)
+        p.send("/transport/stop")
+        done = wait_take_done(p)
+        assert done[1] == 1
+        [row] = takes(project)
+        assert row["state"] == "complete" and row["overrun_frames"] == 0
+        assert row["xrun_frames"] > 0 and row["xrun_frames"] % jackd.period == 0
+        x, _ = sf.read(project / row["file"], dtype="float32")
+        assert len(x) == row["length_frames"]
+        # The counter, with whole periods of silence where the input was missed; after each
+        # gap the counter has moved on by exactly the gap (the timeline is kept).
+        silent = x == 0
+        assert silent.sum() == row["xrun_frames"]
+        k = frames_of(x[~silent])
+        steps = np.diff(k) % WRAP
+        starts = np.flatnonzero(np.diff(silent.astype(np.int8)) == 1) + 1
+        ends = np.flatnonzero(np.diff(silent.astype(np.int8)) == -1) + 1
+        gaps = (ends - starts).tolist()
+        assert sorted(steps[steps != 1] - 1) == sorted(gaps)
+        seen = list(p.backlog)
+        reports = [args for a, args in seen + p.drain(0.5) if a == "/record/xrun"]
+        assert reports and {r[0] for r in reports} == {tid}
+        assert sum(r[1] for r in reports) == row["xrun_frames"]
+    finally:
+        p.close()
+        src.close()
+        assert d.stop() == 0, d.log()
+
+
 def mount_tmpfs(where, size):
     where.mkdir()
     try:

@@ -10,7 +10,8 @@ import Store
 /// One take per pass: a start mark opens `<takes folder>/<source>/<n>.<ext>` (`takes/3/1.wav`
 /// by default) and inserts its row
 /// as `recording`; samples are appended in chunks; a dropped mark writes silence (the
-/// take keeps its length and alignment) and is reported; an end mark closes the file,
+/// take keeps its length and alignment) and is reported, and so does a skipped mark
+/// (cycles the engine missed); an end mark closes the file,
 /// checksums it and marks the row `complete`. Headers are rewritten every
 /// `headerInterval`, so a `kill -9` leaves a readable file missing at most that much.
 /// A write that fails (a full disk) closes the take with what it holds and reports.
@@ -26,6 +27,9 @@ public final class DiskWriter: @unchecked Sendable {
         case finished(TakeRecord)
         /// Frames the disk could not take in time (written as silence).
         case overrun(TakeSource, frames: Int64)
+        /// Frames that never reached the engine: it missed JACK cycles while the
+        /// transport rolled on (written as silence).
+        case xrun(TakeSource, frames: Int64)
         case failed(TakeSource, String)
     }
 
@@ -165,6 +169,11 @@ public final class DiskWriter: @unchecked Sendable {
         lock.withLock { jobs.map { ($0.source, $0.stream.overrunFrames.load(ordering: .relaxed)) } }
     }
 
+    /// Frames of takes the engine never received (missed cycles) since each tap was made.
+    public func skips() -> [(TakeSource, Int)] {
+        lock.withLock { jobs.map { ($0.source, $0.stream.skippedFrames.load(ordering: .relaxed)) } }
+    }
+
     /// One pass over every stream: write what is waiting, act on the marks.
     public func drain() {
         let all = lock.withLock { jobs }
@@ -237,18 +246,28 @@ public final class DiskWriter: @unchecked Sendable {
         case .end:
             close(job, state: .complete)
         case .dropped:
-            var left = mark.value
-            while left > 0 {
-                let n = Int(min(left, Int64(RecordJob.chunk)))
-                job.silence(n)
-                append(n, job)
-                left -= Int64(n)
-            }
-            job.consumed += mark.value
+            writeSilence(mark.value, job)
             job.takeOverruns += mark.value
             logger.warning("recording \(job.source.folder): the disk fell behind; \(mark.value) frames lost (written as silence)")
             onEvent(.overrun(job.source, frames: mark.value))
+        case .skipped:
+            writeSilence(mark.value, job)
+            job.takeSkipped += mark.value
+            logger.warning("recording \(job.source.folder): the engine missed JACK cycles; \(mark.value) frames never arrived (written as silence)")
+            onEvent(.xrun(job.source, frames: mark.value))
         }
+    }
+
+    /// `frames` of silence into the open take, standing for stream frames never written.
+    private func writeSilence(_ frames: Int64, _ job: RecordJob) {
+        var left = frames
+        while left > 0 {
+            let n = Int(min(left, Int64(RecordJob.chunk)))
+            job.silence(n)
+            append(n, job)
+            left -= Int64(n)
+        }
+        job.consumed += frames
     }
 
     private func open(_ job: RecordJob, timeline: Int64) {
@@ -265,6 +284,7 @@ public final class DiskWriter: @unchecked Sendable {
                 sampleRate: sampleRate, format: options.format.rawValue, channels: job.stream.channels))
             job.file = file
             job.takeOverruns = 0
+            job.takeSkipped = 0
             job.lastHeaderUpdate = DispatchTime.now().uptimeNanoseconds
             logger.info("recording \(relative) at timeline frame \(timeline)")
             onEvent(.started(job.take!))
@@ -297,15 +317,16 @@ public final class DiskWriter: @unchecked Sendable {
         job.take = nil
         take.lengthFrames = file.frames
         take.overrunFrames = job.takeOverruns
+        take.xrunFrames = job.takeSkipped
         take.state = state
         take.checksum = try? FileChecksum.sha256(path: file.path)
         do {
             try store.finish(id: take.id, lengthFrames: take.lengthFrames, checksum: take.checksum,
-                             overrunFrames: take.overrunFrames, state: state)
+                             overrunFrames: take.overrunFrames, xrunFrames: take.xrunFrames, state: state)
         } catch {
             logger.error("cannot record the end of \(take.file) in the store: \(error)")
         }
-        logger.info("take \(take.file): \(take.lengthFrames) frames, \(take.overrunFrames) lost")
+        logger.info("take \(take.file): \(take.lengthFrames) frames, \(take.overrunFrames) lost to the disk, \(take.xrunFrames) to missed cycles")
         onEvent(.finished(take))
     }
 }

@@ -14,6 +14,8 @@ final class RecordJob {
     var take: TakeRecord?
     /// Silence written for dropped frames in the open take.
     var takeOverruns: Int64 = 0
+    /// Silence written for cycles the engine missed, in the open take.
+    var takeSkipped: Int64 = 0
     var lastHeaderUpdate: UInt64 = 0
     /// The track is gone: close what is open once the stream is drained, then forget it.
     var retired = false

@@ -16,7 +16,8 @@ public enum TakeRecovery {
             let path = root + "/" + take.file
             let frames = framesReadable(path)
             let checksum = frames == nil ? nil : try? FileChecksum.sha256(path: path)
-            try store.finish(id: take.id, lengthFrames: frames ?? 0, checksum: checksum, overrunFrames: take.overrunFrames, state: .recovered)
+            try store.finish(id: take.id, lengthFrames: frames ?? 0, checksum: checksum, overrunFrames: take.overrunFrames,
+                             xrunFrames: take.xrunFrames, state: .recovered)
             let line = frames.map { "recovered \(take.file): \($0) frames (\(String(format: "%.2f", Double($0) / Double(take.sampleRate))) s)" }
                 ?? "recovered \(take.file): the file is missing or unreadable; the row is kept with length 0"
             logger.notice("\(line)")

@@ -12,6 +12,9 @@ public struct RecordMark: BitwiseCopyable, Sendable, Equatable {
         /// `value` frames did not fit in the ring (the disk fell behind): the writer
         /// writes that much silence, so the take keeps its length and alignment.
         case dropped
+        /// `value` frames of the timeline went by without reaching the engine (the JACK
+        /// client missed cycles, an xrun): written as silence too, counted apart.
+        case skipped
     }
 
     public var kind: Kind
@@ -38,6 +41,8 @@ public final class RecordStream: @unchecked Sendable {
     public let marks: SPSCRing<RecordMark>
     /// Frames lost to a full ring, ever (for `/stats` and the take's row).
     public let overrunFrames: UnsafeAtomic<Int>
+    /// Frames of passes that never reached the engine (cycles the host missed), ever.
+    public let skippedFrames: UnsafeAtomic<Int>
     /// Marks lost to a full mark ring: the stream can no longer be trusted.
     public let lostMarks: UnsafeAtomic<Int>
 
@@ -49,6 +54,7 @@ public final class RecordStream: @unchecked Sendable {
         for c in 0..<channels { (rings + c).initialize(to: AudioRing(capacity: frames)) }
         marks = SPSCRing(capacity: 1024)
         overrunFrames = .create(0)
+        skippedFrames = .create(0)
         lostMarks = .create(0)
     }
 
@@ -57,6 +63,7 @@ public final class RecordStream: @unchecked Sendable {
         rings.deallocate()
         marks.destroy()
         overrunFrames.destroy()
+        skippedFrames.destroy()
         lostMarks.destroy()
     }
 

@@ -5,7 +5,8 @@ import DSP
 /// enabled, the transport rolls and the block lies inside the punch range. Each
 /// continuous pass (until record stops, the transport stops or jumps, the punch range
 /// or the loop ends) is framed by start and end marks; the disk writer makes one take
-/// of each.
+/// of each. Cycles the host missed while the JACK transport rolled on are a skipped mark
+/// inside the pass (written as silence), not a jump.
 ///
 /// The process thread only copies into preallocated rings. When a ring is full the
 /// frames are counted, marked as dropped and reported — never waited for.
@@ -14,6 +15,7 @@ public struct RecordTap: RealtimeProcessor {
     let channels: Int
     let marks: SPSCRing<RecordMark>
     let overrunFrames: UnsafeAtomic<Int>
+    let skippedFrames: UnsafeAtomic<Int>
     let lostMarks: UnsafeAtomic<Int>
     /// Reported with overrun events.
     let meterSlot: Int32
@@ -35,6 +37,7 @@ public struct RecordTap: RealtimeProcessor {
         channels = stream.channels
         marks = stream.marks
         overrunFrames = stream.overrunFrames
+        skippedFrames = stream.skippedFrames
         lostMarks = stream.lostMarks
         self.armed = armed
         self.meterSlot = Int32(meterSlot)
@@ -70,7 +73,10 @@ public struct RecordTap: RealtimeProcessor {
             return
         }
         let at = ctx.position + Int64(from)
-        if active && at != next { finish() }
+        if active && at != next {
+            // Cycles the host missed are a hole in this pass, not the end of it.
+            if ctx.skipped > 0 && at == next + ctx.skipped { skip(ctx.skipped) } else { finish() }
+        }
         if !active {
             mark(.start, value: at)
             active = true
@@ -103,6 +109,18 @@ public struct RecordTap: RealtimeProcessor {
         mark(.dropped, value: gap)
         produced += gap
         gap = 0
+    }
+
+    /// Process thread: the transport rolled on `frames` frames that never reached the
+    /// engine: mark them, so the writer keeps the take aligned with silence.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    mutating func skip(_ frames: Int64) {
+        closeGap()
+        mark(.skipped, value: frames)
+        produced += frames
+        skippedFrames.wrappingIncrement(by: Int(frames), ordering: .relaxed)
     }
 
     #if RT_CHECKS

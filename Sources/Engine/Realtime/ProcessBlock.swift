@@ -84,6 +84,9 @@ public struct CycleContext {
     /// A streamed source that cannot play from `position` yet adds one here; the
     /// transport does not roll from a new place until a block counts none.
     public var waiting: UnsafeMutablePointer<Int>
+    /// Frames the transport rolled on without the engine just before this block (the
+    /// host missed cycles); `position` already counts them. Zero almost always.
+    public var skipped: Int64 = 0
 }
 
 /// One processor's view of one block: where to read and where to write.

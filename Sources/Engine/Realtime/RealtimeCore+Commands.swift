@@ -102,6 +102,24 @@ extension RealtimeCore {
         if let frame { transport.position = max(0, frame) }
     }
 
+    /// Process thread: the server ran `frames` frames of cycles without this client (it
+    /// was held up past them) and the JACK transport rolled on through them. So does the
+    /// engine, and the next block tells its processors, so that a recorder keeps its take
+    /// with silence for the frames it never received instead of starting another.
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    public mutating func follow(skipped frames: Int64) {
+        guard frames > 0, transport.playing else { return }
+        var position = transport.position + frames
+        let t = transport
+        if t.looping && t.loopEnd > t.loopStart && t.position < t.loopEnd && position >= t.loopEnd {
+            position = t.loopStart + (position - t.loopEnd) % (t.loopEnd - t.loopStart)
+        }
+        transport.position = position
+        skipped += frames
+    }
+
     /// Process thread: follow the tempo of another client that is JACK timebase master
     /// (nil: no client publishes one, so the engine keeps its own).
     #if RT_CHECKS

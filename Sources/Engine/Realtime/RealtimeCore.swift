@@ -43,6 +43,9 @@ public struct RealtimeCore {
     let maxHold: Int
     /// Frames processed since the engine started (the time base of timed commands).
     public internal(set) var clock: UInt64 = 0
+    /// Frames the transport rolled on without the engine since the last block rendered
+    /// (`follow(skipped:)`), told to the next block.
+    var skipped: Int64 = 0
 
     init(config: EngineConfig, emptyPlan: UnsafeMutablePointer<Plan>) {
         maxFrames = config.maxFrames
@@ -152,8 +155,10 @@ public struct RealtimeCore {
                 capture: inputs, captureCount: inputCount, outLeft: left, outRight: right,
                 meters: ballistics.block(chunk), published: published, events: events, tempo: t.tempo,
                 recording: t.recording, punchIn: t.punchIn, punchOut: t.punchOut,
-                scratch: scratch, scratchStride: maxFrames, clock: clock &+ UInt64(offset + done), waiting: waiting
+                scratch: scratch, scratchStride: maxFrames, clock: clock &+ UInt64(offset + done), waiting: waiting,
+                skipped: skipped
             )
+            skipped = 0
             waiting.pointee = 0
             runPlan()
             checkedPosition = t.position
