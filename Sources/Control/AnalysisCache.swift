@@ -11,14 +11,15 @@ public enum AnalysisCache {
     public static func analyze(path: String, store: ProjectStore?, progress: (Double) -> Void = { _ in })
         throws -> (analysis: FileAnalysis, cached: Bool)
     {
+        guard let store else { return (try FileAnalysis.measure(path: path, progress: progress), false) }
         let checksum = try FileChecksum.sha256(path: path)
-        if let store, let kept = try? store.analysis(checksum: checksum, version: FileAnalysis.currentVersion),
+        if let kept = try? store.analysis(checksum: checksum, version: FileAnalysis.currentVersion),
            let analysis = try? JSONDecoder().decode(FileAnalysis.self, from: Data(kept.utf8)) {
             progress(1)
             return (analysis, true)
         }
         let analysis = try FileAnalysis.measure(path: path, progress: progress)
-        try? store?.saveAnalysis(checksum: checksum, version: FileAnalysis.currentVersion, result: analysis.json)
+        try? store.saveAnalysis(checksum: checksum, version: FileAnalysis.currentVersion, result: analysis.json)
         return (analysis, false)
     }
 }

@@ -50,6 +50,8 @@ public final class LoudnessMeter {
     /// Every finished step's mean weighted energy, in order.
     private var steps: [Double] = []
     private var samplePeak = 0.0
+    /// Each frame's weighted energy over the channels, for the block being measured.
+    private var energy: [Double] = []
 
     public init(sampleRate: Double, channels: Int) {
         self.sampleRate = sampleRate
@@ -63,21 +65,34 @@ public final class LoudnessMeter {
     /// `frames` frames of interleaved samples.
     public func process(interleaved samples: UnsafeBufferPointer<Float>, frames: Int) {
         precondition(samples.count >= frames * channels)
-        for f in 0..<frames {
-            var energy = 0.0
+        guard frames > 0, let base = samples.baseAddress else { return }
+        // Channel by channel over the block, each channel's filter state held locally:
+        // the weighted squares summed into `energy`, frame by frame.
+        if energy.count < frames { energy = [Double](repeating: 0, count: frames) }
+        energy.withUnsafeMutableBufferPointer { e in
+            for f in 0..<frames { e[f] = 0 }
             for c in 0..<channels {
-                let x = Double(samples[f * channels + c])
-                let y = filters[c].run(x)
-                energy += weights[c] * y * y
-                peaks[c].run(x)
-                samplePeak = max(samplePeak, abs(x))
+                var filter = filters[c]
+                let w = weights[c]
+                var loudest: Float = 0
+                for f in 0..<frames {
+                    let x = base[f * channels + c]
+                    loudest = max(loudest, abs(x))
+                    let y = filter.run(Double(x))
+                    e[f] += w * y * y
+                }
+                filters[c] = filter
+                samplePeak = max(samplePeak, Double(loudest))
+                peaks[c].run(base + c, count: frames, stride: channels)
             }
-            stepEnergy += energy
-            inStep += 1
-            if inStep == step {
-                steps.append(stepEnergy / Double(step))
-                stepEnergy = 0
-                inStep = 0
+            for f in 0..<frames {
+                stepEnergy += e[f]
+                inStep += 1
+                if inStep == step {
+                    steps.append(stepEnergy / Double(step))
+                    stepEnergy = 0
+                    inStep = 0
+                }
             }
         }
     }
@@ -130,7 +145,7 @@ public final class LoudnessMeter {
                 range = percentile(0.95) - percentile(0.10)
             }
         }
-        let tp = peaks.map(\.peak).max() ?? 0
+        let tp = Double(peaks.map(\.peak).max() ?? 0)
         return Loudness(
             integrated: integrated,
             momentaryMax: momentary.max().flatMap { $0 > 0 ? Self.lufs($0) : nil },

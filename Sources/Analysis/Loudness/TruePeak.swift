@@ -8,11 +8,15 @@ import Foundation
 struct TruePeak {
     let factor: Int
     let taps: Int
-    /// phase-major: coefficient `t` of phase `p` at `p * taps + t`.
-    private let coefficients: [Double]
-    private var history: [Double]
-    private var at = 0
-    private(set) var peak = 0.0
+    /// Tap `t` of every phase (up to four) side by side, oldest sample's tap first, so
+    /// one pass over the history computes all the in-between samples at once.
+    private let coefficients: [SIMD4<Float>]
+    /// The largest sum of magnitudes of any phase: no in-between sample can exceed the
+    /// largest input near it times this, which lets quiet stretches be skipped.
+    private let gainBound: Float
+    /// The last `taps - 1` samples, then the block being measured.
+    private var work: [Float]
+    private(set) var peak: Float = 0
 
     init(sampleRate: Double) {
         let factor = sampleRate < 96_000 ? 4 : sampleRate < 192_000 ? 2 : 1
@@ -48,29 +52,41 @@ struct TruePeak {
                 for t in 0..<taps { c[p * taps + t] /= sum }
             }
         }
-        coefficients = c
-        history = [Double](repeating: 0, count: 2 * taps)
+        var lanes = [SIMD4<Float>](repeating: .zero, count: taps)
+        for t in 0..<taps { for p in 0..<factor { lanes[t][p] = Float(c[p * taps + taps - 1 - t]) } }
+        coefficients = lanes
+        gainBound = (0..<factor).map { p in (0..<taps).reduce(Float(0)) { $0 + Float(abs(c[p * taps + $1])) } }.max() ?? 1
+        work = [Float](repeating: 0, count: taps - 1)
     }
 
-    /// One input sample.
-    @inline(__always)
-    mutating func run(_ x: Double) {
-        // The history twice over, so the newest `taps` samples are always contiguous.
-        history[at] = x
-        history[at + taps] = x
-        at = at + 1 == taps ? 0 : at + 1
-        peak = max(peak, abs(x))
-        guard factor > 1 else { return }
+    /// `count` samples, `stride` apart (one channel of an interleaved block).
+    mutating func run(_ x: UnsafePointer<Float>, count: Int, stride: Int) {
+        let keep = taps - 1
+        work.removeSubrange(0..<(work.count - keep))
+        for i in 0..<count { work.append(x[i * stride]) }
+        var peak = self.peak
+        let factor = self.factor, taps = self.taps, bound = gainBound
         coefficients.withUnsafeBufferPointer { c in
-            history.withUnsafeBufferPointer { h in
-                // h[at ..< at + taps] runs oldest → newest.
-                for p in 0..<factor {
-                    var y = 0.0
-                    let phase = p * taps
-                    for t in 0..<taps { y += c[phase + t] * h[at + taps - 1 - t] }
-                    peak = max(peak, abs(y))
+            work.withUnsafeBufferPointer { w in
+                // Sample i of the block is w[keep + i]; its interpolator reads w[i ... i + keep].
+                var start = 0
+                while start < count {
+                    let end = min(count, start + 64)
+                    var loudest: Float = 0
+                    for j in start..<(end + keep) { loudest = max(loudest, abs(w[j])) }
+                    peak = max(peak, (start..<end).reduce(Float(0)) { max($0, abs(w[keep + $1])) })
+                    if factor > 1 && loudest * bound > peak {
+                        for i in start..<end {
+                            var y = SIMD4<Float>.zero
+                            for t in 0..<taps { y += c[t] * w[i + t] }
+                            let m = pointwiseMax(y, -y)  // unused lanes stay 0
+                            peak = max(peak, max(max(m[0], m[1]), max(m[2], m[3])))
+                        }
+                    }
+                    start = end
                 }
             }
         }
+        self.peak = peak
     }
 }
