@@ -83,9 +83,19 @@ public struct FileAnalysis: Codable, Equatable, Sendable {
         }
     }
 
-    public var json: String {
+    public var json: String { encoded(summary: false) }
+
+    /// The report without the lists that grow with the file (beats, downbeats and onsets
+    /// are counted; the spectral series left out): small enough for one OSC message
+    /// whatever the length.
+    public var summaryJSON: String { encoded(summary: true) }
+
+    static let summaryKey = CodingUserInfoKey(rawValue: "dawg.analysis.summary")!
+
+    private func encoded(summary: Bool) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
+        e.userInfo[Self.summaryKey] = summary
         return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

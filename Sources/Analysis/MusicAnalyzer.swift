@@ -94,13 +94,44 @@ final class MusicAnalyzer {
             rhythm.tempoConfidence = tempo.confidence
             rhythm.beats = BeatTracker.track(beatEnvelope, period: tempo.period, framesPerSecond: fps)
         }
+        let (sequence, firstBeat) = chords(beats: rhythm.beats)
+        if let bars = bars(beats: rhythm.beats, sequence: sequence, firstBeat: firstBeat) {
+            rhythm.meter = bars.meter
+            rhythm.downbeats = stride(from: bars.phase, to: rhythm.beats.count, by: bars.meter).map { rhythm.beats[$0] }
+        }
         return Result(spectral: features.result(), thirdOctaves: bands.result(), rhythm: rhythm,
-                      key: KeyEstimator.estimate(chroma, chords: chords(beats: rhythm.beats)))
+                      key: KeyEstimator.estimate(chroma, chords: sequence))
+    }
+
+    /// Meter and the first downbeat, from harmony changing and the bass drum landing on
+    /// each beat. `firstBeat`: the segment of `sequence` that begins at the first beat.
+    private func bars(beats: [Double], sequence: ChordSequence, firstBeat: Int) -> BarFinder.Bars? {
+        guard beats.count >= 8, firstBeat + beats.count <= sequence.profiles.count else { return nil }
+        let p = sequence.profiles
+        let novelty = beats.indices.map { j in j == 0 ? 0 : 1 - cosine(p[firstBeat + j], p[firstBeat + j - 1]) }
+        let low = TempoEstimator.normalised(envelope.low, framesPerSecond: envelope.framesPerSecond)
+        let strength = beats.map { t -> Double in
+            let i = Int((t * envelope.framesPerSecond).rounded())
+            var m: Float = 0
+            for j in max(0, i - 2)...max(0, min(low.count - 1, i + 2)) where j < low.count { m = max(m, low[j]) }
+            return Double(m)
+        }
+        return BarFinder.find(novelty: novelty, low: strength)
+    }
+
+    private func cosine(_ a: [Double], _ b: [Double]) -> Double {
+        var ab = 0.0, aa = 0.0, bb = 0.0
+        for i in a.indices {
+            ab += a[i] * b[i]
+            aa += a[i] * a[i]
+            bb += b[i] * b[i]
+        }
+        return aa > 0 && bb > 0 ? ab / (aa * bb).squareRoot() : 1
     }
 
     /// Chords per beat (per half second before the first beat, after the last, and
-    /// everywhere when there are no beats).
-    private func chords(beats: [Double]) -> ChordSequence {
+    /// everywhere when there are no beats), and the segment the first beat begins.
+    private func chords(beats: [Double]) -> (ChordSequence, Int) {
         let hop = Double(long.hop) / sampleRate
         let times = (0..<chroma.treble.count).map { Double($0) * hop }
         let end = Double(chroma.treble.count) * hop
@@ -108,10 +139,11 @@ final class MusicAnalyzer {
         var t = 0.0
         let firstBeat = beats.first ?? end
         while t < firstBeat - 0.25 { edges.append(t); t += 0.5 }
+        let first = edges.count
         edges += beats
         t = (beats.last ?? 0) + 0.5
         while t < end { edges.append(t); t += 0.5 }
         edges.append(end + hop)
-        return ChordSequence.find(chroma: chroma, frameTimes: times, boundaries: edges)
+        return (ChordSequence.find(chroma: chroma, frameTimes: times, boundaries: edges), first)
     }
 }

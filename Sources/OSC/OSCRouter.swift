@@ -102,7 +102,7 @@ public final class OSCRouter: Sendable {
                     let (analysis, cached) = try AnalysisCache.analyze(path: absolute, store: session.recorder?.store) { fraction in
                         feedback.broadcast([OSCMessage("/progress", [.int(Int32(clamping: job)), .float(Float(fraction))])])
                     }
-                    return [OSCMessage("/analysis", [.string(path), .string(analysis.json), .int(cached ? 1 : 0)]), OSCMessage("/done", [.string(address)])]
+                    return [OSCMessage("/analysis", [.string(path), .string(analysis.summaryJSON), .int(cached ? 1 : 0)]), OSCMessage("/done", [.string(address)])]
                 } catch {
                     return [OSCMessage("/fail", [.string(address), .string("\(error)".replacingOccurrences(of: absolute, with: path))])]
                 }

@@ -1,16 +1,23 @@
 """dawg analyze against an independent loudness meter (pyloudnorm, BS.1770-4) on the
 same files, made here: programme-like noise with level changes, drum-like bursts, a
-mono file and one at 44.1 kHz — and bad input."""
+mono file and one at 44.1 kHz; tempo, beats, bars and key of music rendered by
+FluidSynth with its labels (the short version of scripts/benchlib/music_set.py, scored
+as scripts/benchlib/analysis_bench.py scores the whole set) — and bad input."""
 import json
 import sqlite3
 import subprocess
+import sys
 
 import numpy as np
 import pyloudnorm
 import pytest
 import soundfile as sf
 
-from helpers import DAWG
+from helpers import DAWG, REPO
+
+sys.path.insert(0, str(REPO / "scripts" / "benchlib"))
+from analysis_bench import load_set, score  # noqa: E402
+from music_set import make_set  # noqa: E402
 
 
 def analyze(path):
@@ -60,10 +67,41 @@ def test_loudness_agrees_with_pyloudnorm(tmp_path, rate):
     assert 10 < analyze(tmp_path / "noise.wav")["loudness"]["range_lu"] < 25
 
 
+def test_tempo_beats_bars_and_key_of_rendered_music(tmp_path):
+    """Ten clips, one per drum style and two without drums, 6 bars each. The goals of
+    the whole set (README) are asked of the short one too, bar one clip's slack."""
+    names = make_set(tmp_path, quick=True)
+    assert len(names) == 10
+    clips = load_set(tmp_path)
+    run = subprocess.run([str(DAWG), "analyze", "--json", "--no-store", *[str(p) for p, _ in clips]],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    reports = [json.loads(line) for line in run.stdout.splitlines()]
+    found = [{"tempo": r["rhythm"]["tempo_bpm"], "beats": r["rhythm"]["beats_s"], "downbeats": r["rhythm"]["downbeats_s"],
+              "meter": r["rhythm"]["meter"], "key": f"{r['key']['tonic']} {r['key']['mode']}" if r["key"] else None}
+             for r in reports]
+    s = score(clips, found)
+    details = [(p.stem, f["tempo"], f["key"], f["meter"]) for (p, _), f in zip(clips, found)]
+    assert s["tempo_acc1"] >= 7 / 8, details
+    assert s["beat_f"] >= 0.9, details
+    assert s["key_weighted"] >= 0.85, details
+    assert s["downbeat_f"] >= 0.7, details
+    waltz = [f for (p, _), f in zip(clips, found) if "waltz" in p.stem]
+    assert waltz and waltz[0]["meter"] == 3
+    for r in reports:
+        assert r["spectral"]["centroid_hz"] > 0 and len(r["spectral"]["centroid_hz_series"]) > 10
+        levels = [v for v in r["third_octave_spectrum"]["levels_db"] if v is not None]
+        assert len(levels) >= 25 and max(levels) < 0
+
+
 def test_silence_truncated_and_non_audio_files(tmp_path):
     sf.write(tmp_path / "silence.wav", np.zeros(48000 * 3, dtype=np.float32), 48000)
-    quiet = analyze(tmp_path / "silence.wav")["loudness"]
+    silent = analyze(tmp_path / "silence.wav")
+    quiet = silent["loudness"]
     assert quiet["integrated_lufs"] is None and quiet["range_lu"] is None and quiet["momentary_max_lufs"] is None
+    # Silence has no tempo and no key, said as null rather than left out.
+    assert silent["key"] is None and silent["rhythm"]["tempo_bpm"] is None and silent["rhythm"]["beats_s"] == []
+    assert silent["spectral"]["centroid_hz"] is None
     sf.write(tmp_path / "tone.wav", (0.5 * np.sin(np.arange(48000 * 4) * 0.1)).astype(np.float32), 48000)
     whole = (tmp_path / "tone.wav").read_bytes()
     (tmp_path / "cut.wav").write_bytes(whole[: len(whole) // 2])  # the header still says 4 s
@@ -87,6 +125,9 @@ def test_analyze_over_osc_with_progress_and_the_store_answering_again(dawg, peer
         assert peer.expect("/done") == ["/analyze"]
         fresh = json.loads(report)
         assert path == "take.wav" and cached == 0 and fresh["duration_s"] == pytest.approx(60)
+        # The message carries the summary: counts, not lists that grow with the file.
+        assert "onset_count" in fresh["rhythm"] and "onsets_s" not in fresh["rhythm"]
+        assert "centroid_hz" in fresh["spectral"] and "centroid_hz_series" not in fresh["spectral"]
         progress = [args for address, args in watcher.drain(0.3) if address == "/progress"]
         fractions = [f for _, f in progress]
         assert len(progress) >= 10 and fractions == sorted(fractions) and fractions[-1] == pytest.approx(1)

@@ -4,7 +4,8 @@ labelled music set (music_set.py), every accuracy and every speed printed.
 - Tempo: Acc1 (within 4 % of the label) and Acc2 (also at a half, double, third or
   triple of it), over the clips with drums.
 - Beats: F-measure (±70 ms, mir_eval, first 5 s skipped), clips with drums.
-- Downbeats: F-measure the same way, for whoever reports them.
+- Downbeats: F-measure the same way (a clip given none scores 0), and meter (beats to
+  the bar) right, every clip, for whoever reports them.
 - Key: the MIREX weighted score (fifth 0.5, relative 0.3, parallel 0.2), every clip.
 - Speed: audio seconds analysed per second of one core's time (× real time), each
   tool's whole analysis of every clip, decoding included, start-up excluded.
@@ -54,7 +55,7 @@ def run_dawg(binary, clips):
         key = r.get("key") or {}
         rhythm = r.get("rhythm") or {}
         found.append({"tempo": rhythm.get("tempo_bpm"), "beats": rhythm.get("beats_s", []),
-                      "downbeats": rhythm.get("downbeats_s", []),
+                      "downbeats": rhythm.get("downbeats_s", []), "meter": rhythm.get("meter"),
                       "key": f"{key['tonic']} {key['mode']}" if key.get("tonic") else None})
     return found, cpu.ru_utime + cpu.ru_stime, wall
 
@@ -109,9 +110,16 @@ def canonical(key):
 
 
 def score(clips, found):
-    acc1, acc2, beat_f, down_f, keys = [], [], [], [], []
+    """Downbeats and meter count for a tool that reports them (a clip it gives none for
+    scores 0), over every clip."""
+    acc1, acc2, beat_f, down_f, meters, keys = [], [], [], [], [], []
+    bars = any("meter" in f for f in found)
     for (_, label), f in zip(clips, found):
         keys.append(mir_eval.key.weighted_score(canonical(label["key"]), canonical(f["key"])))
+        if bars:
+            meters.append(f.get("meter") == label["meter"])
+            down_f.append(mir_eval.beat.f_measure(np.array(label["downbeats"]), np.array(f["downbeats"], dtype=float))
+                          if f["downbeats"] else 0.0)
         if not label["drums"]:
             continue
         t, ref = f["tempo"] or 0.0, label["tempo"]
@@ -119,10 +127,9 @@ def score(clips, found):
         acc2.append(any(abs(t - ref * m) <= 0.04 * ref * m for m in (1, 2, 0.5, 3, 1 / 3)))
         beat_f.append(mir_eval.beat.f_measure(mir_eval.beat.trim_beats(np.array(label["beats"])),
                                               mir_eval.beat.trim_beats(np.array(f["beats"], dtype=float))))
-        if f["downbeats"]:
-            down_f.append(mir_eval.beat.f_measure(np.array(label["downbeats"]), np.array(f["downbeats"], dtype=float)))
     return {"tempo_acc1": np.mean(acc1), "tempo_acc2": np.mean(acc2), "beat_f": np.mean(beat_f),
-            "downbeat_f": np.mean(down_f) if down_f else None, "key_weighted": np.mean(keys)}
+            "downbeat_f": np.mean(down_f) if bars else None, "meter": np.mean(meters) if bars else None,
+            "key_weighted": np.mean(keys)}
 
 
 def main():
@@ -135,7 +142,7 @@ def main():
     clips = load_set(a.set)
     audio = sum(sf.info(str(p)).duration for p, _ in clips)
     print(f"{len(clips)} clips, {audio / 60:.1f} min of audio ({sum(l['drums'] for _, l in clips)} with drums)")
-    print(f"{'':10} {'tempo Acc1':>10} {'Acc2':>6} {'beat F':>7} {'downbeat F':>10} {'key (MIREX)':>11} {'× real time':>12}")
+    print(f"{'':10} {'tempo Acc1':>10} {'Acc2':>6} {'beat F':>7} {'downbeat F':>10} {'meter':>6} {'key (MIREX)':>11} {'× real time':>12}")
     for tool in a.only.split(","):
         if tool == "dawg":
             found, cpu, _ = run_dawg(a.dawg, clips)
@@ -147,7 +154,8 @@ def main():
             sys.exit(f"unknown tool {tool}")
         s = score(clips, found)
         down = f"{s['downbeat_f']:.3f}" if s["downbeat_f"] is not None else "—"
-        print(f"{tool:10} {s['tempo_acc1']:10.3f} {s['tempo_acc2']:6.3f} {s['beat_f']:7.3f} {down:>10} "
+        meter = f"{s['meter']:.3f}" if s["meter"] is not None else "—"
+        print(f"{tool:10} {s['tempo_acc1']:10.3f} {s['tempo_acc2']:6.3f} {s['beat_f']:7.3f} {down:>10} {meter:>6} "
               f"{s['key_weighted']:11.3f} {audio / cpu:11.0f}×", flush=True)
         if a.details:
             for (p, label), f in zip(clips, found):

@@ -18,6 +18,11 @@ struct OnsetEnvelope {
     private var previous: [Float]
     private var current: [Float]
     private var first = true
+    /// log(1 + λ·magnitude), magnitudes against full scale: λ sets how quiet a change
+    /// still counts (near −60 dBFS here). Strong compression makes soft hits count
+    /// nearly as much as loud ones, which is what beat tracking wants; the onset picker
+    /// copes with what it also lets through (window leakage as a sound fades).
+    static let compression: Float = 1000
 
     init(sampleRate: Double, frameSize: Int, hop: Int, windowSum: Double) {
         framesPerSecond = sampleRate / Double(hop)
@@ -49,7 +54,7 @@ struct OnsetEnvelope {
         for (b, r) in bands.enumerated() {
             var s: Float = 0
             for k in r { s += power[k].squareRoot() }
-            current[b] = log10(1 + 1000 * s / fullScale)
+            current[b] = log10(1 + Self.compression * s / fullScale)
         }
         var flux: (Float, Float, Float) = (0, 0, 0)
         if !first {

@@ -1,4 +1,5 @@
-/// Onset times from an onset envelope: frames that are the largest within ±30 ms, rise
+/// Onset times from an onset envelope: frames that are the largest within ±50 ms (the
+/// window's leakage as a sound decays makes small second peaks soon after), rise
 /// above the envelope's local mean (±100 ms behind, 70 ms ahead) by `delta` of the
 /// envelope's spread, and come at least 30 ms after the previous onset.
 enum OnsetPicker {
@@ -7,7 +8,7 @@ enum OnsetPicker {
         let n = envelope.count
         let sorted = envelope.sorted()
         let spread = max(sorted[Int(Double(n - 1) * 0.95)] - sorted[n / 2], 1e-6)
-        let near = max(1, Int((0.03 * fps).rounded())), behind = max(1, Int((0.1 * fps).rounded()))
+        let near = max(1, Int((0.05 * fps).rounded())), behind = max(1, Int((0.1 * fps).rounded()))
         let ahead = max(1, Int((0.07 * fps).rounded())), gap = max(1, Int((0.03 * fps).rounded()))
         var onsets: [Double] = []
         var last = -gap

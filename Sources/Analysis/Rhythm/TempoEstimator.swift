@@ -10,6 +10,9 @@ struct TempoEstimator {
     static let slowest = 40.0, fastest = 240.0
     /// Off-beats at least this strong against the beats mean the beats are every other pulse.
     static let offBeatThreshold = 0.6
+    /// Less periodicity than this (the autocorrelation at the beat against at lag 0) is
+    /// no beat: steady noise reaches about 0.2, music with a beat 0.6 and more.
+    static let minimumConfidence = 0.35
 
     struct Estimate {
         /// Beats per minute and the beat period in envelope frames.
@@ -55,6 +58,7 @@ struct TempoEstimator {
             lag = refine(lag / 2, at)
         }
         let confidence = min(1, max(0, at(lag) / acf[0]))
+        guard confidence >= minimumConfidence else { return nil }
         return Estimate(bpm: 60 * fps / lag, period: lag, confidence: confidence)
     }
 

@@ -28,6 +28,31 @@ public struct SpectralFeatures: Codable, Equatable, Sendable {
         case zeroCrossingSeries = "zero_crossing_rate_series", rmsSeries = "rms_series"
     }
 
+    public init(centroidHz: Double?, rolloffHz: Double?, flatness: Double?, zeroCrossingRate: Double?, rmsDBFS: Double?,
+                seriesHopSeconds: Double, centroidSeries: [Float], rolloffSeries: [Float], flatnessSeries: [Float],
+                zeroCrossingSeries: [Float], rmsSeries: [Float]) {
+        (self.centroidHz, self.rolloffHz, self.flatness, self.zeroCrossingRate, self.rmsDBFS) =
+            (centroidHz, rolloffHz, flatness, zeroCrossingRate, rmsDBFS)
+        (self.seriesHopSeconds, self.centroidSeries, self.rolloffSeries, self.flatnessSeries) =
+            (seriesHopSeconds, centroidSeries, rolloffSeries, flatnessSeries)
+        (self.zeroCrossingSeries, self.rmsSeries) = (zeroCrossingSeries, rmsSeries)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        centroidHz = try c.decodeIfPresent(Double.self, forKey: .centroidHz)
+        rolloffHz = try c.decodeIfPresent(Double.self, forKey: .rolloffHz)
+        flatness = try c.decodeIfPresent(Double.self, forKey: .flatness)
+        zeroCrossingRate = try c.decodeIfPresent(Double.self, forKey: .zeroCrossingRate)
+        rmsDBFS = try c.decodeIfPresent(Double.self, forKey: .rmsDBFS)
+        seriesHopSeconds = try c.decodeIfPresent(Double.self, forKey: .seriesHopSeconds) ?? 0
+        centroidSeries = try c.decodeIfPresent([Float].self, forKey: .centroidSeries) ?? []
+        rolloffSeries = try c.decodeIfPresent([Float].self, forKey: .rolloffSeries) ?? []
+        flatnessSeries = try c.decodeIfPresent([Float].self, forKey: .flatnessSeries) ?? []
+        zeroCrossingSeries = try c.decodeIfPresent([Float].self, forKey: .zeroCrossingSeries) ?? []
+        rmsSeries = try c.decodeIfPresent([Float].self, forKey: .rmsSeries) ?? []
+    }
+
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(centroidHz, forKey: .centroidHz)
@@ -35,6 +60,7 @@ public struct SpectralFeatures: Codable, Equatable, Sendable {
         try c.encode(flatness, forKey: .flatness)
         try c.encode(zeroCrossingRate, forKey: .zeroCrossingRate)
         try c.encode(rmsDBFS, forKey: .rmsDBFS)
+        if encoder.userInfo[FileAnalysis.summaryKey] as? Bool == true { return }  // means only
         try c.encode(seriesHopSeconds, forKey: .seriesHopSeconds)
         try c.encode(centroidSeries, forKey: .centroidSeries)
         try c.encode(rolloffSeries, forKey: .rolloffSeries)

@@ -14,6 +14,14 @@ struct ChordSequence {
     var chords: [Chord?]
     /// Each segment's length in seconds.
     var durations: [Double]
+    /// Each segment's pitch classes (upper register and half-weight bass, each scaled to
+    /// its loudest class).
+    var profiles: [[Double]]
+
+    /// Some chord holds for two segments running (noise makes only passing ones).
+    var hasLastingChord: Bool {
+        zip(chords, chords.dropFirst()).contains { a, b in a != nil && a == b }
+    }
 
     /// The 24 triads' templates: chord tones with their first four harmonics.
     static let templates: [(Chord, [Double])] = (0..<24).map { i in
@@ -37,7 +45,7 @@ struct ChordSequence {
     /// seconds, ascending.
     static func find(chroma: Chromagram, frameTimes: [Double], boundaries: [Double]) -> ChordSequence {
         let segments = max(0, boundaries.count - 1)
-        guard segments > 0 else { return ChordSequence(chords: [], durations: []) }
+        guard segments > 0 else { return ChordSequence(chords: [], durations: [], profiles: []) }
         let empty = [Double](repeating: 0, count: 12)
         var trebles = [[Double]](repeating: empty, count: segments), basses = trebles
         var seg = 0
@@ -87,6 +95,6 @@ struct ChordSequence {
         }
         let chords: [Chord?] = path.enumerated().map { i, c in scores[i] == nil ? nil : templates[c].0 }
         let durations = (0..<segments).map { boundaries[$0 + 1] - boundaries[$0] }
-        return ChordSequence(chords: chords, durations: durations)
+        return ChordSequence(chords: chords, durations: durations, profiles: sums)
     }
 }

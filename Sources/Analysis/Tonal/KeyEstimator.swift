@@ -71,6 +71,11 @@ enum KeyEstimator {
         0 + 12: 1.0, 3: 0.7, 5 + 12: 0.9, 7 + 12: 0.5, 7: 0.9, 8: 0.8, 10: 0.7, 5: 0.2,
     ]
     static let foreignChord = -0.5
+    /// The least spread of the pitch classes (largest less smallest, against their mean)
+    /// that is music in a key: steady noise spreads about 0.6, chords under loud drums
+    /// 0.8, a drum kit alone 0.9, chords or a melody alone 1.8 and more.
+    static let minimumSpread = 0.7
+    static let melodySpread = 1.2
     /// Music begins on its tonic more often than on anything else; a dominant resolving
     /// to the tonic (an authentic cadence) names the key outright.
     static let startBonus = 0.15
@@ -114,9 +119,14 @@ enum KeyEstimator {
     static func estimate(_ chroma: Chromagram, chords: ChordSequence? = nil) -> MusicalKey? {
         let treble = average(chroma.treble.map(chroma.pitchClasses))
         let bass = average(chroma.bass.map(chroma.pitchClasses))
-        guard let treble, treble.contains(where: { $0 > 0 }) else { return nil }
-        var scores: [(tonic: Int, mode: String, score: Double)] = []
+        guard let treble, let top = treble.max(), top > 0 else { return nil }
         let fromChords = chords.flatMap(chordScores)
+        // Pitch classes nearly alike: noise, not music in a key; and without chords that
+        // last, only a clearly shaped profile (a melody) has one.
+        let spread = (top - (treble.min() ?? 0)) / (treble.reduce(0, +) / 12)
+        let lasting = chords.map(\.hasLastingChord) ?? false
+        if spread < minimumSpread || (!lasting && spread < melodySpread) { return nil }
+        var scores: [(tonic: Int, mode: String, score: Double)] = []
         for (m, (mode, upper, lower)) in templates.enumerated() {
             for tonic in 0..<12 {
                 var s = correlation(treble, rotated(upper, by: tonic))
