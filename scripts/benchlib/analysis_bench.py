@@ -41,14 +41,14 @@ def load_set(folder):
 
 
 def run_dawg(binary, clips):
+    import resource
     paths = [str(p) for p, _ in clips]
-    start = time.process_time()
+    # The child's CPU time, from the kernel's accounting of finished children.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
     out = subprocess.run([binary, "analyze", "--json", "--no-store", *paths], capture_output=True, text=True, check=True)
     wall = time.time() - t0
-    # A child's CPU time: read it from the kernel's accounting of finished children.
-    import resource
-    cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     results = [json.loads(line) for line in out.stdout.splitlines() if line.strip()]
     found = []
     for r in results:
@@ -57,7 +57,7 @@ def run_dawg(binary, clips):
         found.append({"tempo": rhythm.get("tempo_bpm"), "beats": rhythm.get("beats_s", []),
                       "downbeats": rhythm.get("downbeats_s", []), "meter": rhythm.get("meter"),
                       "key": f"{key['tonic']} {key['mode']}" if key.get("tonic") else None})
-    return found, cpu.ru_utime + cpu.ru_stime, wall
+    return found, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), wall
 
 
 def run_librosa(clips):

@@ -1,5 +1,5 @@
 import CFFTW
-import Foundation
+import Synchronization
 
 /// A forward real FFT of one size through FFTW (single precision): fill `input`, call
 /// `forward()`, read `output` (`size / 2 + 1` bins, `re, im` interleaved).
@@ -15,7 +15,7 @@ public final class RealFFT: @unchecked Sendable {
     public let output: UnsafeMutablePointer<Float>
     private let plan: fftwf_plan
 
-    private static let planner = NSLock()
+    private static let planner = Mutex(())
 
     /// `size`: even, at least 2. FFTW_ESTIMATE: the same plan (so the same rounding) on
     /// every run, and no timing of the machine while it is busy with audio.
@@ -30,13 +30,15 @@ public final class RealFFT: @unchecked Sendable {
         floats.initialize(repeating: 0, count: 2 * bins)
         input = real
         output = floats
-        plan = RealFFT.planner.withLock {
-            fftwf_plan_dft_r2c_1d(Int32(size), real, complex, UInt32(FFTW_ESTIMATE | FFTW_DESTROY_INPUT))!
+        nonisolated(unsafe) var made: fftwf_plan?
+        RealFFT.planner.withLock { _ in
+            made = fftwf_plan_dft_r2c_1d(Int32(size), real, complex, UInt32(FFTW_ESTIMATE | FFTW_DESTROY_INPUT))
         }
+        plan = made!
     }
 
     deinit {
-        Self.planner.withLock { fftwf_destroy_plan(plan) }
+        Self.planner.withLock { _ in fftwf_destroy_plan(plan) }
         fftwf_free(input)
         fftwf_free(output)
     }
