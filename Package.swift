@@ -95,7 +95,7 @@ let package = Package(
 
         .testTarget(name: "DSPTests", dependencies: ["DSP"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles", "Store"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles", "Store", "Analysis"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP", "MIDIFiles"]),
         .testTarget(name: "MIDIFilesTests", dependencies: ["MIDIFiles"]),

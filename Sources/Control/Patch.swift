@@ -78,10 +78,13 @@ public struct StripSettings: Codable, Equatable, Sendable {
     public var inserts: [InsertKind] = InsertKind.defaultOrder
     /// The strip preset last applied (a name in presets/strips/), if any.
     public var preset: String?
+    /// A live BS.1770 loudness meter on its post-fader output (nil: the default, on for
+    /// the master and off elsewhere).
+    public var loudness: Bool?
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case gain, pan, mute, solo, soloSafe, invert, sends, eq, comp, gate, reverb, delay, inserts, preset }
+    enum CodingKeys: String, CodingKey { case gain, pan, mute, solo, soloSafe, invert, sends, eq, comp, gate, reverb, delay, inserts, preset, loudness }
 
     // Every key is optional in a patch file, so hand-written patches stay short.
     public init(from decoder: Decoder) throws {
@@ -100,6 +103,7 @@ public struct StripSettings: Codable, Equatable, Sendable {
         delay = try c.decode(.delay, or: DelaySettings())
         inserts = try c.decode(.inserts, or: InsertKind.defaultOrder)
         preset = try c.decodeIfPresent(String.self, forKey: .preset)
+        loudness = try c.decodeIfPresent(Bool.self, forKey: .loudness)
     }
 }
 

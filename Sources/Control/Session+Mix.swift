@@ -97,6 +97,7 @@ extension Session {
         }
         graph.add(n)
         syncSends(n, settings)
+        if Self.metered(ref, settings) { attachLoudness(n) }
         return n
     }
 

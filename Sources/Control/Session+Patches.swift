@@ -118,6 +118,9 @@ extension Session {
             nextID = (normalised.tracks.map(\.id) + normalised.buses.map(\.id)).max().map { $0 + 1 } ?? 1
             for t in normalised.tracks where t.armed { syncTap(t.id) }
             for t in normalised.tracks where t.pitch { syncPitch(t.id) }
+            for ref in normalised.tracks.map({ StripRef.track($0.id) }) + normalised.buses.map({ StripRef.bus($0.id) }) + [.master] {
+                syncLoudness(ref)
+            }
             for t in normalised.tracks where t.take != nil { refreshInputSource(t.id) }
             pushInserts(.master)  // the master's nodes outlive patches: send it the new settings
             pushMix()

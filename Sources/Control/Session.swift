@@ -79,6 +79,7 @@ public final class Session: @unchecked Sendable {
         self.transportDriver = transport
         self.connections = connections
         graph = StripGraph(engine: engine)
+        syncLoudness(.master)
         pushGraph()
     }
 

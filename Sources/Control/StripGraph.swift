@@ -84,6 +84,10 @@ final class StripGraph {
                 signal = (0..<signal.count).map { [PortRef(key, $0)] }
             }
             graph.append(.init(key: n.key(.strip), state: n.strip, inputs: signal, outputs: preFader ? 4 : 2, name: name))
+            if let meter = n.loudnessTap {
+                graph.append(.init(key: n.key(.loudness), state: meter, inputs: [[PortRef(n.key(.strip), 0)], [PortRef(n.key(.strip), 1)]],
+                                   outputs: 0, name: "\(name) loudness"))
+            }
         }
         /// A strip's sends, each reading its post- or pre-fader pair into a bus's mix.
         func sends(_ n: StripNodes, _ s: StripSettings, name: String) {

@@ -37,6 +37,9 @@ final class StripNodes {
     var pitchStream: PitchStream?
     /// The range (Hz) the tap looks in: its coaching profile's voice.
     var pitchRange: ClosedRange<Double>?
+    /// Its live loudness meter, while it is on, and what the control side makes of it.
+    var loudnessTap: NodeState?
+    var loudness: LiveLoudness?
     var sentInserts: StripSettings
     /// The inserts in the plan: those on, and those switched off until their wet ramp
     /// has faded (`offSince`, monotonic ns). An insert off for longer leaves the plan,
@@ -85,7 +88,7 @@ final class StripNodes {
 
     /// Stable node keys: the strip id in the high bits, the node's role, and for sends
     /// the bus id.
-    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp, reverb, delay, record, pitch }
+    enum Role: Int { case source = 1, sum, strip, output, send, gate, eq, comp, reverb, delay, record, pitch, loudness }
 
     static func role(_ insert: InsertKind) -> Role {
         switch insert {

@@ -54,7 +54,8 @@ public final class FeedbackHub: @unchecked Sendable {
         for client in targets where client != except { sender.send(messages, to: client) }
     }
 
-    /// Start the feedback thread. With no subscriber it sleeps until one arrives; with
+    /// Start the feedback thread. With no subscriber it sleeps until one arrives (or
+    /// 100 ms, to keep the loudness meters' integration going, while any is on); with
     /// some, until the next one is due, and at least every 20 ms to catch a transport
     /// change made by another JACK client.
     public func start() {
@@ -62,7 +63,9 @@ public final class FeedbackHub: @unchecked Sendable {
         let t = Thread { [weak self] in
             while let self, self.lock.withLock({ self.running }) {
                 let wait = self.tick(now: dawg_monotonic_ns())
-                self.wake.wait(nanoseconds: self.subscriberCount == 0 ? nil : min(max(wait, 1_000_000), 20_000_000))
+                let idle = self.subscriberCount == 0
+                self.wake.wait(nanoseconds: !idle ? min(max(wait, 1_000_000), 20_000_000)
+                    : self.session.loudnessMeters().isEmpty ? nil : 100_000_000)
             }
         }
         t.name = "dawg.feedback"
@@ -77,6 +80,7 @@ public final class FeedbackHub: @unchecked Sendable {
     /// Send what is due at `now`; returns nanoseconds until the next send is due.
     @discardableResult
     func tick(now: UInt64) -> UInt64 {
+        for (_, meter) in session.loudnessMeters() { meter.drain() }
         let playing = session.engine.published.playing.load(ordering: .relaxed)
         let (due, changed, wait): ([OSCClient], Bool, UInt64) = lock.withLock {
             var due: [OSCClient] = []
@@ -98,10 +102,22 @@ public final class FeedbackHub: @unchecked Sendable {
             broadcast([OSCMessage("/transport/state", [.int(t.playing ? 1 : 0), .float(Float(t.seconds))])])
         }
         if !due.isEmpty {
-            let messages = meterMessages() + [OSCMessage("/transport/position", [.float(Float(t.seconds))])] + recorderMessages()
+            let messages = meterMessages() + loudnessMessages() + [OSCMessage("/transport/position", [.float(Float(t.seconds))])]
+                + recorderMessages()
             for client in due { sender.send(messages, to: client) }
         }
         return wait
+    }
+
+    /// `/loudness/<id> <momentary> <short-term> <integrated LUFS> <true peak dBTP>` for
+    /// every metered strip, the master last; a value there is none of yet (silence, or
+    /// less than 400 ms / 3 s of signal) reads −120 as the meters' floor does.
+    func loudnessMessages() -> [OSCMessage] {
+        session.loudnessMeters().map { id, meter in
+            let r = meter.reading()
+            func reading(_ v: Double?) -> OSCValue { .float(Float(max(-120, v ?? -120))) }
+            return OSCMessage("/loudness/\(id)", [reading(r.momentary), reading(r.shortTerm), reading(r.integrated), reading(r.truePeak)])
+        }
     }
 
     /// While anything is armed or bounced: `/record/status i:enabled f:elapsed_s` (the

@@ -17,6 +17,18 @@ extension OSCRouter {
             let applied = try session.set(control, of: ref, to: value, at: try clock.frame(for: m.time))
             return changed(OSCMessage("\(base)/\(control.rawValue)", [.float(applied)]))
         }
+        if rest == ["loudness"] {
+            try a.expect(0...1, "0 or 1, or none to ask")
+            if a.count == 0 { return [OSCMessage(m.path, [.int(try session.isLoudnessMetered(ref) ? 1 : 0)])] }
+            let on = try Validate.flag(try a.float(0, "loudness"), "loudness")
+            try session.setLoudness(ref, on)
+            return changed(OSCMessage("\(base)/loudness", [.int(on ? 1 : 0)]))
+        }
+        if rest == ["loudness", "reset"] {
+            try a.expect(0...0, "no arguments")
+            try session.resetLoudness(ref)
+            return changed(OSCMessage("\(base)/loudness/reset", []))
+        }
         if rest.count >= 2, rest.count <= 3, rest[0] == "send" {
             guard let bus = Int(rest[1]) else { throw ControlError("no bus with id \(rest[1])") }
             let time = try clock.frame(for: m.time)

@@ -27,7 +27,7 @@ extension Bench {
     }
 
     /// What listens to each input beside the mix, in `measureInputs`.
-    enum InputTap { case none, recorder, pitch }
+    enum InputTap { case none, recorder, pitch, loudness }
 
     /// Mean µs per cycle; the rings are emptied between cycles, outside the timing.
     func measureInputs(_ n: Int, period: Int, taps: Bool) -> Double {
@@ -39,12 +39,14 @@ extension Bench {
         let engine = EngineHandle(config: config)
         let streams = tap == .recorder ? (0..<n).map { _ in RecordStream(channels: 1, frames: 1 << 16) } : []
         let pitches = tap == .pitch ? (0..<n).map { _ in PitchStream() } : []
+        let meters = tap == .loudness ? (0..<n).map { _ in LoudnessStream() } : []
         var mix = PlainMix(config: config)
         for i in 0..<n {
             let node: NodeState? = switch tap {
             case .none: nil
             case .recorder: RecordTap.node(stream: streams[i], armed: true, meterSlot: i + 1)
             case .pitch: PitchTap.node(stream: pitches[i], sampleRate: Double(sampleRate), maxFrames: config.maxFrames)
+            case .loudness: LoudnessTap.node(stream: meters[i], sampleRate: Double(sampleRate))
             }
             mix.add(source: CaptureInput.node(port: i), tap: node, gains: .init(), slot: i + 1)
         }
@@ -74,6 +76,7 @@ extension Bench {
                 while s.marks.pop() != nil {}
             }
             for p in pitches { while p.readings.pop() != nil {} }
+            for m in meters { while m.steps.pop() != nil {} }
         }
         return total / Double(count - 10)
     }
@@ -89,6 +92,20 @@ extension Bench {
             let with = measureInputs(n, period: period, tap: .pitch)
             let cost = max(0, with - without)
             print(String(format: "%6d  %10.2f  %16.2f  %17.2f  %11.2f  %12.2f%%",
+                         period, without, with, cost, cost / Double(n), cost / budget(period) * 100))
+        }
+    }
+
+    /// BS.1770 loudness meters (K-weighting and a 4× true-peak interpolator) on 8 inputs.
+    func loudness() {
+        let n = 8
+        print("\nloudness meters: \(n) input tracks, each capture → strip → master, with and without a meter; \(seconds) s per case")
+        print("period  without µs  with meters µs  meters µs/cycle  per meter  % of one core")
+        for period in [64, 256] {
+            let without = measureInputs(n, period: period, tap: .none)
+            let with = measureInputs(n, period: period, tap: .loudness)
+            let cost = max(0, with - without)
+            print(String(format: "%6d  %10.2f  %14.2f  %15.2f  %9.2f  %12.2f%%",
                          period, without, with, cost, cost / Double(n), cost / budget(period) * 100))
         }
     }

@@ -60,6 +60,7 @@ def busy_session(jackd, d):
             p.send(f"{base}/comp/on", 1)
             p.send(f"{base}/comp/threshold", -30.0)
             p.send(f"{base}/gate/on", 1)
+            p.send(f"{base}/loudness", 1)  # a BS.1770 meter on every strip (the master's is on anyway)
         for b in (bus, group):
             p.send(f"/bus/{b}/reverb/on", 1)
             p.send(f"/bus/{b}/delay/on", 1)
@@ -94,6 +95,8 @@ def busy_session(jackd, d):
             p.send(f"/strip/{t}/send/{bus}", -float(i % 20))
             p.send(f"/strip/{t}/send/{bus}/pre", (i // 3) % 2)
             p.send("/strip/9999/gain", float("nan"))       # refused
+            if i % 50 == 0:
+                p.send(f"/strip/{t}/loudness/reset")
             p.send(f"/strip/{t}/gain", "loud")             # refused
             p.send_raw(b"\x00garbage")                     # refused
             p.bundle(time.time() + 0.05, [(f"/strip/{t}/invert", [i % 2])])

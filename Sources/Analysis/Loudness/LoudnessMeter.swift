@@ -1,3 +1,4 @@
+import DSP
 import Foundation
 
 /// What BS.1770-4 and EBU R128 say about a programme.
@@ -41,7 +42,7 @@ public final class LoudnessMeter {
     public let sampleRate: Double
     public let channels: Int
     private var filters: [KWeighting]
-    private var peaks: [TruePeak]
+    private var peaks: [TruePeakDetector]
     private let weights: [Double]
     /// Samples per 100 ms step, and the current step's weighted energy sum so far.
     private let step: Int
@@ -57,10 +58,12 @@ public final class LoudnessMeter {
         self.sampleRate = sampleRate
         self.channels = channels
         filters = Array(repeating: KWeighting(sampleRate: sampleRate), count: channels)
-        peaks = Array(repeating: TruePeak(sampleRate: sampleRate), count: channels)
+        peaks = (0..<channels).map { _ in TruePeakDetector(sampleRate: sampleRate) }
         weights = (0..<channels).map { channels == 6 && $0 == 3 ? 0 : ($0 >= 3 && channels >= 5 ? 1.41 : 1) }
         step = max(1, Int((sampleRate / 10).rounded()))
     }
+
+    deinit { for p in peaks { p.free() } }
 
     /// `frames` frames of interleaved samples.
     public func process(interleaved samples: UnsafeBufferPointer<Float>, frames: Int) {

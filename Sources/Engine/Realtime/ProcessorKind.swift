@@ -8,7 +8,7 @@
 public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case clips, capture, strip, send, sum, output
     case eq, compressor, gate, reverb, delay
-    case recordTap, stream, pitch
+    case recordTap, stream, pitch, loudness
 
     /// Process thread: run one step of the schedule.
     #if RT_CHECKS
@@ -36,6 +36,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.process(block)
         case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.process(block)
         case .pitch: s.assumingMemoryBound(to: PitchTap.self).pointee.process(block)
+        case .loudness: s.assumingMemoryBound(to: LoudnessTap.self).pointee.process(block)
         }
     }
 
@@ -59,6 +60,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .recordTap: s.assumingMemoryBound(to: RecordTap.self).pointee.set(index, value)
         case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.set(index, value)
         case .pitch: s.assumingMemoryBound(to: PitchTap.self).pointee.set(index, value)
+        case .loudness: s.assumingMemoryBound(to: LoudnessTap.self).pointee.set(index, value)
         }
     }
 
