@@ -90,12 +90,17 @@ public struct FileAnalysis: Codable, Equatable, Sendable {
     /// whatever the length.
     public var summaryJSON: String { encoded(summary: true) }
 
-    static let summaryKey = CodingUserInfoKey(rawValue: "dawg.analysis.summary")!
+    /// Set in a JSONEncoder's userInfo: encode the summary (no lists that grow with
+    /// the file; no band powers in a mix report).
+    public static let summaryKey = CodingUserInfoKey(rawValue: "dawg.analysis.summary")!
 
-    private func encoded(summary: Bool) -> String {
+    /// `value` as sorted-key JSON, whole or as a summary.
+    public static func json<T: Encodable>(_ value: T, summary: Bool) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys]
-        e.userInfo[Self.summaryKey] = summary
-        return (try? e.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        e.userInfo[summaryKey] = summary
+        return (try? e.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
+
+    private func encoded(summary: Bool) -> String { Self.json(self, summary: summary) }
 }

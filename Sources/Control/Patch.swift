@@ -146,6 +146,9 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public var pitch: Bool = false
     /// What its pitch is measured against and how the coach talks (nil: the defaults).
     public var coach: CoachSettings?
+    /// Its part in the mix for the mix assistant (`vocal`, `kick`, `snare`, `drums`,
+    /// `bass`, `guitar`, `keys`, `pad`, `other`); nil: from its name, else its sound.
+    public var role: String?
     public var strip: StripSettings
 
     public init(id: Int, name: String, file: String? = nil, position: Double? = nil, input: Int? = nil, strip: StripSettings = StripSettings()) {
@@ -157,7 +160,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         self.strip = strip
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, pitch, coach, strip }
+    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, pitch, coach, role, strip }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -170,6 +173,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         take = try c.decodeIfPresent(Int.self, forKey: .take)
         pitch = try c.decode(.pitch, or: false)
         coach = try c.decodeIfPresent(CoachSettings.self, forKey: .coach)
+        role = try c.decodeIfPresent(String.self, forKey: .role)
         strip = try c.decode(.strip, or: StripSettings())
     }
 }

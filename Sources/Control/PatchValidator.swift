@@ -1,3 +1,5 @@
+import Analysis
+
 /// Checks a whole patch before any of it is applied, with the same rules as OSC.
 enum PatchValidator {
     static func validate(_ p: Patch, inputs: Int, maxStrips: Int, maxBuses: Int) throws {
@@ -34,6 +36,9 @@ enum PatchValidator {
             _ = try Validate.name(t.name)
             try strip(t.strip, "track \(t.id)", busIDs: busIDs, isMaster: false)
             if t.file != nil && t.input != nil { throw ControlError("track \(t.id) has both a file and an input") }
+            if let role = t.role, MixRole(rawValue: role) == nil {
+                throw ControlError("track \(t.id): role \"\(role)\" is not one of \(MixRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             if let take = t.take, take < 1 || t.input == nil {
                 throw ControlError("track \(t.id): take must be a take number from 1, on an input track")
             }

@@ -61,6 +61,8 @@ public final class Session: @unchecked Sendable {
     /// Buses and the master being bounced (recorded post-fader) while record is on.
     var bounces: Set<StripRef> = []
     var punchRange: (Int64, Int64)?
+    /// The mix assistant's last suggestions and its undo steps.
+    let mixAssistant = MixAssistantState()
 
     public init(
         engine: EngineHandle, paths: ProjectPaths, logger: Logger = Logger(label: "dawg.session"),
