@@ -149,10 +149,10 @@ extension Session {
     public func suggestMix() throws -> MixReport {
         let sources = try mixSources()
         let tracks = sources.filter(\.audible).map { mixTrack($0) }
-        let (masterGain, reverbBuses) = locked {
-            (Double(patch.master.gain), patch.buses.filter { $0.strip.reverb.on }.map(\.id))
+        let (masterGain, reverbBuses, delayBuses) = locked {
+            (Double(patch.master.gain), patch.buses.filter { $0.strip.reverb.on }.map(\.id), patch.buses.filter { $0.strip.delay.on }.map(\.id))
         }
-        var suggestions = MixAdvisor.suggest(tracks, reverbBuses: reverbBuses)
+        var suggestions = MixAdvisor.suggest(tracks, reverbBuses: reverbBuses, delayBuses: delayBuses)
         let mix = measureMix(mixdown(sources), masterGain: masterGain)
         if let mix, mix.truePeak > MixAdvisor.peakCeiling {
             suggestions.append(MixSuggestion(

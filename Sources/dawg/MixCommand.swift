@@ -3,11 +3,13 @@ import ArgumentParser
 import Control
 import Engine
 import Foundation
+import OSC
+import Supervisor
 
-/// `dawg mix suggest PATCH` and `dawg mix auto-level PATCH`: the mix assistant on a
+/// `dawg mix suggest [PATCH]` and `dawg mix auto-level [PATCH]`: the mix assistant on a
 /// saved patch, offline (no JACK): the patch is loaded into an engine of its own, as
 /// `dawg serve` would load it, and measured the same way `/mix/suggest` measures the
-/// running one.
+/// running one. Without a patch, they ask the running engine over OSC.
 struct MixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mix",
@@ -16,8 +18,11 @@ struct MixCommand: ParsableCommand {
     )
 
     struct Offline: ParsableArguments {
-        @Argument(help: "A patch file inside the project directory.")
-        var patch: String
+        @Argument(help: "A patch file inside the project directory (none: the running engine's mix, over OSC).")
+        var patch: String?
+
+        @Option(name: .customLong("osc-port"), help: "The running engine's OSC port (without a patch).")
+        var oscPort = 9000
 
         @Option(name: .customLong("project-dir"), help: "The project directory (the patch's files are found from it).")
         var projectDir = FileManager.default.currentDirectoryPath
@@ -25,7 +30,19 @@ struct MixCommand: ParsableCommand {
         @Option(name: .customLong("sample-rate"), help: "The rate files are measured at.")
         var sampleRate = 48000.0
 
+        /// Without a patch: `message` to the running engine, and its answer at `reply`.
+        func ask(_ message: OSCMessage, reply: String) throws -> String {
+            let answer = try HealthProbe.request(message, port: oscPort, timeout: 120) { ["/fail", "/error", reply].contains($0.path) }
+            guard let answer else { throw ValidationError("no engine answered on OSC port \(oscPort)") }
+            guard answer.path == reply, case .string(let json)? = answer.args.first else {
+                let why = answer.args.compactMap { if case .string(let s) = $0 { s } else { nil } }.joined(separator: ": ")
+                throw ValidationError("the engine refused: \(why)")
+            }
+            return json
+        }
+
         func session() throws -> Session {
+            guard let patch else { throw ValidationError("no patch") }
             guard [22050, 32000, 44100, 48000, 88200, 96000, 192000].contains(sampleRate) else {
                 throw ValidationError("--sample-rate must be a common audio rate, not \(sampleRate)")
             }
@@ -45,6 +62,15 @@ struct MixCommand: ParsableCommand {
         @Flag(help: "Print the whole report (tracks, mix, suggestions) as JSON.") var json = false
 
         func run() throws {
+            guard offline.patch != nil else {
+                let json = try offline.ask(OSCMessage("/mix/suggest"), reply: "/mix/suggestions")
+                if self.json { print(json); return }
+                let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]
+                let suggestions = report["suggestions"] as? [[String: Any]] ?? []
+                if suggestions.isEmpty { print("nothing to suggest") }
+                for s in suggestions { print("\(s["id"] ?? "?"). \(s["kind"] ?? "?"): \(s["problem"] ?? "")") }
+                return
+            }
             let report = try offline.session().suggestMix()
             if json {
                 print(FileAnalysis.json(report, summary: false))
@@ -80,6 +106,11 @@ struct MixCommand: ParsableCommand {
         }
 
         func run() throws {
+            guard let patch = offline.patch else {
+                guard !dryRun else { throw ValidationError("--dry-run needs a patch (the running engine's mix changes at once)") }
+                print(try offline.ask(OSCMessage("/mix/auto_level", [.float(Float(target))]), reply: "/mix/leveled"))
+                return
+            }
             let session = try offline.session()
             let report = try session.autoLevel(target: target)
             for (strip, g) in report.gains.sorted(by: { $0.key < $1.key }) {
@@ -89,8 +120,8 @@ struct MixCommand: ParsableCommand {
             print("mix: \(value(report.before["integrated_lufs"])) → \(value(report.after["integrated_lufs"])) LUFS, "
                 + "true peak \(value(report.before["true_peak_dbtp"])) → \(value(report.after["true_peak_dbtp"])) dBTP")
             if !dryRun {
-                try session.savePatch(to: offline.patch)
-                print("wrote \(offline.patch)")
+                try session.savePatch(to: patch)
+                print("wrote \(patch)")
             }
         }
     }

@@ -125,6 +125,19 @@ final class MixAssistantTests: XCTestCase {
         XCTAssertEqual(try session.get(.gain, of: .master), 0)
     }
 
+    func testADryVocalGetsASendToTheReverbAndUndoSilencesIt() throws {
+        let bus = try session.addBus(name: "verb")
+        try session.setInsert(.bus(bus), .reverb, "on", .number(1))
+        let report = try session.suggestMix()
+        let send = try XCTUnwrap(report.suggestions.first { $0.kind == .send }, "\(report.suggestions.map(\.problem))")
+        XCTAssertEqual(send.tracks, [ids["lead vox"]!])
+        _ = try session.applyMixSuggestion(send.id)
+        XCTAssertEqual(try session.send(from: .track(ids["lead vox"]!), to: bus).0, -12)
+        XCTAssertNil(try session.suggestMix().suggestions.first { $0.kind == .send })
+        _ = try session.undoMix()
+        XCTAssertEqual(try session.send(from: .track(ids["lead vox"]!), to: bus).0, -.infinity, "a send that was not there is silenced")
+    }
+
     func testASessionWithNothingToMeasureSaysSo() throws {
         let engine = EngineHandle(config: EngineConfig(sampleRate: rate, maxFrames: 1024, maxStrips: 16, maxBuses: 4, inputs: 2))
         let empty = Session(engine: engine, paths: try ProjectPaths(directory: root.path))

@@ -84,6 +84,9 @@ def test_the_assistant_offline_and_on_the_running_engine(jackd, tmp_path):
         assert p.expect("/done", 30) == ["/mix/suggest"]
         assert [x[0] for x in listed] == [s["id"] for s in live["suggestions"]]
         assert "band_power" not in json.dumps(live), "the OSC report is the summary"
+        # The command line without a patch asks the running engine.
+        asked = mix_cli(tmp_path, "suggest", "--osc-port", str(d.osc_port))
+        assert asked.returncode == 0 and "lead vox" in asked.stdout, asked.stderr
         found = problems(live["suggestions"], ids)
         assert all(found.values())
         # Apply the four; every move reaches the subscriber as its own address echoes it.

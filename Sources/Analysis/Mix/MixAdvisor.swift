@@ -14,8 +14,9 @@ public enum MixAdvisor {
     /// Bands the masking check looks in: where fundamentals and body collide.
     static let maskingBands = 31.0...5000.0
 
-    /// `reverbBuses`: buses whose reverb is on (a vocal with no send to one gets one).
-    public static func suggest(_ tracks: [MixTrack], reverbBuses: [Int] = []) -> [MixSuggestion] {
+    /// `reverbBuses`, `delayBuses`: buses whose reverb or delay is on (a vocal with no
+    /// send to one gets one).
+    public static func suggest(_ tracks: [MixTrack], reverbBuses: [Int] = [], delayBuses: [Int] = []) -> [MixSuggestion] {
         var out: [MixSuggestion] = []
         func add(_ kind: MixSuggestion.Kind, _ ids: [Int], _ problem: String, _ measured: [String: Double], _ moves: [MixMove]) {
             out.append(MixSuggestion(id: out.count + 1, kind: kind, tracks: ids, problem: problem, measured: measured, moves: moves))
@@ -60,25 +61,29 @@ public enum MixAdvisor {
                 movable.enumerated().map { i, t in MixMove(strip: "\(t.id)", control: "pan", value: places[i % places.count]) })
         }
         for t in tracks where !t.compressorOn {
-            guard let crest = t.measure.crest, crest > 20, let lufs = t.measure.integrated,
+            // Peaks far over the average, or a level that wanders widely over time.
+            guard let crest = t.measure.crest, let lufs = t.measure.integrated, crest > 20 || (t.measure.range ?? 0) > 12,
                   [.vocal, .bass, .kick, .snare].contains(t.role) else { continue }
+            let range = t.measure.range ?? 0
             let (ratio, attack, release): (Double, Double, Double) = switch t.role {
             case .vocal: (3, 10, 120)
             case .bass: (4, 20, 150)
             default: (4, 15, 100)  // hits: let the attack through
             }
-            add(.compressor, [t.id], "\(label(t)) swings \(f1(crest)) dB from its average to its peaks",
-                ["crest_db": crest, "integrated_lufs": lufs],
+            let problem = crest > 20 ? "\(label(t)) swings \(f1(crest)) dB from its average to its peaks"
+                : "\(label(t)) wanders over \(f1(range)) LU of loudness"
+            add(.compressor, [t.id], problem, ["crest_db": crest, "range_lu": range, "integrated_lufs": lufs],
                 [MixMove(strip: "\(t.id)", control: "comp/threshold", value: (lufs + 6).rounded()),
                  MixMove(strip: "\(t.id)", control: "comp/ratio", value: ratio),
                  MixMove(strip: "\(t.id)", control: "comp/attack", value: attack),
                  MixMove(strip: "\(t.id)", control: "comp/release", value: release),
                  MixMove(strip: "\(t.id)", control: "comp/on", value: 1)])
         }
-        if let bus = reverbBuses.first {
-            for t in tracks where t.role == .vocal && !t.sends.contains(where: reverbBuses.contains) {
-                add(.send, [t.id], "\(label(t)) is dry: no send to the reverb on bus \(bus)", ["sends": Double(t.sends.count)],
-                    [MixMove(strip: "\(t.id)", control: "send/\(bus)", value: -12)])
+        for (effect, buses, level) in [("reverb", reverbBuses, -12.0), ("delay", delayBuses, -18.0)] {
+            guard let bus = buses.first else { continue }
+            for t in tracks where t.role == .vocal && !t.sends.contains(where: buses.contains) {
+                add(.send, [t.id], "\(label(t)) is dry: no send to the \(effect) on bus \(bus)", ["sends": Double(t.sends.count)],
+                    [MixMove(strip: "\(t.id)", control: "send/\(bus)", value: level)])
             }
         }
         return out

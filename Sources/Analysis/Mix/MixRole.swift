@@ -42,17 +42,17 @@ public enum MixRole: String, Codable, CaseIterable, Sendable {
     public static func named(_ name: String) -> MixRole? {
         let words = name.lowercased().split { !$0.isLetter }.map(String.init)
         let table: [(MixRole, [String])] = [
-            (.vocal, ["vocal", "vocals", "vox", "voice", "lead", "singer", "vo", "bv", "bvs", "choir"]),
+            (.vocal, ["vocal", "vocals", "vox", "voice", "singer", "vo", "bv", "bvs", "choir"]),
             (.kick, ["kick", "bd", "bassdrum"]),
             (.snare, ["snare", "sn", "clap"]),
             (.bass, ["bass", "sub", "808"]),
             (.drums, ["drum", "drums", "kit", "hat", "hihat", "hh", "overhead", "overheads", "oh", "tom", "toms", "cymbal", "perc", "room"]),
             (.guitar, ["guitar", "gtr", "gt", "acoustic"]),
-            (.keys, ["keys", "piano", "organ", "rhodes", "synth", "lead synth", "keyboard"]),
+            (.keys, ["keys", "piano", "organ", "rhodes", "synth", "keyboard"]),
             (.pad, ["pad", "pads", "strings", "ambience", "atmos"]),
         ]
         for (role, keys) in table where words.contains(where: keys.contains) { return role }
-        return nil
+        return words.contains("lead") ? .vocal : nil  // "lead" alone is the voice; "lead guitar" is a guitar
     }
 
     /// A role from the sound, for tracks whose names say nothing: the low end alone
