@@ -75,7 +75,7 @@ public final class LiveLoudness: @unchecked Sendable {
         guard total > 0 else { return nil }
         let relative = -10 + Self.lufs(energies.reduce(0, +) / Double(total))!
         // Bins wholly above the relative gate, and the one it falls in.
-        let first = max(0, Int(((relative - Self.floor) * 10).rounded(.down)))
+        let first = min(Self.bins - 1, max(0, Int(((relative - Self.floor) * 10).rounded(.down))))
         var n = 0, e = 0.0
         for bin in first..<Self.bins { n += counts[bin]; e += energies[bin] }
         return n > 0 ? Self.lufs(e / Double(n)) : nil

@@ -17,6 +17,18 @@ public struct MixReport: Encodable, Sendable {
         public var measure: TrackMeasure
 
         enum CodingKeys: String, CodingKey { case id, name, role, roleSource = "role_source", gainDb = "gain_db", pan, measure }
+
+        /// A fader at −inf is `null`: JSON has no infinities.
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(role, forKey: .role)
+            try c.encode(roleSource, forKey: .roleSource)
+            try c.encode(gainDb.isFinite ? gainDb : nil, forKey: .gainDb)
+            try c.encode(pan, forKey: .pan)
+            try c.encode(measure, forKey: .measure)
+        }
     }
 
     public var tracks: [Track]

@@ -138,6 +138,14 @@ final class MixAssistantTests: XCTestCase {
         XCTAssertEqual(try session.send(from: .track(ids["lead vox"]!), to: bus).0, -.infinity, "a send that was not there is silenced")
     }
 
+    func testASilencedTrackIsLeftOutAndTheReportStillEncodes() throws {
+        try session.set(.gain, of: .track(ids["keys"]!), to: -Float.infinity)
+        let report = try session.suggestMix()
+        XCTAssertFalse(report.suggestions.contains { $0.tracks.first == ids["keys"] })
+        let json = FileAnalysis.json(report, summary: false)
+        XCTAssertTrue(json.contains("\"gain_db\":null"), json.prefix(300).description)
+    }
+
     func testASessionWithNothingToMeasureSaysSo() throws {
         let engine = EngineHandle(config: EngineConfig(sampleRate: rate, maxFrames: 1024, maxStrips: 16, maxBuses: 4, inputs: 2))
         let empty = Session(engine: engine, paths: try ProjectPaths(directory: root.path))
