@@ -66,6 +66,11 @@ final class EngineService: Service, @unchecked Sendable {
     private var lastCycles: UInt64 = 0
     private var lastLook = Date.distantPast
     static let stallLimit = 3
+    /// A client just opened, and the engine's cycle count then, until its first cycle:
+    /// a new client runs within a few periods or, in a process that had a client on a
+    /// killed server, may never run at all (seen on jackd2); so it gets half a second.
+    private var fresh: (at: Date, cycles: UInt64)?
+    static let firstCycleLimit = 0.5
 
     /// Its own thread, until asked to stop.
     private func housekeeping() {
@@ -73,6 +78,7 @@ final class EngineService: Service, @unchecked Sendable {
         var lastFailure: String?
         while !stopping.load(ordering: .relaxed) {
             if lostAt == nil { watchForStall() }
+            if lostAt == nil { watchFirstCycle() }
             if lostAt == nil, let reason = jack.shutdown {
                 logger.error("the JACK server shut down: \(reason). The engine keeps its state and reconnects when a server is back.")
                 jack.serverLost()
@@ -89,6 +95,7 @@ final class EngineService: Service, @unchecked Sendable {
                     let period = jack.bufferSize.load(ordering: .relaxed)
                     logger.notice("reconnected to JACK (\(jack.sampleRate) Hz, \(period) frames) after \(String(format: "%.1f", seconds)) s")
                     onChange(.back(rate: jack.sampleRate, period: period, afterSeconds: seconds))
+                    fresh = jack.engine.map { (Date(), $0.published.cycles.load(ordering: .relaxed)) }
                 } catch {
                     let text = "\(error)"
                     if text != lastFailure { logger.warning("no JACK server to go back to yet: \(text)") }
@@ -98,7 +105,7 @@ final class EngineService: Service, @unchecked Sendable {
             jack.connectWaiting()
             jack.refreshConnections()
             if let engine = jack.engine { drain(engine) }
-            wake.wait(nanoseconds: lostAt == nil ? 1_000_000_000 : 250_000_000)
+            wake.wait(nanoseconds: lostAt != nil ? 250_000_000 : fresh != nil ? 100_000_000 : 1_000_000_000)
         }
     }
 
@@ -115,6 +122,20 @@ final class EngineService: Service, @unchecked Sendable {
             stalledPasses = 0
             logger.error("JACK has not called the engine for \(Self.stallLimit) s although the server is there; opening the client again")
             jack.abandon("the process callback stopped being called")
+        }
+    }
+
+    /// The loop thread: a client opened again that JACK has not called once within
+    /// `firstCycleLimit` is opened again at once, rather than after the stall watch's
+    /// seconds.
+    private func watchFirstCycle() {
+        guard let f = fresh, let engine = jack.engine else { return }
+        if engine.published.cycles.load(ordering: .relaxed) != f.cycles {
+            fresh = nil
+        } else if Date().timeIntervalSince(f.at) >= Self.firstCycleLimit {
+            fresh = nil
+            logger.error("JACK has not called the new client within \(Self.firstCycleLimit) s; opening it again")
+            jack.abandon("the process callback was never called")
         }
     }
 

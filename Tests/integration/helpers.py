@@ -285,11 +285,14 @@ class Capture:
         self.recording = False
         self.origin = self.previous = None
         self.end = 0
+        # Callbacks while recording, and those that could not vouch for their cycle.
+        self.calls = self.skipped = 0
 
         @self.client.set_process_callback
         def process(frames):
             if not self.recording:
                 return
+            self.calls += 1
             start = self.client.last_frame_time
             if self.origin is None:
                 self.origin = start
@@ -303,12 +306,15 @@ class Capture:
             self.previous = (start, frames)
             if at + frames > self.data.shape[1]:
                 return
+            heard = False
             if follows:
                 block = [p.get_array().copy() for p in self.inports]
                 if self.client.last_frame_time == start:
                     for c, b in enumerate(block):
                         self.data[c, at:at + frames] = b
                     self.heard[at:at + frames] = True
+                    heard = True
+            self.skipped += not heard
             self.end = max(self.end, at + frames)
 
         self.client.activate()
@@ -326,6 +332,7 @@ class Capture:
         self.heard.fill(False)
         self.origin = self.previous = None
         self.end = 0
+        self.calls = self.skipped = 0
         self.recording = True
 
     def stop(self):

@@ -11,9 +11,14 @@ import time
 import urllib.error
 import urllib.request
 
+import tempfile
+from pathlib import Path
+
 import numpy as np
 
-from helpers import RATE, Capture, Dawg, Jackd, Peer, counter, frames_of, wait_for, write_wav
+from helpers import RATE, Dawg, Jackd, Peer, counter, frames_of, wait_for, write_wav
+
+HERE = Path(__file__).resolve().parent
 
 
 class Patchbay:
@@ -32,6 +37,67 @@ class Patchbay:
     def close(self):
         self.proc.kill()
         self.proc.wait(5)
+
+
+class KeepCapture:
+    """The patchbay client `keep` coming back: a `Capture` named `keep` whose ports dawg
+    connects when they appear, in a process of its own for the same reason as
+    `Patchbay` (a test process that once had a client on a killed server has seen its
+    next clients never called)."""
+
+    SCRIPT = """
+import sys, numpy as np
+sys.path.insert(0, sys.argv[4])
+from helpers import Capture
+cap = Capture(sys.argv[1], name="keep", connect=sys.argv[5] == "1")
+print("ready", flush=True)
+sys.stdin.readline()
+left, right = cap.record(float(sys.argv[2]))
+np.save(sys.argv[3], np.stack([np.ma.filled(left, np.nan), np.ma.filled(right, np.nan)]))
+cap.close()
+print(f"done {cap.calls} {cap.skipped}", flush=True)
+"""
+
+    def __init__(self, server, connect=False):
+        """`connect`: the capture connects dawg's outputs itself (else dawg does)."""
+        self.out = Path(tempfile.mkdtemp()) / "keep.npy"
+        self.server = server
+        self.connect = connect
+        self.proc = None
+
+    def start(self, seconds):
+        self.proc = subprocess.Popen([sys.executable, "-c", self.SCRIPT, self.server, str(seconds), str(self.out), str(HERE),
+                                      "1" if self.connect else "0"],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.proc.stdout.readline().strip() == "ready"
+
+    def record(self):
+        """Left and right from the first cycle recorded, masked where it heard nothing."""
+        self.proc.stdin.write("go\n")
+        self.proc.stdin.flush()
+        done, calls, skipped = self.proc.stdout.readline().split()
+        assert done == "done"
+        self.calls, self.skipped = int(calls), int(skipped)
+        data = np.load(self.out)
+        return tuple(np.ma.masked_invalid(c) for c in data)
+
+    def close(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+def connected(server, source, destination):
+    """Whether `jack_lsp -c` lists `destination` under `source`."""
+    lines = server.lsp("-c").splitlines()
+    if source not in lines:
+        return False
+    below = []
+    for line in lines[lines.index(source) + 1:]:
+        if not line.startswith((" ", "\t")):
+            break
+        below.append(line.strip())
+    return destination in below
 
 
 def http(dawg, path):
@@ -89,9 +155,10 @@ def test_killed_jackd_then_a_new_one_the_engine_carries_on(project):
         assert peer.request("/status", reply="/status.reply")[-1] == "up"
         assert "dawg:out_L" in server.lsp()
         # The patchbay client comes back after dawg: dawg makes its connections then.
-        patchbay = Capture(server.name, name="keep", connect=False)
-        assert wait_for(lambda: "keep:in_1" in server.lsp("-c"), 5), server.lsp("-c")
-        left, right = patchbay.record(1.0)
+        patchbay = KeepCapture(server.name)
+        patchbay.start(1.0)
+        assert wait_for(lambda: connected(server, "dawg:out_R", "keep:in_1"), 5), server.lsp("-c")
+        left, right = patchbay.record()
         heard = np.ma.compressed(right)
         assert heard.size > RATE // 2, "audio flows again, on the right channel now"
         assert np.ma.max(np.ma.abs(left)) < 1e-6
@@ -153,15 +220,29 @@ def test_a_server_back_at_another_rate_plays_files_at_their_pitch(project):
         assert wait_for(lambda: peer.request("/status", reply="/status.reply")[-1] == "up", 10), d.log()
         status = peer.request("/status", reply="/status.reply")
         assert status[:2] == [44100, 512]
-        cap = Capture(server.name, name="keep", connect=False)  # dawg's connections are restored
-        assert wait_for(lambda: "keep:in_1" in server.lsp("-c"), 5), server.lsp("-c")
-        try:
-            left, _ = cap.record(1.0)
-        finally:
-            cap.close()
+        # dawg's connections are restored. Now and then jackd2 never calls a client that
+        # appears just after dawg moved to the new rate, while dawg's own cycles run (its
+        # /stats count shows them): such a capture is tried once more, as a new client
+        # that connects itself (dawg has seen the first one go, and forgets it).
+        for attempt in range(2):
+            cap = KeepCapture(server.name, connect=attempt > 0)
+            try:
+                cap.start(1.0)
+                assert wait_for(lambda: connected(server, "dawg:out_L", "keep:in_0"), 5), server.lsp("-c")
+                before = peer.request("/stats", reply="/stats.reply")[0]
+                left, _ = cap.record()
+                after = peer.request("/stats", reply="/stats.reply")[0]
+            finally:
+                cap.close()
+            if cap.calls > 0 or after == before:
+                break
+            assert wait_for(lambda: "keep:in_1" not in server.lsp(), 5)
         x = np.ma.filled(left, np.nan)
         x = x[~np.isnan(x)][:32768]
-        assert x.size >= 32768, "audio flows at the new rate"
+        connections = server.lsp("-c")
+        assert x.size >= 32768, f"audio flows at the new rate ({cap.calls} callbacks, {cap.skipped} not vouched for; dawg {before} → {after})\n{d.log()[-1500:]}\n{connections}"
+        state = peer.request("/transport", reply="/transport/state")
+        assert np.max(np.abs(x)) > 0.1, f"the tone is heard ({cap.calls} callbacks, attempt {attempt}, transport {state}, at loss {at_loss})\n{d.log()[-1500:]}"
         spectrum = np.abs(np.fft.rfft(x * np.hanning(x.size)))
         peak = np.argmax(spectrum)
         # Parabolic interpolation of the peak bin.
@@ -169,7 +250,7 @@ def test_a_server_back_at_another_rate_plays_files_at_their_pitch(project):
         hz = (peak + 0.5 * (a - c) / (a - 2 * b + c)) * 44100 / x.size
         assert abs(hz - 1000) < 1, f"{hz:.2f} Hz"
         playing, seconds = peer.request("/transport", reply="/transport/state")
-        assert playing == 1 and 0 < seconds - at_loss < 3
+        assert playing == 1 and 0 < seconds - at_loss < 6
         assert "moving the engine's state to the new rate" in d.log()
     finally:
         peer.close()
