@@ -68,13 +68,7 @@ extension Session {
         var out = sides.map { Array(UnsafeBufferPointer(start: $0, count: audio.frames)) }
         guard eq.on else { return out }
         for band in EqualizerDesign.Band.allCases where eq.band(band).on {
-            let setting = EqualizerDesign.setting(band, eq.band(band), sampleRate: sampleRate)
-            var sections = [setting.section]
-            if setting.k2 != 0 {
-                let c = setting.section
-                sections.append(SVFCoefficients(g: c.g, k: setting.k2, m0: c.m0, m1: c.m1 == 0 ? 0 : -setting.k2, m2: c.m2))
-            }
-            for c in sections {
+            for c in EqualizerDesign.setting(band, eq.band(band), sampleRate: sampleRate).sections {
                 let kernel = SVFKernel(c)
                 for i in out.indices {
                     var state = SVFState()

@@ -83,29 +83,24 @@ extension Bench {
 
     /// Live pitch trackers on 8 inputs (capture → strip → master, each fed a voiced
     /// tone): what they cost the process thread, as a share of one core.
-    func pitch() {
-        let n = 8
-        print("\npitch trackers: \(n) input tracks, each capture → strip → master, with and without a tracker; \(seconds) s per case")
-        print("period  without µs  with trackers µs  trackers µs/cycle  per tracker  % of one core")
-        for period in [64, 256] {
-            let without = measureInputs(n, period: period, tap: .none)
-            let with = measureInputs(n, period: period, tap: .pitch)
-            let cost = max(0, with - without)
-            print(String(format: "%6d  %10.2f  %16.2f  %17.2f  %11.2f  %12.2f%%",
-                         period, without, with, cost, cost / Double(n), cost / budget(period) * 100))
-        }
-    }
+    func pitch() { tapCost(.pitch, title: "pitch trackers", one: "tracker", many: "trackers") }
 
     /// BS.1770 loudness meters (K-weighting and a 4× true-peak interpolator) on 8 inputs.
-    func loudness() {
+    func loudness() { tapCost(.loudness, title: "loudness meters", one: "meter", many: "meters") }
+
+    /// 8 input tracks with and without `tap` on each: the taps' cost per cycle, per tap
+    /// and as a share of one core, at 64 and 256 frames.
+    func tapCost(_ tap: InputTap, title: String, one: String, many: String) {
         let n = 8
-        print("\nloudness meters: \(n) input tracks, each capture → strip → master, with and without a meter; \(seconds) s per case")
-        print("period  without µs  with meters µs  meters µs/cycle  per meter  % of one core")
+        print("\n\(title): \(n) input tracks, each capture → strip → master, with and without a \(one); \(seconds) s per case")
+        let columns = ["with \(many) µs", "\(many) µs/cycle", "per \(one)"]
+        print("period  without µs  \(columns.joined(separator: "  "))  % of one core")
+        let widths = columns.map(\.count)
         for period in [64, 256] {
             let without = measureInputs(n, period: period, tap: .none)
-            let with = measureInputs(n, period: period, tap: .loudness)
+            let with = measureInputs(n, period: period, tap: tap)
             let cost = max(0, with - without)
-            print(String(format: "%6d  %10.2f  %14.2f  %15.2f  %9.2f  %12.2f%%",
+            print(String(format: "%6d  %10.2f  %\(widths[0]).2f  %\(widths[1]).2f  %\(widths[2]).2f  %12.2f%%",
                          period, without, with, cost, cost / Double(n), cost / budget(period) * 100))
         }
     }

@@ -39,6 +39,10 @@ public struct EqualizerProcessor: RealtimeProcessor {
         static func second(_ c: SVFCoefficients, _ k2: Float) -> SVFCoefficients {
             SVFCoefficients(g: c.g, k: k2, m0: c.m0, m1: c.m1 == 0 ? 0 : -k2, m2: c.m2)
         }
+
+        /// Control side: the sections the band runs, in order (one, or two for a 24 dB/oct
+        /// filter), at their settled coefficients.
+        public var sections: [SVFCoefficients] { k2 == 0 ? [section] : [section, Self.second(section, k2)] }
     }
 
     struct Band {
