@@ -39,6 +39,7 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CSamplerate", pkgConfig: "samplerate", providers: [.apt(["libsamplerate0-dev"])]),
+        .systemLibrary(name: "CFluidSynth", pkgConfig: "fluidsynth", providers: [.apt(["libfluidsynth-dev"])]),
         // Wrappers for the variadic C calls Swift cannot make, and a monotonic clock.
         .target(name: "CShim", dependencies: ["CJack", "CLo"]),
         // Flushing denormals on the thread that renders (process thread, offline driver).
@@ -46,10 +47,12 @@ let package = Package(
 
         // Realtime kernels: Foundation-free, plain functions over pointers.
         .target(name: "DSP", dependencies: ["CFFTW"], swiftSettings: realtime),
+        // The General MIDI synthesiser MIDI tracks play (FluidSynth).
+        .target(name: "Synth", dependencies: ["CFluidSynth"], swiftSettings: realtime),
         // Graph model, compiler, rings, transport, the realtime processor and the offline driver.
         .target(
             name: "Engine",
-            dependencies: ["DSP", "CFloatEnv", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: ["DSP", "Synth", "CFloatEnv", .product(name: "Atomics", package: "swift-atomics")],
             swiftSettings: realtime
         ),
         // Decoding files into memory at the engine rate (libsndfile + libsamplerate).
@@ -94,7 +97,7 @@ let package = Package(
         ),
 
         .testTarget(name: "DSPTests", dependencies: ["DSP"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP", "Synth"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "AudioFiles", "Store", "Analysis"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP", "MIDIFiles"]),

@@ -17,6 +17,10 @@ public struct EngineConfig: Sendable {
     public var commandCapacity: Int
     /// Timed commands waiting for their sample time.
     public var pendingCapacity: Int
+    /// MIDI tracks that send MIDI out (each a slot of `MIDIOutputs`, a JACK MIDI port).
+    public var midiOutputs: Int
+    /// MIDI messages a track sends per cycle at most.
+    public var midiMessagesPerCycle: Int
 
     /// The master's meter slot.
     @inlinable public static var masterStrip: Int { 0 }
@@ -24,7 +28,7 @@ public struct EngineConfig: Sendable {
     public init(
         sampleRate: Double = 48000, maxFrames: Int = 8192, maxStrips: Int = 512, maxBuses: Int = 64,
         inputs: Int = 2, maxBuffers: Int = 256, rampSeconds: Double = 0.01, commandCapacity: Int = 8192,
-        pendingCapacity: Int = 1024
+        pendingCapacity: Int = 1024, midiOutputs: Int = 64, midiMessagesPerCycle: Int = 1024
     ) {
         self.sampleRate = sampleRate
         self.maxFrames = maxFrames
@@ -35,6 +39,8 @@ public struct EngineConfig: Sendable {
         self.rampSeconds = rampSeconds
         self.commandCapacity = commandCapacity
         self.pendingCapacity = pendingCapacity
+        self.midiOutputs = midiOutputs
+        self.midiMessagesPerCycle = midiMessagesPerCycle
     }
 
     public var rampFrames: Int32 { Int32((rampSeconds * sampleRate).rounded()) }

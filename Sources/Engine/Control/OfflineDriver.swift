@@ -34,10 +34,13 @@ public final class OfflineDriver {
     }
 
     /// Render `frames` (rounded up to whole periods). `input` fills capture port `port`
-    /// for the absolute frame range `[start, start + period)` before each cycle.
+    /// for the absolute frame range `[start, start + period)` before each cycle; `midi`
+    /// is handed what the MIDI tracks sent out in each cycle (the cycle's first frame and
+    /// the outputs), as a JACK host would send it.
     public func render(
         frames: Int,
-        input: ((_ port: Int, _ start: Int, _ buffer: UnsafeMutableBufferPointer<Float>) -> Void)? = nil
+        input: ((_ port: Int, _ start: Int, _ buffer: UnsafeMutableBufferPointer<Float>) -> Void)? = nil,
+        midi: ((_ start: Int, _ outputs: MIDIOutputs) -> Void)? = nil
     ) -> (left: [Float], right: [Float]) {
         // This thread renders: flush denormals here as the process thread does.
         dawg_flush_denormals()
@@ -50,6 +53,7 @@ public final class OfflineDriver {
                 input?(port, start, UnsafeMutableBufferPointer(start: b, count: period))
             }
             engine.core.pointee.process(frames: period, inputs: inputs, left: left, right: right, nanos: nanos)
+            midi?(start, engine.core.pointee.midi)
             nanos += UInt64(Double(period) / engine.config.sampleRate * 1e9)
             outL.append(contentsOf: UnsafeBufferPointer(start: left, count: period))
             outR.append(contentsOf: UnsafeBufferPointer(start: right, count: period))

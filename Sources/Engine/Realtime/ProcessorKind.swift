@@ -8,7 +8,7 @@
 public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     case clips, capture, strip, send, sum, output
     case eq, compressor, gate, reverb, delay
-    case recordTap, stream, pitch, loudness
+    case recordTap, stream, pitch, loudness, midi
 
     /// Process thread: run one step of the schedule.
     #if RT_CHECKS
@@ -37,6 +37,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.process(block)
         case .pitch: s.assumingMemoryBound(to: PitchTap.self).pointee.process(block)
         case .loudness: s.assumingMemoryBound(to: LoudnessTap.self).pointee.process(block)
+        case .midi: s.assumingMemoryBound(to: MIDIPlayer.self).pointee.process(block)
         }
     }
 
@@ -61,6 +62,7 @@ public enum ProcessorKind: UInt8, Sendable, CaseIterable, BitwiseCopyable {
         case .stream: s.assumingMemoryBound(to: StreamPlayer.self).pointee.set(index, value)
         case .pitch: s.assumingMemoryBound(to: PitchTap.self).pointee.set(index, value)
         case .loudness: s.assumingMemoryBound(to: LoudnessTap.self).pointee.set(index, value)
+        case .midi: s.assumingMemoryBound(to: MIDIPlayer.self).pointee.set(index, value)
         }
     }
 

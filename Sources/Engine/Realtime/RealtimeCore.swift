@@ -18,6 +18,8 @@ public struct RealtimeCore {
     /// What the process thread reports to the control side.
     let events: SPSCRing<RealtimeEvent>
     public let published: Published
+    /// What MIDI tracks send out this cycle, read by the host after it.
+    public let midi: MIDIOutputs
 
     /// The buffers the graph compiler hands out: `bufferCount` × `maxFrames` floats.
     let pool: UnsafeMutablePointer<Float>
@@ -56,6 +58,7 @@ public struct RealtimeCore {
         retired = SPSCRing(capacity: 256)
         events = SPSCRing(capacity: 4096)
         published = Published(strips: config.maxStrips)
+        midi = MIDIOutputs(slots: config.midiOutputs, capacity: config.midiMessagesPerCycle)
         // Allocate and touch every buffer now, so the first cycle faults in no page.
         bufferCount = config.maxBuffers
         pool = .allocate(capacity: config.maxBuffers * config.maxFrames)
@@ -77,6 +80,7 @@ public struct RealtimeCore {
         retired.destroy()
         events.destroy()
         published.destroy()
+        midi.destroy()
         pool.deallocate()
         scratch.deallocate()
         context.deallocate()
@@ -105,6 +109,7 @@ public struct RealtimeCore {
         nanos: UInt64
     ) {
         published.storeAnchor(clock: clock, nanos: nanos)
+        midi.clear()
         if frames > maxFrames {
             Kernels.clear(left, frames)
             Kernels.clear(right, frames)
