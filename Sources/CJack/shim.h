@@ -2,3 +2,4 @@
 #include <jack/transport.h>
 #include <jack/metadata.h>
 #include <jack/uuid.h>
+#include <jack/midiport.h>

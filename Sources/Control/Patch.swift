@@ -136,6 +136,11 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public var file: String?
     /// Timeline position of the file's first sample, in seconds.
     public var position: Double?
+    /// Standard MIDI File, relative to the project directory: a MIDI track, played by
+    /// the General MIDI synth and out of its JACK MIDI port `midi_<id>`.
+    public var midi: String?
+    /// GM program (0–127) for the MIDI track's melodic channels, overriding the file's.
+    public var program: Int?
     /// Capture port number, from 1 (`in_1`).
     public var input: Int?
     /// Armed for recording (input tracks only).
@@ -160,13 +165,15 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         self.strip = strip
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, file, position, input, armed, take, pitch, coach, role, strip }
+    enum CodingKeys: String, CodingKey { case id, name, file, midi, program, position, input, armed, take, pitch, coach, role, strip }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)
         name = try c.decode(.name, or: "track \(id)")
         file = try c.decodeIfPresent(String.self, forKey: .file)
+        midi = try c.decodeIfPresent(String.self, forKey: .midi)
+        program = try c.decodeIfPresent(Int.self, forKey: .program)
         position = try c.decodeIfPresent(Double.self, forKey: .position)
         input = try c.decodeIfPresent(Int.self, forKey: .input)
         armed = try c.decode(.armed, or: false)

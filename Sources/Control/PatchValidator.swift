@@ -35,7 +35,12 @@ enum PatchValidator {
         for t in p.tracks {
             _ = try Validate.name(t.name)
             try strip(t.strip, "track \(t.id)", busIDs: busIDs, isMaster: false)
-            if t.file != nil && t.input != nil { throw ControlError("track \(t.id) has both a file and an input") }
+            if [t.file != nil, t.input != nil, t.midi != nil].filter({ $0 }).count > 1 {
+                throw ControlError("track \(t.id) has more than one of a file, an input and a MIDI file")
+            }
+            if let program = t.program, !(0...127).contains(program) || t.midi == nil {
+                throw ControlError("track \(t.id): program must be a GM program from 0 to 127, on a MIDI track")
+            }
             if let role = t.role, MixRole(rawValue: role) == nil {
                 throw ControlError("track \(t.id): role \"\(role)\" is not one of \(MixRole.allCases.map(\.rawValue).joined(separator: ", "))")
             }

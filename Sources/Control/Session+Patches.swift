@@ -1,6 +1,7 @@
 import Analysis
 import AudioFiles
 import Engine
+import MIDIFiles
 import Store
 import Foundation
 
@@ -74,6 +75,25 @@ extension Session {
             }
             normalised.tracks[i].file = paths.relative(absolute)
         }
+        // MIDI tracks: each file read and its synth made now, as audio files are decoded.
+        var midiSources: [Int: MIDITrackSource] = [:]
+        for (i, t) in patch.tracks.enumerated() {
+            guard let file = t.midi else { continue }
+            do {
+                let absolute = try paths.resolve(file, mustExist: true)
+                let parsed: MIDIFile
+                do { parsed = try MIDIFile(path: absolute) } catch let e as MIDIFileError {
+                    throw ControlError(e.description.replacingOccurrences(of: absolute, with: file))
+                }
+                midiSources[t.id] = prepareMIDI(parsed, at: t.position ?? 0)
+                normalised.tracks[i].midi = paths.relative(absolute)
+            } catch let e as ControlError {
+                throw ControlError("track \(t.id): \(e.message)")
+            }
+        }
+        guard midiSources.count <= engine.config.midiOutputs else {
+            throw ControlError("too many MIDI tracks: the limit is \(engine.config.midiOutputs)")
+        }
         // Coaching: profiles, keys and references are checked before anything changes.
         guard patch.a4.isFinite, Tuning.a4Range.contains(patch.a4) else { throw ControlError("a4 must be 400 … 480 Hz") }
         for t in patch.tracks {
@@ -105,7 +125,7 @@ extension Session {
             }
             for t in normalised.tracks {
                 let n = makeStripNodes(
-                    .track(t.id), slot: graph.takeSlot()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? (streamed[t.id]?.channels == 2), audible: audible
+                    .track(t.id), slot: graph.takeSlot()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? (streamed[t.id]?.channels == 2 || midiSources[t.id] != nil), audible: audible
                 )
                 if let a = decoded[t.id] {
                     n.source = clipNode(a, at: t.position ?? 0)
@@ -114,6 +134,11 @@ extension Session {
                 } else if let input = t.input {
                     n.source = CaptureInput.node(port: input - 1)
                 }
+            }
+            // MIDI tracks keep their slots (and JACK ports) across patches.
+            for id in Array(midi.keys) where midiSources[id] == nil { dropMIDI(id) }
+            for t in normalised.tracks {
+                if let source = midiSources[t.id] { adoptMIDI(t.id, source, program: t.program, name: t.name) }
             }
             nextID = (normalised.tracks.map(\.id) + normalised.buses.map(\.id)).max().map { $0 + 1 } ?? 1
             for t in normalised.tracks where t.armed { syncTap(t.id) }
@@ -177,7 +202,12 @@ extension Session {
                 state.tracks[i].file = nil
             }
             if (try? apply(state)) == nil {
-                for i in state.tracks.indices { state.tracks[i].file = nil; state.tracks[i].take = nil }
+                for i in state.tracks.indices {
+                    state.tracks[i].file = nil
+                    state.tracks[i].take = nil
+                    state.tracks[i].midi = nil
+                    state.tracks[i].program = nil
+                }
                 warnings.append("every track's file and take were left out")
                 do { _ = try apply(state) } catch { warnings.append("the state could not be moved: \(error)") }
             }

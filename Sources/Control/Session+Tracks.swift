@@ -22,6 +22,7 @@ extension Session {
             audio[id] = nil
             takeAudio[id] = nil
             dropStream(id)
+            dropMIDI(id)
             retireTap(.track(id))
             graph.remove(.track(id))
             forgetSidechains(keyedBy: id)
@@ -38,9 +39,12 @@ extension Session {
             let i = try trackIndex(id)
             patch.tracks[i].input = port
             patch.tracks[i].file = nil
+            patch.tracks[i].midi = nil
+            patch.tracks[i].program = nil
             patch.tracks[i].position = nil
             audio[id] = nil
             dropStream(id)
+            dropMIDI(id)
             takeAudio[id] = nil  // another input: the takes of the old one stay listed, none plays
             patch.tracks[i].take = nil
             graph[.track(id)]?.source = CaptureInput.node(port: port - 1)
@@ -70,6 +74,9 @@ extension Session {
             patch.tracks[i].file = paths.relative(absolute)
             patch.tracks[i].position = position
             patch.tracks[i].input = nil
+            patch.tracks[i].midi = nil
+            patch.tracks[i].program = nil
+            dropMIDI(id)
             patch.tracks[i].armed = false  // a file track does not record
             patch.tracks[i].take = nil
             takeAudio[id] = nil

@@ -63,10 +63,15 @@ public final class Session: @unchecked Sendable {
     var punchRange: (Int64, Int64)?
     /// The mix assistant's last suggestions and its undo steps.
     let mixAssistant = MixAssistantState()
+    /// MIDI tracks' sources, by track id, and the MIDI out slots nobody uses.
+    var midi: [Int: MIDITrackSource] = [:]
+    var freeMIDISlots: [Int]
+    /// The host's JACK MIDI ports (nil: MIDI goes nowhere but the synth).
+    let midiPorts: MIDIPortHost?
 
     public init(
         engine: EngineHandle, paths: ProjectPaths, logger: Logger = Logger(label: "dawg.session"),
-        transport: TransportDriver? = nil, connections: ConnectionRestorer? = nil, presets: StripPresets? = nil,
+        transport: TransportDriver? = nil, connections: ConnectionRestorer? = nil, midiPorts: MIDIPortHost? = nil, presets: StripPresets? = nil,
         recorder: DiskWriter? = nil, recordRingFrames: Int = 1 << 18,
         streamer: StreamReader? = nil, streamThreshold: Double = 30
     ) {
@@ -80,6 +85,8 @@ public final class Session: @unchecked Sendable {
         self.logger = logger
         self.transportDriver = transport
         self.connections = connections
+        self.midiPorts = midiPorts
+        freeMIDISlots = Array((0..<engine.config.midiOutputs).reversed())
         graph = StripGraph(engine: engine)
         syncLoudness(.master)
         pushGraph()

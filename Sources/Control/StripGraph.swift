@@ -115,7 +115,7 @@ final class StripGraph {
             guard let n = strip(.track(t.id), t.strip) else { continue }
             var input: [[PortRef]] = [[]]
             if let source = n.source {
-                let channels = (source.kind == .clips || source.kind == .stream) && stereo(t.id) ? 2 : 1
+                let channels = source.kind == .midi || ((source.kind == .clips || source.kind == .stream) && stereo(t.id)) ? 2 : 1
                 graph.append(.init(key: n.key(.source), state: source, outputs: channels, name: "track \(t.id) source"))
                 input = (0..<channels).map { [PortRef(n.key(.source), $0)] }
                 if let tap = n.recordTap, source.kind == .capture {
@@ -174,7 +174,9 @@ final class StripGraph {
 
 extension Session {
     /// Whether track `id` plays a stereo file.
-    func isStereo(_ id: Int) -> Bool { audio[id]?.isStereo ?? (streams[id].map { $0.buffer.channels == 2 } ?? false) }
+    func isStereo(_ id: Int) -> Bool {
+        audio[id]?.isStereo ?? streams[id].map { $0.buffer.channels == 2 } ?? (midi[id] != nil)
+    }
 
     /// Compile the graph from the model and install it. Edits that could make a cycle
     /// check `validateGraph` before they change the model, so this does not fail.

@@ -13,3 +13,12 @@ public protocol ConnectionRestorer: Sendable {
     func restore(_ connections: [String: [String]]) -> [String]
     func current() -> [String: [String]]
 }
+
+/// The host's MIDI outputs: one JACK MIDI port per MIDI track, fed from the track's
+/// slot of the engine's `MIDIOutputs`. Called on control threads.
+public protocol MIDIPortHost: Sendable {
+    /// Make (or rename) the port for `slot`, called `name` (`midi_<track id>`).
+    func openMIDIPort(slot: Int, name: String, pretty: String)
+    /// Take the port of `slot` away.
+    func closeMIDIPort(slot: Int)
+}

@@ -25,6 +25,10 @@ struct HostRealtime {
     /// Timings that found the ring full (the control side stopped draining).
     let droppedTimes: UnsafeAtomic<Int>
     let followTransport: Bool
+    /// Per MIDI out slot: its JACK MIDI port's pointer bits, 0 for none (set by the
+    /// control side while the client runs).
+    let midiPorts: UnsafeMutablePointer<UnsafeAtomic<Int>>
+    let midiSlots: Int
     var lastRolling = false
     var lastFrame: UInt32 = 0
     var seenTransport = false
@@ -68,7 +72,25 @@ struct HostRealtime {
         facts.left = jackBuffer(outLeft, nframes)
         facts.right = jackBuffer(outRight, nframes)
         render(facts)
+        sendMIDI(nframes, rendered: facts.left != nil && facts.right != nil)
         record(busy: dawg_monotonic_ns() &- facts.start, facts)
+    }
+
+    /// Process thread (glue): each MIDI track's messages of this cycle out of its port
+    /// (every port's buffer is cleared each cycle, as JACK asks).
+    func sendMIDI(_ nframes: UInt32, rendered: Bool) {
+        let outputs = core.pointee.midi
+        for slot in 0..<midiSlots {
+            let bits = midiPorts[slot].load(ordering: .acquiring)
+            guard bits != 0, let buffer = jack_port_get_buffer(OpaquePointer(bitPattern: bits), nframes) else { continue }
+            jack_midi_clear_buffer(buffer)
+            guard rendered else { continue }
+            for m in outputs.messages(slot) where m.offset < nframes {
+                var bytes = (m.status, m.data1, m.data2)
+                let size = m.status & 0xE0 == 0xC0 ? 2 : 3  // programs and channel pressure have one data byte
+                _ = withUnsafeBytes(of: &bytes) { jack_midi_event_write(buffer, m.offset, $0.baseAddress!.assumingMemoryBound(to: UInt8.self), size) }
+            }
+        }
     }
 
     /// Process thread: follow the transport and run the engine.

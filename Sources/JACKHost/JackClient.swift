@@ -2,6 +2,16 @@ import Atomics
 import CJack
 import CShim
 import Engine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A MIDI track's JACK port: its short name (`midi_<track id>`) and the pretty name
+/// patchbays show.
+struct MIDIPortName: Equatable {
+    var name: String
+    var pretty: String
+}
 
 /// One connection to one JACK server: the client handle, our ports and what the
 /// process callback reads. `JackHost` opens a new one each time a server comes back;
@@ -20,6 +30,11 @@ final class JackClient: @unchecked Sendable {
     private(set) var realtime: UnsafeMutablePointer<HostRealtime>?
     private var portTable: UnsafeMutablePointer<OpaquePointer?>?
     private var inputBuffers: UnsafeMutablePointer<UnsafePointer<Float>?>?
+    /// MIDI out slot → its JACK MIDI port (control side, under the host's call lock),
+    /// and the table the process callback reads them from.
+    private(set) var midiPorts: [Int: OpaquePointer] = [:]
+    private var midiTable: UnsafeMutablePointer<UnsafeAtomic<Int>>?
+    private var midiSlots = 0
 
     /// Connect to `server` (nil: the default one) as `name`; never starts a server.
     init(name: String, server: String?, host: JackHost) throws {
@@ -45,7 +60,7 @@ final class JackClient: @unchecked Sendable {
 
     /// Control thread, before activation: register `in_1…in_N`, `out_L`, `out_R` and
     /// everything the process callback reads.
-    func registerPorts(inputs count: Int, core: UnsafeMutablePointer<RealtimeCore>, followTransport: Bool) throws {
+    func registerPorts(inputs count: Int, core: UnsafeMutablePointer<RealtimeCore>, followTransport: Bool, midi: [Int: MIDIPortName] = [:]) throws {
         for i in 1...max(1, count) where count > 0 {
             inputs.append(try register("in_\(i)", JackPortIsInput, pretty: "Input \(i)"))
         }
@@ -55,11 +70,17 @@ final class JackClient: @unchecked Sendable {
         for (i, p) in inputs.enumerated() { table[i] = p }
         let buffers = UnsafeMutablePointer<UnsafePointer<Float>?>.allocate(capacity: max(1, inputs.count))
         buffers.initialize(repeating: nil, count: max(1, inputs.count))
+        midiSlots = core.pointee.midi.slots
+        let midiTable = UnsafeMutablePointer<UnsafeAtomic<Int>>.allocate(capacity: max(1, midiSlots))
+        for i in 0..<max(1, midiSlots) { (midiTable + i).initialize(to: .create(0)) }
+        self.midiTable = midiTable
+        for (slot, port) in midi.sorted(by: { $0.key < $1.key }) { try openMIDI(slot: slot, port) }
         let rt = UnsafeMutablePointer<HostRealtime>.allocate(capacity: 1)
         rt.initialize(to: HostRealtime(
             client: handle, core: core, inputPorts: table, inputCount: inputs.count,
             outLeft: outputs[0], outRight: outputs[1], inputBuffers: buffers,
-            cycleTimes: SPSCRing(capacity: 1 << 16), droppedTimes: .create(0), followTransport: followTransport
+            cycleTimes: SPSCRing(capacity: 1 << 16), droppedTimes: .create(0), followTransport: followTransport,
+            midiPorts: midiTable, midiSlots: midiSlots
         ))
         portTable = table
         inputBuffers = buffers
@@ -82,8 +103,36 @@ final class JackClient: @unchecked Sendable {
         guard jack_activate(handle) == 0 else { throw JackError(description: "cannot activate the JACK client", noServer: false) }
     }
 
-    private func register(_ port: String, _ flags: JackPortFlags, pretty: String) throws -> OpaquePointer {
-        guard let p = jack_port_register(handle, port, JACK_DEFAULT_AUDIO_TYPE, UInt(flags.rawValue), 0) else {
+    /// Control thread (under the host's call lock): the JACK MIDI port of `slot`, made
+    /// or renamed; the process callback sends the slot's messages out of it from its
+    /// next cycle.
+    func openMIDI(slot: Int, _ port: MIDIPortName) throws {
+        guard slot >= 0, slot < midiSlots, let table = midiTable else { return }
+        if let existing = midiPorts[slot] {
+            if String(cString: jack_port_short_name(existing)) == port.name { return }
+            closeMIDI(slot: slot, cycles: nil)
+        }
+        let p = try register(port.name, JackPortIsOutput, pretty: port.pretty, type: JACK_DEFAULT_MIDI_TYPE)
+        midiPorts[slot] = p
+        table[slot].store(Int(bitPattern: UnsafeRawPointer(p)), ordering: .releasing)
+    }
+
+    /// Control thread (under the host's call lock): take `slot`'s port away. The process
+    /// callback stops using it first; the port goes once a cycle has passed without it
+    /// (`cycles` counts them; nil: no callback runs).
+    func closeMIDI(slot: Int, cycles: UnsafeAtomic<UInt64>?) {
+        guard let port = midiPorts.removeValue(forKey: slot), let table = midiTable else { return }
+        table[slot].store(0, ordering: .releasing)
+        if let cycles {
+            let seen = cycles.load(ordering: .acquiring)
+            for _ in 0..<200 where cycles.load(ordering: .acquiring) &- seen < 2 { usleep(500) }
+        }
+        jack_remove_properties(handle, jack_port_uuid(port))
+        jack_port_unregister(handle, port)
+    }
+
+    private func register(_ port: String, _ flags: JackPortFlags, pretty: String, type: String = JACK_DEFAULT_AUDIO_TYPE) throws -> OpaquePointer {
+        guard let p = jack_port_register(handle, port, type, UInt(flags.rawValue), 0) else {
             throw JackError(description: "cannot register port \(port)", noServer: false)
         }
         jack_set_property(handle, jack_port_uuid(p), "http://jackaudio.org/metadata/pretty-name", "\(name) \(pretty)", "text/plain")
@@ -99,7 +148,7 @@ final class JackClient: @unchecked Sendable {
             // notifications: left to jack_client_close, the server sends one property
             // notification per port to the closing client, which no longer reads them,
             // and past a few dozen ports both wait on each other for ever.
-            for port in inputs + outputs { jack_remove_properties(handle, jack_port_uuid(port)) }
+            for port in inputs + outputs + Array(midiPorts.values) { jack_remove_properties(handle, jack_port_uuid(port)) }
             jack_deactivate(handle)
         }
         jack_client_close(handle)
@@ -111,6 +160,12 @@ final class JackClient: @unchecked Sendable {
         }
         portTable?.deallocate()
         inputBuffers?.deallocate()
+        if let midiTable {
+            for i in 0..<max(1, midiSlots) { midiTable[i].destroy() }
+            midiTable.deallocate()
+        }
+        midiTable = nil
+        midiPorts = [:]
         realtime = nil
     }
 

@@ -67,7 +67,7 @@ extension JackHost {
 
     static func readConnections(_ client: JackClient) -> [String: [String]] {
         var result: [String: [String]] = [:]
-        for port in client.inputs + client.outputs {
+        for port in client.inputs + client.outputs + client.midiPorts.sorted(by: { $0.key < $1.key }).map(\.value) {
             let name = String(cString: jack_port_short_name(port))
             guard let list = jack_port_get_all_connections(client.handle, port) else { continue }
             var names: [String] = []

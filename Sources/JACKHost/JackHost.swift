@@ -48,6 +48,8 @@ public final class JackHost: @unchecked Sendable {
     private var resumeRolling = false
     /// Runs the engine while no server does.
     private var standIn: EngineStandIn?
+    /// MIDI out slot → its port's names: registered on every server the client opens on.
+    private var midiNames: [Int: MIDIPortName] = [:]
 
     /// Connect to the server `serverName` (nil: the default one); never starts one.
     public init(clientName: String, serverName: String?, logger: Logger) throws {
@@ -76,7 +78,7 @@ public final class JackHost: @unchecked Sendable {
     public func start(engine: EngineHandle, inputs count: Int, followTransport: Bool = true) throws {
         lock.withLock { setup = (engine, count, followTransport) }
         guard let client = lock.withLock({ current }) else { throw JackError(description: "the JACK client is closed", noServer: false) }
-        try client.registerPorts(inputs: count, core: engine.core, followTransport: followTransport)
+        try client.registerPorts(inputs: count, core: engine.core, followTransport: followTransport, midi: lock.withLock { midiNames })
         warmUp(engine)
         try client.activate(followTransport: followTransport)
     }
@@ -256,7 +258,7 @@ public final class JackHost: @unchecked Sendable {
             lock.withLock { self.setup = moved }
         }
         do {
-            try client.registerPorts(inputs: setup.inputs, core: setup.engine.core, followTransport: setup.followTransport)
+            try client.registerPorts(inputs: setup.inputs, core: setup.engine.core, followTransport: setup.followTransport, midi: lock.withLock { midiNames })
         } catch {
             client.close(serverAlive: true)
             startStandIn()
@@ -325,6 +327,25 @@ public final class JackHost: @unchecked Sendable {
         }
         client?.close(serverAlive: shutdown == nil)
         stopStandIn()
+    }
+
+    // MARK: - MIDI ports
+
+    /// Control side: a JACK MIDI output for MIDI out slot `slot`, named `name`; kept
+    /// across servers. While no server runs it is made when one is back.
+    public func openMIDIPort(slot: Int, name: String, pretty: String) {
+        let port = MIDIPortName(name: name, pretty: "\(requestedName) \(pretty)")
+        lock.withLock { midiNames[slot] = port }
+        withClient(()) { client in
+            do { try client.openMIDI(slot: slot, port) } catch { logger.warning("\(error)") }
+        }
+    }
+
+    /// Control side: take slot `slot`'s MIDI port away.
+    public func closeMIDIPort(slot: Int) {
+        lock.withLock { midiNames[slot] = nil }
+        let cycles = lock.withLock { setup?.engine.published.cycles }
+        withClient(()) { client in client.closeMIDI(slot: slot, cycles: cycles) }
     }
 
     // MARK: - Transport

@@ -62,3 +62,42 @@ extension MIDIFile {
         }
     }
 }
+
+/// A channel message of a file, timed through its tempo map.
+public struct TimedMIDIMessage: Sendable, Equatable {
+    public var seconds: Double
+    public var status: UInt8
+    public var data1: UInt8
+    public var data2: UInt8
+}
+
+extension MIDIFile {
+    /// Every channel message of every track (notes, controllers, programs, bends,
+    /// pressure), in seconds from the start: what a player sends. Note-ons of velocity
+    /// 0 are note-offs already (the reader makes them so).
+    public func channelMessages() -> [TimedMIDIMessage] {
+        let seconds = tempoMap()
+        var out: [TimedMIDIMessage] = []
+        for (index, track) in tracks.enumerated() {
+            for e in track {
+                let t = seconds(e.tick, index)
+                switch e.kind {
+                case .noteOn(let c, let k, let v):
+                    out.append(TimedMIDIMessage(seconds: t, status: 0x90 | UInt8(c & 15), data1: UInt8(k & 127), data2: UInt8(v & 127)))
+                case .noteOff(let c, let k, let v):
+                    out.append(TimedMIDIMessage(seconds: t, status: 0x80 | UInt8(c & 15), data1: UInt8(k & 127), data2: UInt8(v & 127)))
+                case .channel(let status, let data):
+                    out.append(TimedMIDIMessage(seconds: t, status: status, data1: data.first ?? 0, data2: data.count > 1 ? data[1] : 0))
+                default: break
+                }
+            }
+        }
+        return out
+    }
+
+    /// Seconds from the start to the last event of any track.
+    public var duration: Double {
+        let seconds = tempoMap()
+        return tracks.enumerated().map { i, t in t.last.map { seconds($0.tick, i) } ?? 0 }.max() ?? 0
+    }
+}

@@ -26,6 +26,26 @@ extension OSCRouter {
                     return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
                 }
             }
+        case "midi":
+            try a.expect(1...2, "a Standard MIDI File's path and an optional position in seconds")
+            let path = try a.string(0, "path")
+            let position = try Validate.seconds(a.count == 2 ? try a.double(1, "position") : 0, "position")
+            _ = try session.paths.resolve(path, mustExist: true)
+            let session = self.session, feedback = self.feedback, address = m.path
+            return jobs.run(for: client, kind: "midi", arguments: "track \(id): \(path) at \(position) s") {
+                do {
+                    try session.loadMIDI(track: id, path: path, position: position)
+                    feedback.broadcast([OSCMessage("/track/\(id)/midi", [.string(path), .float(Float(position))])])
+                    return [OSCMessage("/done", [.string(address)])]
+                } catch {
+                    return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
+                }
+            }
+        case "program":
+            try a.expect(1...1, "a General MIDI program number from 0 to 127")
+            let program = try a.int(0, "program")
+            try session.setProgram(track: id, program: program)
+            return changed(OSCMessage("/track/\(id)/program", [.int(Int32(program))]))
         case "input":
             try a.expect(1...1, "a capture port number from 1")
             let port = try a.int(0, "input")

@@ -47,6 +47,27 @@ public final class SoundFontSynth: @unchecked Sendable {
         self.soundFont = soundFont
         self.sampleRate = sampleRate
         handle = SynthHandle(synth: synth)
+        warmUp()
+    }
+
+    /// Control side: sound every voice once and render, so each voice's memory and the
+    /// mixer's buffers are touched here — not, page fault by page fault, on the process
+    /// thread the first time a song reaches that much polyphony — then silence it all.
+    private func warmUp() {
+        let synth = handle.synth
+        let left = UnsafeMutablePointer<Float>.allocate(capacity: 256), right = UnsafeMutablePointer<Float>.allocate(capacity: 256)
+        defer { left.deallocate(); right.deallocate() }
+        let polyphony = Int(fluid_synth_get_polyphony(synth))
+        for v in 0..<max(256, polyphony) {
+            fluid_synth_noteon(synth, Int32(v % 16), Int32(24 + (v / 16) % 96), 1)
+            if v % 16 == 15 { dawg_fluid_render(synth, 64, left, right) }
+        }
+        dawg_fluid_render(synth, 256, left, right)
+        // Sounds off takes effect in a render; a reset before that brings voices back.
+        fluid_synth_all_sounds_off(synth, -1)
+        dawg_fluid_render(synth, 256, left, right)
+        fluid_synth_system_reset(synth)
+        dawg_fluid_render(synth, 256, left, right)
     }
 
     deinit {

@@ -14,3 +14,10 @@ struct JackConnections: ConnectionRestorer {
     func restore(_ connections: [String: [String]]) -> [String] { host.connect(connections) }
     func current() -> [String: [String]] { host.connections() }
 }
+
+/// Each MIDI track's JACK MIDI output, `midi_<track id>`.
+struct JackMIDIPorts: MIDIPortHost {
+    let host: JackHost
+    func openMIDIPort(slot: Int, name: String, pretty: String) { host.openMIDIPort(slot: slot, name: name, pretty: pretty) }
+    func closeMIDIPort(slot: Int) { host.closeMIDIPort(slot: slot) }
+}

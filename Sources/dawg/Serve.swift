@@ -115,7 +115,7 @@ struct Serve: AsyncParsableCommand {
         let streamer = StreamReader(logger: logger, answerDelay: streamDelay / 1000)
         let session = Session(
             engine: engine, paths: paths, logger: logger,
-            transport: noJackTransport ? nil : JackTransport(host: jack), connections: JackConnections(host: jack),
+            transport: noJackTransport ? nil : JackTransport(host: jack), connections: JackConnections(host: jack), midiPorts: JackMIDIPorts(host: jack),
             recorder: writer, recordRingFrames: Int(recordBuffer * Double(jack.sampleRate)),
             streamer: streamer, streamThreshold: streamThreshold
         )

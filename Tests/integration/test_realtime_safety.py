@@ -6,6 +6,7 @@ import subprocess
 import time
 
 import jack
+import mido
 import pytest
 
 from helpers import Dawg, Peer, REPO
@@ -33,6 +34,32 @@ def run_under_shim(jackd, project, shim, tmp_path, workload, canary=False, input
     finally:
         assert d.stop() == 0, d.log()
     return json.loads(report.read_text())
+
+
+def dense_midi(path):
+    """Four seconds of sixteenth-note drums (channel 10), chords on a sustain pedal,
+    and a bass with pitch bends: every kind of message a MIDI track plays."""
+    f = mido.MidiFile(type=0, ticks_per_beat=480)
+    t = mido.MidiTrack()
+    f.tracks.append(t)
+    events = [(0, mido.Message("program_change", program=0, channel=0)), (0, mido.Message("program_change", program=33, channel=1))]
+    for step in range(32):
+        at = step * 120
+        events += [(at, mido.Message("note_on", channel=9, note=(36, 42, 38, 42)[step % 4], velocity=90)),
+                   (at + 60, mido.Message("note_off", channel=9, note=(36, 42, 38, 42)[step % 4]))]
+        events += [(at, mido.Message("pitchwheel", channel=1, pitch=(step % 8) * 1000 - 4000))]
+        if step % 4 == 0:
+            events += [(at, mido.Message("control_change", channel=0, control=64, value=127))]
+            events += [(at, mido.Message("note_on", channel=0, note=n + step % 12, velocity=70)) for n in (60, 64, 67)]
+            events += [(at + 400, mido.Message("note_off", channel=0, note=n + step % 12)) for n in (60, 64, 67)]
+            events += [(at + 470, mido.Message("control_change", channel=0, control=64, value=0))]
+            events += [(at, mido.Message("note_on", channel=1, note=36 + step % 12, velocity=100)),
+                       (at + 440, mido.Message("note_off", channel=1, note=36 + step % 12))]
+    now = 0
+    for at, m in sorted(events, key=lambda e: e[0]):
+        t.append(m.copy(time=at - now))
+        now = at
+    f.save(path)
 
 
 def busy_session(jackd, d):
@@ -73,6 +100,12 @@ def busy_session(jackd, d):
             p.send(f"/track/{t}/arm", 1)
             armed.append(t)
         p.send("/record/enable", 1)
+        # MIDI tracks through the General MIDI synth and out of their JACK MIDI ports.
+        midi = []
+        for k in range(3):
+            t, _ = p.request("/track/add", f"midi{k}", reply="/track/added")
+            p.send(f"/track/{t}/midi", "dense.mid", 0.05 * k)
+            midi.append(t)
         # Live pitch trackers on four file tracks and four armed inputs.
         for t in tracks[:4] + armed[:4]:
             p.send("/pitch/enable", t, 1)
@@ -111,6 +144,7 @@ def busy_session(jackd, d):
             p.send(f"/bus/{bus}/reverb/decay", 0.5 + i % 5)
             p.send(f"/bus/{group}/delay/note", ("1/4", "1/8d", "1/16t")[i % 3])
             p.send("/transport/tempo", 90.0 + i % 60)
+            p.send(f"/track/{midi[i % len(midi)]}/program", i % 128)
             if i % 40 == 20:
                 p.send(f"/strip/{t}/inserts", "comp", "eq", "gate")
                 p.send(f"/strip/{t}/eq/on", i % 80 // 40)
@@ -119,6 +153,9 @@ def busy_session(jackd, d):
                 n, _ = p.request("/track/add", "extra", reply="/track/added")
                 p.send(f"/track/{n}/load", "noise44k.wav")
                 p.send(f"/track/{n}/remove")
+                m, _ = p.request("/track/add", "extra midi", reply="/track/added")
+                p.send(f"/track/{m}/midi", "dense.mid")
+                p.send(f"/track/{m}/remove")
                 b2, _ = p.request("/bus/add", "b2", reply="/bus/added")
                 p.send(f"/bus/{b2}/remove")
                 p.send("/patch/save", "rt.json")
@@ -146,6 +183,7 @@ def busy_session(jackd, d):
 
 
 def test_process_thread_makes_no_allocation_lock_or_io(jackd, project, shim, tmp_path):
+    dense_midi(project / "dense.mid")
     result = run_under_shim(jackd, project, shim, tmp_path, lambda d: busy_session(jackd, d),
                             inputs=RECORDED, extra=("--record-buffer", "1", "--stream-threshold", "2"))  # noise.wav (4 s) streams
     assert len(list((project / "takes").glob("*/*.wav"))) >= RECORDED, "the recorder was running"
