@@ -59,8 +59,11 @@ let package = Package(
         .target(name: "AudioFiles", dependencies: ["CSndfile", "CSamplerate", .product(name: "Crypto", package: "swift-crypto")]),
         // Analysis of recordings off the audio thread: pitch of files, loudness (later tempo, key).
         .target(name: "Analysis", dependencies: ["DSP", "AudioFiles", "MIDIFiles"], swiftSettings: optimised),
-        // Standard MIDI Files: reading reference melodies (later, writing generated ones).
+        // Standard MIDI Files: reading reference melodies, writing generated music.
         .target(name: "MIDIFiles"),
+        // Beats, chords, basslines, melodies, harmonies and songs, from genre data and
+        // models learned from real music (presets/).
+        .target(name: "Generation", dependencies: ["MIDIFiles"], swiftSettings: optimised),
         // The project store: SQLite (WAL) with versioned migrations.
         .target(name: "Store", dependencies: ["CSQLite"]),
         // dawg supervise: services, health checks, restarts, escalation, audit.
@@ -85,7 +88,7 @@ let package = Package(
             name: "dawg",
             dependencies: [
                 "Supervisor",
-                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CJack", "CShim",
+                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "MIDIFiles", "Generation", "CJack", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -102,6 +105,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP", "MIDIFiles"]),
         .testTarget(name: "MIDIFilesTests", dependencies: ["MIDIFiles"]),
+        .testTarget(name: "GenerationTests", dependencies: ["Generation", "MIDIFiles"]),
         .testTarget(name: "OSCTests", dependencies: ["OSC"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"]),
     ],
