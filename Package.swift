@@ -82,13 +82,13 @@ let package = Package(
         // OSC address space, dispatch, feedback (liblo).
         .target(
             name: "OSC",
-            dependencies: ["Control", "Engine", "DSP", "Store", "CLo", "CShim", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Control", "Engine", "DSP", "Store", "Generation", "MIDIFiles", "CLo", "CShim", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "dawg",
             dependencies: [
                 "Supervisor",
-                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "MIDIFiles", "Generation", "CJack", "CShim",
+                "Engine", "JACKHost", "Control", "OSC", "AudioFiles", "Store", "Analysis", "MIDIFiles", "Generation", "Synth", "CJack", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -20,7 +20,7 @@ extension Session {
     /// `start` seconds for `seconds`, the master's output as it would leave the JACK
     /// ports — the same graph, processors and synthesiser. Only for a session whose
     /// engine no host runs. `progress` hears the fraction done now and then.
-    public func renderOffline(seconds: Double, from start: Double = 0, period: Int = 256, progress: ((Double) -> Void)? = nil) throws -> (left: [Float], right: [Float]) {
+    public func renderOffline(seconds: Double, from start: Double = 0, period: Int = 1024, progress: ((Double) -> Void)? = nil) throws -> (left: [Float], right: [Float]) {
         let seconds = try Validate.seconds(seconds, "length")
         let driver = OfflineDriver(engine: engine, period: min(period, engine.config.maxFrames))
         try locate(seconds: start)

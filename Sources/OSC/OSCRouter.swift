@@ -133,6 +133,7 @@ public final class OSCRouter: Sendable {
         case "pitch": return try pitch(Array(parts.dropFirst()), m, a)
         case "coach": return try coach(Array(parts.dropFirst()), m, a)
         case "mix": return try mix(Array(parts.dropFirst()), m, a, client)
+        case "generate": return try generate(Array(parts.dropFirst()), m, a, client)
         case "stream" where parts == ["stream", "stats"]:
             try a.expect(0...1, "none, or 1 to reset the lowest read-ahead after replying")
             let r = session.streamer?.readAhead() ?? (streams: 0, lowest: nil)

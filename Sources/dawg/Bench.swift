@@ -13,7 +13,8 @@ struct Bench: ParsableCommand {
         per instance), eqcomp (128 strips, each with a 5-band EQ and a compressor), tails \
         (a bus reverb while signal plays and through 60 s of silence after it), record (what \
         recording 32 inputs costs the process thread), writer (the disk writer's throughput), \
-        pitch (8 live pitch trackers' cost), loudness (8 live loudness meters' cost), rf64 (a 4.5 GB \
+        pitch (8 live pitch trackers' cost), loudness (8 live loudness meters' cost), generation (a 32-bar \
+        song made and rendered; the melodic model on held-out tunes), rf64 (a 4.5 GB \
         take: RF64, exact, readable while \
         open; not in the default set). \
         scripts/bench runs this and the JACK figures (CPU, callback percentiles, xruns, OSC \
@@ -21,8 +22,8 @@ struct Bench: ParsableCommand {
         """
     )
 
-    @Option(help: "Comma-separated parts: strips, processors, eqcomp, tails, record, writer, pitch, loudness, rf64.")
-    var parts = "strips,processors,eqcomp,tails,record,writer,pitch,loudness"
+    @Option(help: "Comma-separated parts: strips, processors, eqcomp, tails, record, writer, pitch, loudness, generation, rf64.")
+    var parts = "strips,processors,eqcomp,tails,record,writer,pitch,loudness,generation"
 
     @Option(help: "Comma-separated track counts (strips).")
     var tracks = "8,32,128"
@@ -49,6 +50,7 @@ struct Bench: ParsableCommand {
         if wanted.contains("rf64") { try rf64() }
         if wanted.contains("pitch") { pitch() }
         if wanted.contains("loudness") { loudness() }
+        if wanted.contains("generation") { try generation() }
     }
 
     // MARK: parts

@@ -11,7 +11,7 @@ import MIDIFiles
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate drum beats, chords, basslines, melodies, harmonies and songs as MIDI files (and WAV renderings).",
-        subcommands: [GenerateBeat.self])
+        subcommands: [GenerateBeat.self, GeneratePart.Chords.self, GeneratePart.Bass.self, GeneratePart.Melody.self, GenerateHarmony.self, GenerateSong.self])
 
     /// What every kind shares: where it goes, the seed, the rendering.
     struct Output: ParsableArguments {
@@ -28,6 +28,10 @@ struct Generate: ParsableCommand {
 
         func genres() throws -> GenreLibrary {
             try GenreLibrary(folder: PresetsFolder.find(containing: "genres", projectDirectory: projectDir) + "/genres")
+        }
+
+        func models() throws -> LearnedModels {
+            try LearnedModels(folder: PresetsFolder.find(containing: "models/melody.json", projectDirectory: projectDir) + "/models")
         }
 
         /// Write `arrangement` as MIDI (and WAV).
@@ -69,6 +73,118 @@ struct GenerateBeat: ParsableCommand {
             var arrangement = Arrangement(bpm: request.bpm, meter: request.meter, key: Key(tonic: 0, scale: .major), bars: bars, parts: [beat.drums])
             arrangement.sections = []
             try output.write(arrangement, title: "\(genre.name) beat\(beat.style.map { " (\($0))" } ?? "")")
+        } catch let e as GenerationError {
+            throw ValidationError(e.description)
+        }
+    }
+}
+
+/// What the pitched kinds share beyond the output: the genre, key, scale, tempo, length,
+/// complexity and meter.
+struct MusicOptions: ParsableArguments {
+    @Option(help: "The genre whose idiom it follows (presets/genres).") var genre = "pop"
+    @Option(help: "Tonic: C, F#, Bb … (Am: A minor).") var key: String?
+    @Option(help: "major, minor, dorian, phrygian, lydian, mixolydian, locrian, harmonic-minor, pentatonic-major, pentatonic-minor, blues (default: the genre's).")
+    var scale: String?
+    @Option(help: "Beats per minute, 60 to 200 (default: the genre's).") var bpm: Double?
+    @Option(help: "simple, medium or complex.") var complexity = "medium"
+    @Option(help: "Time signature, where the genre allows it: 4/4, 3/4.") var meter: String?
+
+    func request(_ output: Generate.Output, bars: Int, allowedBars: [Int] = BeatRequest.allowedBars) throws -> MusicRequest {
+        try MusicRequest(genre: output.genres().genre(genre), key: key, scale: scale, bpm: bpm, bars: bars,
+                         complexity: Complexity.named(complexity), meter: meter, seed: output.seed, allowedBars: allowedBars)
+    }
+}
+
+/// `generate chords|bass|melody`: one part, over chords (and a beat) made from the same
+/// seed, so `bass` and `melody` with the seed of `chords` fit it.
+enum GeneratePart {
+    static func run(_ kind: String, _ music: MusicOptions, bars: Int, _ output: Generate.Output) throws {
+        do {
+            let request = try music.request(output, bars: bars)
+            let (arrangement, chromatic) = PartGenerator.generate(kind, request, models: try output.models())
+            try output.write(arrangement, title: "\(request.genre.name) \(kind) in \(request.key)")
+            if chromatic > 0 { print("\(chromatic) chromatic passing tones") }
+        } catch let e as GenerationError {
+            throw ValidationError(e.description)
+        }
+    }
+
+    struct Chords: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "chords", abstract: "A chord progression in a key, in a genre's idiom.")
+        @OptionGroup var music: MusicOptions
+        @Option(help: "4, 8, 16 or 32.") var bars = 8
+        @OptionGroup var output: Generate.Output
+        func run() throws { try GeneratePart.run("chords", music, bars: bars, output) }
+    }
+
+    struct Bass: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "bass", abstract: "A bassline over the seed's chords, locked to the seed's kick.")
+        @OptionGroup var music: MusicOptions
+        @Option(help: "4, 8, 16 or 32.") var bars = 8
+        @OptionGroup var output: Generate.Output
+        func run() throws { try GeneratePart.run("bass", music, bars: bars, output) }
+    }
+
+    struct Melody: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "melody", abstract: "A melody over the seed's chords, from the model learned from folk tunes.")
+        @OptionGroup var music: MusicOptions
+        @Option(help: "4, 8, 16 or 32.") var bars = 8
+        @OptionGroup var output: Generate.Output
+        func run() throws { try GeneratePart.run("melody", music, bars: bars, output) }
+    }
+}
+
+/// `generate harmony --melody IN.mid`: a second voice for a melody (the first pitched
+/// track of the file), written with the melody.
+struct GenerateHarmony: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "harmony", abstract: "A harmony voice (thirds, sixths or chord tones) for a melody in a MIDI file.")
+    @Option(name: .customLong("melody"), help: "A Standard MIDI File holding the melody.") var melodyFile: String
+    @Option(help: "third, sixth, chord or third-above.") var interval = "third"
+    @Option(help: "Tonic of the melody's key: C, F#, Bb … (Am: A minor).") var key = "C"
+    @Option(help: "Its scale (default major, or minor for a key like Am).") var scale: String?
+    @Option(help: "The harmony's GM program.") var program = 52
+    @OptionGroup var output: Generate.Output
+
+    func run() throws {
+        do {
+            let file: MIDIFile
+            do { file = try MIDIFile(path: melodyFile) } catch { throw GenerationError("\(error)") }
+            let key = try Key.parse(self.key, scale: scale)
+            guard let interval = try? HarmonyGenerator.Interval.named(interval) else { throw GenerationError("unknown interval \"\(self.interval)\"; allowed: third, sixth, chord, third-above") }
+            let notes = file.notes()
+            guard let track = notes.first(where: { $0.channel != 9 })?.track else { throw GenerationError("\(melodyFile) has no melody (no notes off channel 10)") }
+            let bpm = file.tracks.flatMap { $0 }.compactMap { if case .tempo(let m) = $0.kind { 60_000_000 / Double(m) } else { nil } }.first ?? 120
+            let melody = notes.filter { $0.track == track && $0.channel != 9 }.map {
+                Note(start: $0.start * bpm / 60, length: $0.duration * bpm / 60, key: $0.key, velocity: $0.velocity)
+            }
+            let bars = Int(((melody.map(\.end).max() ?? 4) / 4).rounded(.up))
+            let harmony = HarmonyGenerator.part(for: melody, key: key, interval: interval, meter: .common, program: program)
+            let arrangement = Arrangement(bpm: bpm, meter: .common, key: key, bars: max(1, bars),
+                                          parts: [Part(name: "melody", program: 0, channel: 3, notes: melody), harmony])
+            try output.write(arrangement, title: "harmony in \(interval.rawValue)s")
+        } catch let e as GenerationError {
+            throw ValidationError(e.description)
+        }
+    }
+}
+
+/// `generate song`: a structure of sections, each with its beat, chords, bass and melody.
+struct GenerateSong: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "song", abstract: "A whole song: intro, verses, choruses, bridge and outro.")
+    @OptionGroup var music: MusicOptions
+    @Option(help: "16, 32 or 64 bars in the usual shape (intro, verse, chorus, bridge, chorus, outro).") var bars = 32
+    @Option(help: "Sections as name:bars, e.g. intro:4,verse:8,chorus:8,outro:4 (overrides --bars).") var structure: String?
+    @OptionGroup var output: Generate.Output
+
+    func run() throws {
+        do {
+            let sections = try structure.map(SongGenerator.structure) ?? SongGenerator.structure(bars: bars)
+            let total = sections.reduce(0) { $0 + $1.bars }
+            let request = try music.request(output, bars: total, allowedBars: [total])
+            let (arrangement, chromatic) = SongGenerator.generate(request, structure: sections, models: try output.models())
+            try output.write(arrangement, title: "\(request.genre.name) song in \(request.key)")
+            print(sections.map { "\($0.name) \($0.bars)" }.joined(separator: ", ") + (chromatic > 0 ? "; \(chromatic) chromatic passing tones" : ""))
         } catch let e as GenerationError {
             throw ValidationError(e.description)
         }

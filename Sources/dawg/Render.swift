@@ -44,6 +44,9 @@ struct Render: ParsableCommand {
 
     /// Render `session` for `seconds` into the WAV file `path`, with a bar on a terminal.
     static func write(_ session: Session, to path: String, seconds: Double) throws {
+        // Nobody reads meters offline: the master's live loudness meter (on by default,
+        // and a tenth of a render's cost) stays off.
+        try session.setLoudness(.master, false)
         let bar = seconds > 5 ? ProgressBar.onTerminal() : nil
         let out = try session.renderOffline(seconds: seconds) { bar?.show($0) }
         bar?.clear()
