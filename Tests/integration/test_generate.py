@@ -211,3 +211,56 @@ def test_thirty_two_bars_never_loop_one_bar_and_fills_end_phrases(tmp_path):
             if not np.mean(ends) > np.mean(others):
                 problems.append((g, c, "fills", np.mean(ends), np.mean(others)))
     assert not problems
+
+
+def pitched(f, name):
+    """(beat, key, channel) of the notes of the track called `name`."""
+    for track in f.tracks:
+        if any(m.type == "track_name" and m.name == name for m in track):
+            t, out = 0, []
+            for m in track:
+                t += m.time
+                if m.type == "note_on" and m.velocity > 0:
+                    out.append((t / f.ticks_per_beat, m.note, m.channel))
+            return out
+    raise AssertionError(f"no track {name}")
+
+
+def test_parts_and_songs_carry_their_key_tracks_programs_and_sections(tmp_path):
+    f = generate(tmp_path, "chords", "--genre", "jazz", "--key", "Bb", "--bars", 8, "--seed", 3, name="ch.mid")
+    ks = [m for m in f.tracks[0] if m.type == "key_signature"]
+    assert ks and ks[0].key == "Bb"
+    assert [m.program for m in f.tracks[1] if m.type == "program_change"] == [0]
+    in_key = {(10 + i) % 12 for i in (0, 2, 4, 5, 7, 9, 11)}
+    assert all(k % 12 in in_key for _, k, _ in pitched(f, "chords"))
+    m = generate(tmp_path, "melody", "--genre", "pop", "--key", "E", "--scale", "minor", "--bars", 16, "--seed", 2, name="m.mid")
+    ks = [x for x in m.tracks[0] if x.type == "key_signature"]
+    assert ks[0].key == "Em"
+    e_minor = {(4 + i) % 12 for i in (0, 2, 3, 5, 7, 8, 10)}
+    assert all(k % 12 in e_minor for _, k, _ in pitched(m, "melody"))
+    h = generate(tmp_path, "harmony", "--melody", tmp_path / "m.mid", "--key", "E", "--scale", "minor", name="h.mid")
+    mel, har = pitched(h, "melody"), pitched(h, "harmony")
+    assert len(mel) == len(har) and all(3 <= a[1] - b[1] <= 4 for a, b in zip(mel, har)), "a diatonic third below"
+    s = generate(tmp_path, "song", "--genre", "reggae", "--key", "G", "--bars", 32, "--seed", 9, name="s.mid")
+    markers = [(x.text) for x in s.tracks[0] if x.type == "marker"]
+    assert markers == ["intro", "verse", "chorus", "bridge", "chorus", "outro"]
+    names = [x.name for t in s.tracks for x in t if x.type == "track_name"]
+    assert names[1:] == ["drums", "chords", "bass", "melody"]
+    channels = {name: {c for _, _, c in pitched(s, name)} for name in names[1:]}
+    assert channels["drums"] == {9} and all(9 not in c for n, c in channels.items() if n != "drums")
+    assert max(sum(x.time for x in t) for t in s.tracks) / s.ticks_per_beat == 32 * 4
+    custom = generate(tmp_path, "song", "--genre", "edm", "--structure", "intro:4,chorus:8,outro:4", name="c.mid")
+    assert [x.text for x in custom.tracks[0] if x.type == "marker"] == ["intro", "chorus", "outro"]
+
+
+def test_a_song_renders_to_audio_through_the_synth(tmp_path):
+    wav = tmp_path / "song.wav"
+    run = subprocess.run([str(DAWG), "generate", "song", "--genre", "pop", "--bars", "16", "--seed", "1", "--midi", str(tmp_path / "song.mid"),
+                          "--wav", str(wav), "--sample-rate", "44100", "--project-dir", str(REPO)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    import soundfile as sf
+    audio, rate = sf.read(wav)
+    f = mido.MidiFile(tmp_path / "song.mid")
+    assert rate == 44100 and abs(len(audio) / rate - (f.length + 2)) < 0.05
+    loud = np.sqrt(np.mean(audio ** 2))
+    assert 0.01 < loud < 0.5 and np.abs(audio).max() < 1.0
