@@ -45,7 +45,7 @@ extension Session {
             patch.tracks[i].take = nil
             audio[id] = nil
             takeAudio[id] = nil
-            dropStream(id)
+            dropStream(id)  // (not its MIDI slot: the new source takes it over)
             retireTap(.track(id))
             graph[.track(id)]?.recordTap = nil
             graph[.track(id)]?.recordStream = nil

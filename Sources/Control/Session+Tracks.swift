@@ -19,10 +19,7 @@ extension Session {
         try locked {
             guard let i = patch.tracks.firstIndex(where: { $0.id == id }) else { throw ControlError.unknownTrack(id) }
             patch.tracks.remove(at: i)
-            audio[id] = nil
-            takeAudio[id] = nil
-            dropStream(id)
-            dropMIDI(id)
+            dropSources(id)
             retireTap(.track(id))
             graph.remove(.track(id))
             forgetSidechains(keyedBy: id)
@@ -42,10 +39,7 @@ extension Session {
             patch.tracks[i].midi = nil
             patch.tracks[i].program = nil
             patch.tracks[i].position = nil
-            audio[id] = nil
-            dropStream(id)
-            dropMIDI(id)
-            takeAudio[id] = nil  // another input: the takes of the old one stay listed, none plays
+            dropSources(id)  // another input: the takes of the old one stay listed, none plays
             patch.tracks[i].take = nil
             graph[.track(id)]?.source = CaptureInput.node(port: port - 1)
             pushMix([.track(id)], audibility: false)  // a mono source changes the pan law
@@ -161,6 +155,15 @@ extension Session {
             guard let b = patch.buses.first(where: { $0.id == id }) else { throw ControlError.unknownBus(id) }
             return b.output
         }
+    }
+
+    /// Under the lock: whatever track `id` played — decoded file, stream, take, MIDI —
+    /// is let go.
+    func dropSources(_ id: Int) {
+        audio[id] = nil
+        takeAudio[id] = nil
+        dropStream(id)
+        dropMIDI(id)
     }
 
     func trackIndex(_ id: Int) throws -> Int {

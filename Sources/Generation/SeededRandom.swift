@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, fast generator with a fixed algorithm (SplitMix64), so a seed gives the same
 /// music on every machine and every Swift version — the system generator promises
 /// neither.
@@ -23,7 +25,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Normal, mean 0, standard deviation 1 (Box–Muller).
     public mutating func gaussian() -> Double {
         let u = max(unit(), 1e-12), v = unit()
-        return (-2 * _log(u)).squareRoot() * _cos(2 * Double.pi * v)
+        return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
     }
 
     /// An index drawn with the given (non-negative) weights; 0 when all are zero.
@@ -42,25 +44,3 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// as they were.
     public mutating func fork(_ salt: UInt64) -> SeededRandom { SeededRandom(seed: next() ^ (salt &* 0xD6E8_FEB8_6659_FD93)) }
 }
-
-@inline(__always) private func _log(_ x: Double) -> Double {
-    #if canImport(Glibc)
-    return Glibc.log(x)
-    #else
-    return Foundation.log(x)
-    #endif
-}
-
-@inline(__always) private func _cos(_ x: Double) -> Double {
-    #if canImport(Glibc)
-    return Glibc.cos(x)
-    #else
-    return Foundation.cos(x)
-    #endif
-}
-
-#if canImport(Glibc)
-import Glibc
-#else
-import Foundation
-#endif
