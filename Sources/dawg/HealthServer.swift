@@ -8,6 +8,8 @@ struct HealthServer {
     let port: Int
     let report: @Sendable () -> (healthy: Bool, json: String)
     let metrics: @Sendable () -> String
+    /// Opened once the port is bound (the ready line waits for it).
+    var bound: ReadyGate? = nil
 
     func makeApplication() -> some ApplicationProtocol {
         let router = Router()
@@ -28,6 +30,26 @@ struct HealthServer {
                 body: .init(byteBuffer: ByteBuffer(string: metrics()))
             )
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "dawg"))
+        let bound = self.bound
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "dawg"),
+                           onServerRunning: { _ in bound?.open() })
+    }
+}
+
+/// A one-way signal between services: `wait` returns once `open` has been called (or
+/// the waiting task is cancelled).
+final class ReadyGate: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    init() { (stream, continuation) = AsyncStream.makeStream() }
+
+    func open() {
+        continuation.yield()
+        continuation.finish()
+    }
+
+    func wait() async {
+        for await _ in stream { return }
     }
 }

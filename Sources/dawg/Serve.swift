@@ -160,12 +160,14 @@ struct Serve: AsyncParsableCommand {
         let router = OSCRouter(session: session, sender: osc, feedback: feedback, monitor: monitor, logger: logger, recorder: recorderFeedback,
                                observe: { metrics.handled($0, failed: $1) })
         pitchFeedback.onLatency = { metrics.pitchLatency.recordNanoseconds($0) }
-        let health = HealthServer(host: bind, port: httpPort) {
+        // The ready line waits for the HTTP port: a script that reads it may scrape at once.
+        let httpBound = ReadyGate()
+        let health = HealthServer(host: bind, port: httpPort, report: {
             let report = HealthReport.make(jack: jack, monitor: monitor, session: session)
             return (report.status == "ok", report.json)
-        } metrics: {
+        }, metrics: {
             metrics.scrape(ScrapeSources(session: session, monitor: monitor))
-        }.makeApplication()
+        }, bound: httpBound).makeApplication()
 
         // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: the
         // ready line's service, HTTP, feedback, OSC, then the engine (which closes the
@@ -186,7 +188,7 @@ struct Serve: AsyncParsableCommand {
                     metrics: metrics, sources: ScrapeSources(session: session, monitor: monitor), store: writer.store,
                     interval: metricsInterval, retention: metricsRetention * 3600, logger: logger))),
                 .init(service: health),
-                .init(service: ReadyService(line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
+                .init(service: ReadyService(after: httpBound, line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
                     + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)")),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],

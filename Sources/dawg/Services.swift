@@ -235,9 +235,12 @@ struct SamplerService: Service {
 /// SIGTERM before it starts any service, so a script that signals dawg as soon as it
 /// reads the line gets a clean shutdown, not a process killed by the signal.
 struct ReadyService: Service {
+    /// What must be up first (the HTTP port).
+    let after: ReadyGate?
     let line: String
 
     func run() async throws {
+        await after?.wait()
         // Unbuffered, so scripts waiting for this line see it at once.
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
         try? await gracefulShutdown()

@@ -32,8 +32,9 @@ def ntp(unix_seconds):
     return (whole + 2_208_988_800) << 32 | round((unix_seconds - whole) * 2**32)
 
 
-def free_port():
-    """A port free for both UDP and TCP on 127.0.0.1."""
+def free_port(exclude=()):
+    """A port free for both UDP and TCP on 127.0.0.1 (and not one of `exclude`: two
+    calls in a row may be handed the same port once the first is closed)."""
     while True:
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         t.bind(("127.0.0.1", 0))
@@ -41,6 +42,8 @@ def free_port():
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
             u.bind(("127.0.0.1", port))
+            if port in exclude:
+                continue
             return port
         except OSError:
             continue
@@ -85,7 +88,8 @@ class Dawg:
 
     def __init__(self, server, project, patch=None, inputs=2, extra=(), env=None, preload=None, wrapper=()):
         """`wrapper`: a command that execs dawg (setpriv, prlimit), so the pid stays dawg's."""
-        self.osc_port, self.http_port = free_port(), free_port()
+        self.osc_port = free_port()
+        self.http_port = free_port(exclude={self.osc_port})
         args = [str(DAWG), "serve", "--project-dir", str(project), "--osc-port", str(self.osc_port),
                 "--http-port", str(self.http_port), "--inputs", str(inputs), "--log-level", "debug"]
         if server is not None:
