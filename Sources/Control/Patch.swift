@@ -19,10 +19,12 @@ public struct Patch: Codable, Equatable, Sendable {
     public var connections: [String: [String]] = [:]
     /// The reference A4 of pitch feedback and coaching, Hz.
     public var a4: Double = 440
+    /// Named places on the timeline (song sections), by position.
+    public var markers: [MarkerSettings] = []
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case schema, version, name, transport, master, buses, tracks, connections, a4 }
+    enum CodingKeys: String, CodingKey { case schema, version, name, transport, master, buses, tracks, connections, a4, markers }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,6 +37,21 @@ public struct Patch: Codable, Equatable, Sendable {
         tracks = try c.decode(.tracks, or: [])
         connections = try c.decode(.connections, or: [:])
         a4 = try c.decode(.a4, or: 440)
+        markers = try c.decode(.markers, or: [])
+    }
+}
+
+/// A section marker: a name at a place on the timeline.
+public struct MarkerSettings: Codable, Equatable, Sendable {
+    public var id: Int
+    public var name: String
+    /// Seconds from the start of the timeline.
+    public var seconds: Double
+
+    public init(id: Int, name: String, seconds: Double) {
+        self.id = id
+        self.name = name
+        self.seconds = seconds
     }
 }
 

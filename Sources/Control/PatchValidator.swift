@@ -53,6 +53,12 @@ enum PatchValidator {
             }
             if let position = t.position { _ = try Validate.seconds(position, "track \(t.id) position") }
         }
+        var markerIDs = Set<Int>()
+        for m in p.markers {
+            guard m.id > 0, m.id < 1_000_000, markerIDs.insert(m.id).inserted else { throw ControlError("marker ids must be distinct, from 1 to 999999; \(m.id) is not") }
+            _ = try Validate.name(m.name)
+            _ = try Validate.seconds(m.seconds, "marker \(m.id) position")
+        }
         let t = p.transport
         _ = try Validate.tempo(t.tempo)
         _ = try Validate.seconds(t.loopStart, "loop start")

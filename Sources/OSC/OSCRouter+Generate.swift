@@ -34,8 +34,7 @@ extension OSCRouter {
                     let part = HarmonyGenerator.part(for: melody, key: k, interval: try HarmonyGenerator.Interval.named(interval), meter: .common, program: 52)
                     let bars = Int(((melody.map(\.end).max() ?? 4) / 4).rounded(.up))
                     let arrangement = Arrangement(bpm: bpm, meter: .common, key: k, bars: max(1, bars), parts: [part])
-                    let ids = try Self.place(arrangement, kind: kind, session: session)
-                    return Self.added(ids, session: session, feedback: feedback) + [OSCMessage("/done", [.string(address)] + ids.map { .int(Int32($0)) })]
+                    return Self.added(try Self.place(arrangement, kind: kind, session: session), address: address, session: session, feedback: feedback)
                 } catch {
                     return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
                 }
@@ -74,8 +73,7 @@ extension OSCRouter {
                     let models = try LearnedModels(folder: presets + "/models")
                     arrangement = PartGenerator.generate(kind, request, models: models).arrangement
                 }
-                let ids = try Self.place(arrangement, kind: kind, session: session)
-                return Self.added(ids, session: session, feedback: feedback) + [OSCMessage("/done", [.string(address)] + ids.map { .int(Int32($0)) })]
+                return Self.added(try Self.place(arrangement, kind: kind, session: session), address: address, session: session, feedback: feedback)
             } catch {
                 return [OSCMessage("/fail", [.string(address), .string("\(error)")])]
             }
@@ -83,8 +81,8 @@ extension OSCRouter {
     }
 
     /// Each part of `arrangement` as its own file in `generated/`, and a MIDI track
-    /// playing it from the next bar. Returns the tracks' ids.
-    static func place(_ arrangement: Arrangement, kind: String, session: Session) throws -> [Int] {
+    /// playing it from the next bar; a song's sections as markers. Returns the tracks' ids.
+    static func place(_ arrangement: Arrangement, kind: String, session: Session) throws -> (ids: [Int], markers: [MarkerSettings]) {
         let folder = session.paths.root + "/generated"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let stamp = String(Int(Date().timeIntervalSince1970 * 1000))
@@ -96,13 +94,21 @@ extension OSCRouter {
             try single.midiFile(title: "\(kind): \(part.name)").write(to: session.paths.root + "/" + relative)
             files.append((part.name, relative))
         }
-        return try session.addGeneratedTracks(files, bpm: arrangement.bpm, beatsPerBar: arrangement.meter.beatsPerBar).ids
+        let placed = try session.addGeneratedTracks(files, bpm: arrangement.bpm, beatsPerBar: arrangement.meter.beatsPerBar)
+        // A song's sections become markers on the timeline.
+        let barSeconds = 60 / arrangement.bpm * Double(arrangement.meter.beatsPerBar)
+        let markers = try arrangement.sections.map { section in
+            try session.addMarker(name: section.name, seconds: placed.position + Double(section.bar) * barSeconds)
+        }
+        return (placed.ids, markers)
     }
 
-    /// `/track/added` for each new track, to every subscriber.
-    static func added(_ ids: [Int], session: Session, feedback: FeedbackHub) -> [OSCMessage] {
+    /// `/track/added` for each new track and `/marker/added` for each new marker, to
+    /// every subscriber; the `/done` for the sender.
+    static func added(_ placed: (ids: [Int], markers: [MarkerSettings]), address: String, session: Session, feedback: FeedbackHub) -> [OSCMessage] {
         let tracks = session.snapshot().tracks
-        feedback.broadcast(ids.map { id in OSCMessage("/track/added", [.int(Int32(id)), .string(tracks.first { $0.id == id }?.name ?? "")]) })
-        return []
+        feedback.broadcast(placed.ids.map { id in OSCMessage("/track/added", [.int(Int32(id)), .string(tracks.first { $0.id == id }?.name ?? "")]) }
+            + placed.markers.map { OSCMessage("/marker/added", [.int(Int32($0.id)), .string($0.name), .float(Float($0.seconds))]) })
+        return [OSCMessage("/done", [.string(address)] + placed.ids.map { .int(Int32($0)) })]
     }
 }

@@ -15,6 +15,10 @@ extension OSCRouter {
             try a.expect(0...0, "none")
             session.stop(at: time)
             return []
+        case ["locate", "marker"]:
+            try a.expect(1...1, "a marker id")
+            try session.locate(marker: try a.int(0, "marker"))
+            return []
         case ["locate"]:
             try a.expect(1...1, "seconds")
             try session.locate(seconds: try a.double(0, "position"), at: time)

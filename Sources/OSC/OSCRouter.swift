@@ -134,6 +134,8 @@ public final class OSCRouter: Sendable {
         case "coach": return try coach(Array(parts.dropFirst()), m, a)
         case "mix": return try mix(Array(parts.dropFirst()), m, a, client)
         case "generate": return try generate(Array(parts.dropFirst()), m, a, client)
+        case "marker": return try marker(Array(parts.dropFirst()), m, a, client)
+        case "markers" where parts == ["markers"]: return try markerList(a)
         case "stream" where parts == ["stream", "stats"]:
             try a.expect(0...1, "none, or 1 to reset the lowest read-ahead after replying")
             let r = session.streamer?.readAhead() ?? (streams: 0, lowest: nil)
