@@ -41,6 +41,35 @@ public struct Patch: Codable, Equatable, Sendable {
     }
 }
 
+/// A file track's clip: its gain (dB), fades (seconds and shape: linear, equal-power,
+/// s-curve) and trim (where in the file it starts, and how long it plays). Where it
+/// sits on the timeline is the track's `position`.
+public struct ClipSettings: Codable, Equatable, Sendable {
+    public var gain: Float = 0
+    public var fadeIn: Double = 0
+    public var fadeInShape: String = "linear"
+    public var fadeOut: Double = 0
+    public var fadeOutShape: String = "linear"
+    public var trim: Double = 0
+    /// Seconds played from `trim`; nil: to the end of the file.
+    public var length: Double?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case gain, fadeIn, fadeInShape, fadeOut, fadeOutShape, trim, length }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        gain = try c.decode(.gain, or: 0)
+        fadeIn = try c.decode(.fadeIn, or: 0)
+        fadeInShape = try c.decode(.fadeInShape, or: "linear")
+        fadeOut = try c.decode(.fadeOut, or: 0)
+        fadeOutShape = try c.decode(.fadeOutShape, or: "linear")
+        trim = try c.decode(.trim, or: 0)
+        length = try c.decodeIfPresent(Double.self, forKey: .length)
+    }
+}
+
 /// A section marker: a name at a place on the timeline.
 public struct MarkerSettings: Codable, Equatable, Sendable {
     public var id: Int
@@ -168,6 +197,8 @@ public struct TrackSettings: Codable, Equatable, Sendable {
     public var pitch: Bool = false
     /// What its pitch is measured against and how the coach talks (nil: the defaults).
     public var coach: CoachSettings?
+    /// The file's clip: gain, fades, trim (nil: the whole file at unity).
+    public var clip: ClipSettings?
     /// Its part in the mix for the mix assistant (`vocal`, `kick`, `snare`, `drums`,
     /// `bass`, `guitar`, `keys`, `pad`, `other`); nil: from its name, else its sound.
     public var role: String?
@@ -182,7 +213,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         self.strip = strip
     }
 
-    enum CodingKeys: String, CodingKey { case id, name, file, midi, program, position, input, armed, take, pitch, coach, role, strip }
+    enum CodingKeys: String, CodingKey { case id, name, file, midi, program, position, input, armed, take, pitch, coach, role, clip, strip }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -198,6 +229,7 @@ public struct TrackSettings: Codable, Equatable, Sendable {
         pitch = try c.decode(.pitch, or: false)
         coach = try c.decodeIfPresent(CoachSettings.self, forKey: .coach)
         role = try c.decodeIfPresent(String.self, forKey: .role)
+        clip = try c.decodeIfPresent(ClipSettings.self, forKey: .clip)
         strip = try c.decode(.strip, or: StripSettings())
     }
 }

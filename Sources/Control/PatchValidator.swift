@@ -52,6 +52,12 @@ enum PatchValidator {
                 throw ControlError("track \(t.id): input must be from 1 to \(inputs), not \(input)")
             }
             if let position = t.position { _ = try Validate.seconds(position, "track \(t.id) position") }
+            if let c = t.clip {
+                guard t.file != nil else { throw ControlError("track \(t.id): a clip belongs to a file track") }
+                _ = try Validate.gain(c.gain, "track \(t.id) clip gain")
+                for (v, what) in [(c.fadeIn, "fade-in"), (c.fadeOut, "fade-out"), (c.trim, "trim")] { _ = try Validate.seconds(v, "track \(t.id) clip \(what)") }
+                if let l = c.length, !(l.isFinite && l > 0) { throw ControlError("track \(t.id): clip length must be more than 0 s") }
+            }
         }
         var markerIDs = Set<Int>()
         for m in p.markers {

@@ -74,6 +74,11 @@ extension Session {
                 throw ControlError("track \(t.id): \(e.description.replacingOccurrences(of: absolute, with: file))")
             }
             normalised.tracks[i].file = paths.relative(absolute)
+            // A clip's trim and fades must fit the file (a streamed file takes no edits).
+            if t.clip != nil {
+                guard let a = decoded[t.id] else { throw ControlError("track \(t.id): clip edits are for decoded files, and \(file) streams from disk") }
+                do { _ = try clipNode(a, track: t) } catch let e as ControlError { throw ControlError("track \(t.id): clip: \(e.message)") }
+            }
         }
         // MIDI tracks: each file read and its synth made now, as audio files are decoded.
         var midiSources: [Int: MIDITrackSource] = [:]
@@ -128,7 +133,7 @@ extension Session {
                     .track(t.id), slot: graph.takeSlot()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? (streamed[t.id]?.channels == 2 || midiSources[t.id] != nil), audible: audible
                 )
                 if let a = decoded[t.id] {
-                    n.source = clipNode(a, at: t.position ?? 0)
+                    n.source = (try? clipNode(a, settings: t)) ?? clipNode(a, at: t.position ?? 0)
                 } else if let file = streamed[t.id] {
                     n.source = streamNode(t.id, file, at: t.position ?? 0, slot: n.meterSlot)
                 } else if let input = t.input {

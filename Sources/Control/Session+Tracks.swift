@@ -36,6 +36,7 @@ extension Session {
             let i = try trackIndex(id)
             patch.tracks[i].input = port
             patch.tracks[i].file = nil
+            patch.tracks[i].clip = nil
             patch.tracks[i].midi = nil
             patch.tracks[i].program = nil
             patch.tracks[i].position = nil
@@ -70,6 +71,7 @@ extension Session {
             patch.tracks[i].input = nil
             patch.tracks[i].midi = nil
             patch.tracks[i].program = nil
+            patch.tracks[i].clip = nil  // a new file: the whole of it, at unity
             dropMIDI(id)
             patch.tracks[i].armed = false  // a file track does not record
             patch.tracks[i].take = nil
@@ -95,6 +97,11 @@ extension Session {
     func clipNode(_ audio: DecodedAudio, at position: Double) -> NodeState {
         let clip = ClipNode(left: audio.left, right: audio.right, start: engine.frames(seconds: position), length: Int64(audio.frames))
         return ClipPlayer.node(clips: [clip], stereo: audio.isStereo, retaining: [audio])
+    }
+
+    /// A source node playing `audio` as `track`'s clip says (its trim, gain and fades).
+    func clipNode(_ audio: DecodedAudio, settings track: TrackSettings) throws -> NodeState {
+        ClipPlayer.node(clips: [try clipNode(audio, track: track)], stereo: audio.isStereo, retaining: [audio])
     }
 
     public func addBus(name: String) throws -> Int {

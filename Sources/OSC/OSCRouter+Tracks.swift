@@ -1,9 +1,14 @@
 import Control
+import DSP
 
 extension OSCRouter {
     func track(_ rest: [String], _ m: OSCMessage, _ a: OSCArguments, _ client: OSCClient) throws -> [OSCMessage] {
         if rest == ["add"] {
             return try add("/track/added", a, client, defaultName: "track", session.addTrack)
+        }
+        if rest.count == 4, rest[1] == "clip", let id = Int(rest[0]), let n = Int(rest[2]) {
+            guard case .track = try session.stripRef(rest[0]) else { throw ControlError("no track with id \(rest[0])") }
+            return try clip(id, n, rest[3], a)
         }
         guard rest.count == 2, let id = Int(rest[0]) else { throw ControlError("unknown address") }
         guard case .track = try session.stripRef(rest[0]) else { throw ControlError("no track with id \(rest[0])") }
@@ -59,6 +64,46 @@ extension OSCRouter {
             return [removed]
         default:
             throw ControlError("unknown address")
+        }
+    }
+
+    /// `/track/<id>/clip/<n>/gain f:dB`, `/fadein f:s [s:shape]`, `/fadeout f:s
+    /// [s:shape]`, `/trim f:start [f:length]`, `/move f:position`: echoed as the same
+    /// address with the clip's values now.
+    func clip(_ id: Int, _ n: Int, _ what: String, _ a: OSCArguments) throws -> [OSCMessage] {
+        func shape(_ i: Int) throws -> FadeShape? {
+            guard a.count > i else { return nil }
+            let name = try a.string(i, "shape")
+            guard let s = FadeShape(name: name) else { throw ControlError("shape must be \(FadeShape.allCases.map(\.name).joined(separator: ", ")), not \(name)") }
+            return s
+        }
+        let edit: ClipEdit
+        switch what {
+        case "gain":
+            try a.expect(1...1, "a gain in dB")
+            edit = .gain(try a.float(0, "gain"))
+        case "fadein", "fadeout":
+            try a.expect(1...2, "a length in seconds and an optional shape (linear, equal-power, s-curve)")
+            let seconds = try a.double(0, "fade"), s = try shape(1)
+            edit = what == "fadein" ? .fadeIn(seconds, s) : .fadeOut(seconds, s)
+        case "trim":
+            try a.expect(1...2, "a start in seconds into the file and an optional length in seconds")
+            edit = .trim(start: try a.double(0, "trim start"), length: a.count == 2 ? try a.double(1, "trim length") : nil)
+        case "move":
+            try a.expect(1...1, "a position in seconds")
+            edit = .move(try a.double(0, "position"))
+        default:
+            throw ControlError("unknown address")
+        }
+        let t = try session.editClip(track: id, clip: n, edit)
+        let c = t.clip ?? ClipSettings()
+        let base = "/track/\(id)/clip/\(n)/\(what)"
+        switch what {
+        case "gain": return changed(OSCMessage(base, [.float(c.gain)]))
+        case "fadein": return changed(OSCMessage(base, [.float(Float(c.fadeIn)), .string(c.fadeInShape)]))
+        case "fadeout": return changed(OSCMessage(base, [.float(Float(c.fadeOut)), .string(c.fadeOutShape)]))
+        case "trim": return changed(OSCMessage(base, [.float(Float(c.trim))] + (c.length.map { [.float(Float($0))] } ?? [])))
+        default: return changed(OSCMessage(base, [.float(Float(t.position ?? 0))]))
         }
     }
 

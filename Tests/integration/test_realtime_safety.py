@@ -145,6 +145,10 @@ def busy_session(jackd, d):
             p.send(f"/bus/{group}/delay/note", ("1/4", "1/8d", "1/16t")[i % 3])
             p.send("/transport/tempo", 90.0 + i % 60)
             p.send(f"/track/{midi[i % len(midi)]}/program", i % 128)
+            p.send(f"/track/{tracks[2]}/clip/1/gain", -float(i % 12))   # clip edits while it plays
+            if i % 7 == 0:
+                p.send(f"/track/{tracks[2]}/clip/1/fadein", 0.05 * (i % 5), ("linear", "equal-power", "s-curve")[i % 3])
+                p.send(f"/track/{tracks[2]}/clip/1/trim", 0.01 * (i % 10))
             if i % 40 == 20:
                 p.send(f"/strip/{t}/inserts", "comp", "eq", "gate")
                 p.send(f"/strip/{t}/eq/on", i % 80 // 40)

@@ -13,6 +13,14 @@ public struct ClipNode: @unchecked Sendable {
     public var length: Int64
     /// First frame of the source that plays.
     public var offset: Int64
+    /// Linear gain, and fades (frames, shapes) at its two ends: the sample i frames into
+    /// the clip is multiplied by gain · in(i / fadeIn) · in((length − i) / fadeOut),
+    /// where `in` is the shape's fade-in curve (docs/osc.md, clips).
+    public var gain: Float = 1
+    public var fadeIn: Int64 = 0
+    public var fadeInShape: FadeShape = .linear
+    public var fadeOut: Int64 = 0
+    public var fadeOutShape: FadeShape = .linear
 
     public init(left: UnsafePointer<Float>, right: UnsafePointer<Float>, start: Int64, length: Int64, offset: Int64 = 0) {
         self.left = left
@@ -21,27 +29,53 @@ public struct ClipNode: @unchecked Sendable {
         self.length = length
         self.offset = offset
     }
+
+    /// Plays its samples as they are.
+    @inlinable var isPlain: Bool { gain == 1 && fadeIn == 0 && fadeOut == 0 }
+
+    /// Either thread: the envelope `i` frames into the clip.
+    @inlinable @_noLocks
+    public func envelope(_ i: Int64) -> Float {
+        var g = Double(gain)
+        if i < fadeIn { g *= fadeInShape.gain(Double(i) / Double(fadeIn)) }
+        if length - i <= fadeOut && fadeOut > 0 { g *= fadeOutShape.gain(Double(length - i) / Double(fadeOut)) }
+        return Float(g)
+    }
 }
 
-/// Source: audio clips on the timeline, played while the transport rolls. One output
-/// channel for mono clips, two for stereo. No parameters: new clips are a new node.
+/// Source: audio clips on the timeline, played while the transport rolls, each with its
+/// gain and fades. One output channel for mono clips, two for stereo. No parameters:
+/// edited clips are a new node, which crossfades from the clips it replaces (`previous`)
+/// over `rampFrames`, so a gain, fade, trim or move made while the clip plays never
+/// steps.
 public struct ClipPlayer: RealtimeProcessor {
     let clips: UnsafeMutableBufferPointer<ClipNode>
+    let previous: UnsafeMutableBufferPointer<ClipNode>
     let stereo: Bool
+    /// Frames of the crossfade from `previous`, and how far it has gone.
+    let rampFrames: Int
+    var faded = 0
 
     /// Control side.
-    public init(clips: [ClipNode], stereo: Bool) {
+    public init(clips: [ClipNode], stereo: Bool, replacing previous: [ClipNode] = [], rampFrames: Int = 0) {
         self.clips = .allocate(capacity: clips.count)
         _ = self.clips.initialize(from: clips)
+        self.previous = .allocate(capacity: previous.count)
+        _ = self.previous.initialize(from: previous)
         self.stereo = stereo
+        self.rampFrames = previous.isEmpty ? 0 : max(1, rampFrames)
     }
 
-    /// Control side: the node, keeping `owners` (the decoded audio) alive with it.
-    public static func node(clips: [ClipNode], stereo: Bool, retaining owners: [AnyObject]) -> NodeState {
-        NodeState(.clips, ClipPlayer(clips: clips, stereo: stereo), retaining: owners)
+    /// Control side: the node, keeping `owners` (the decoded audio, the replaced clips'
+    /// too) alive with it.
+    public static func node(clips: [ClipNode], stereo: Bool, retaining owners: [AnyObject], replacing previous: [ClipNode] = [], rampFrames: Int = 0) -> NodeState {
+        NodeState(.clips, ClipPlayer(clips: clips, stereo: stereo, replacing: previous, rampFrames: rampFrames), retaining: owners)
     }
 
-    public mutating func release() { clips.deallocate() }
+    public mutating func release() {
+        clips.deallocate()
+        previous.deallocate()
+    }
 
     /// Process thread.
     #if RT_CHECKS
@@ -52,7 +86,8 @@ public struct ClipPlayer: RealtimeProcessor {
         let count = ctx.frames
         let channels = min(block.outputCount, stereo ? 2 : 1)
         let from = ctx.position, to = ctx.position + Int64(count)
-        if ctx.playing && clips.count == 1 && block.outputCount == channels {
+        let fading = faded < rampFrames
+        if ctx.playing && clips.count == 1 && block.outputCount == channels && !fading && clips[0].isPlain {
             // One clip covering the whole block (the usual case): one copy per channel.
             let clip = clips[0]
             if clip.start <= from && to <= clip.start + clip.length {
@@ -63,13 +98,45 @@ public struct ClipPlayer: RealtimeProcessor {
             }
         }
         block.silenceOutputs()
-        guard ctx.playing else { return }
+        guard ctx.playing else {
+            faded = rampFrames  // nothing sounds: the edit is simply in place
+            return
+        }
+        if fading {
+            // The new clips rise from 0 as the replaced ones fall from 1, sample by sample.
+            let w0 = Float(faded) / Float(rampFrames), step = 1 / Float(rampFrames)
+            play(clips, from: from, to: to, channels: channels, block: block, weight: w0, step: step)
+            play(previous, from: from, to: to, channels: channels, block: block, weight: 1 - w0, step: -step)
+            faded = min(rampFrames, faded + count)
+        } else {
+            play(clips, from: from, to: to, channels: channels, block: block, weight: 1, step: 0)
+        }
+    }
+
+    /// Process thread: `clips` over [from, to), added into the outputs, each sample
+    /// times its clip's envelope and a weight that starts at `weight` and moves by
+    /// `step` a frame (held within 0 … 1).
+    #if RT_CHECKS
+    @_noLocks
+    #endif
+    func play(_ clips: UnsafeMutableBufferPointer<ClipNode>, from: Int64, to: Int64, channels: Int, block: ProcessBlock, weight: Float, step: Float) {
         for clip in clips {
             let start = max(from, clip.start), end = min(to, clip.start + clip.length)
             if start >= end { continue }
             let src = Int(clip.offset + start - clip.start), dst = Int(start - from), n = Int(end - start)
-            Kernels.accumulate(clip.left + src, block.output(0) + dst, n)
-            if channels == 2 { Kernels.accumulate(clip.right + src, block.output(1) + dst, n) }
+            if clip.isPlain && step == 0 && weight == 1 {
+                Kernels.accumulate(clip.left + src, block.output(0) + dst, n)
+                if channels == 2 { Kernels.accumulate(clip.right + src, block.output(1) + dst, n) }
+                continue
+            }
+            let into = start - clip.start
+            let left = block.output(0) + dst, right = channels == 2 ? block.output(1) + dst : block.output(0)
+            for i in 0..<n {
+                let w = min(1, max(0, weight + step * Float(dst + i)))
+                let g = clip.envelope(into + Int64(i)) * w
+                left[i] += clip.left[src + i] * g
+                if channels == 2 { right[i] += clip.right[src + i] * g }
+            }
         }
     }
 }

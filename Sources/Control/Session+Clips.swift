@@ -1,0 +1,93 @@
+import AudioFiles
+import DSP
+import Engine
+
+/// One change to a file track's clip.
+public enum ClipEdit: Sendable {
+    case gain(Float)
+    case fadeIn(Double, FadeShape?)
+    case fadeOut(Double, FadeShape?)
+    /// Start `start` seconds into the file; play `length` seconds (nil: to its end).
+    case trim(start: Double, length: Double?)
+    /// Put the clip at `position` seconds on the timeline.
+    case move(Double)
+}
+
+extension Session {
+    /// Edit clip `n` (1: a file track has one) of track `id`. The new clip crossfades
+    /// from the old over the ramp time, so an edit while it plays does not click.
+    /// Returns the track as it is now. Refused, changing nothing, when a value is out of
+    /// range or the track plays no decoded file.
+    @discardableResult
+    public func editClip(track id: Int, clip n: Int, _ edit: ClipEdit) throws -> TrackSettings {
+        try locked {
+            let i = try trackIndex(id)
+            guard n == 1 else { throw ControlError("track \(id) has one clip, number 1 (not \(n))") }
+            guard let audio = audio[id] else {
+                if streams[id] != nil { throw ControlError("track \(id) streams its file from disk; clip edits are for decoded files (shorter than --stream-threshold)") }
+                throw ControlError("track \(id) has no clip (load a file with /track/\(id)/load)")
+            }
+            let old = patch.tracks[i]
+            var new = old
+            var clip = old.clip ?? ClipSettings()
+            switch edit {
+            case .gain(let db): clip.gain = try Validate.gain(db, "clip gain")
+            case .fadeIn(let s, let shape):
+                clip.fadeIn = try Validate.seconds(s, "fade-in")
+                if let shape { clip.fadeInShape = shape.name }
+            case .fadeOut(let s, let shape):
+                clip.fadeOut = try Validate.seconds(s, "fade-out")
+                if let shape { clip.fadeOutShape = shape.name }
+            case .trim(let start, let length):
+                clip.trim = try Validate.seconds(start, "trim start")
+                clip.length = try length.map { try Validate.seconds($0, "trim length") }
+            case .move(let position): new.position = try Validate.seconds(position, "position")
+            }
+            new.clip = clip
+            _ = try clipNode(audio, track: new)  // checks the clip against the file
+            patch.tracks[i] = new
+            let previous = try clipNode(audio, track: old)
+            graph[.track(id)]?.source = ClipPlayer.node(
+                clips: [try clipNode(audio, track: new)], stereo: audio.isStereo, retaining: [audio],
+                replacing: [previous], rampFrames: Int(engine.config.rampFrames)
+            )
+            pushGraph()
+            return new
+        }
+    }
+
+    /// The clip of `track` (its position, trim, gain and fades) over `audio`; throws
+    /// when the trim or the fades do not fit the file.
+    func clipNode(_ audio: DecodedAudio, track: TrackSettings) throws -> ClipNode {
+        let c = track.clip ?? ClipSettings()
+        let rate = sampleRate
+        let fileSeconds = Double(audio.frames) / rate
+        guard c.trim < fileSeconds || audio.frames == 0 else {
+            throw ControlError("trim start \(c.trim) s is past the end of the file (\(String(format: "%.3f", fileSeconds)) s)")
+        }
+        let offset = min(Int64(audio.frames), Int64((c.trim * rate).rounded()))
+        let available = Int64(audio.frames) - offset
+        var length = available
+        if let l = c.length {
+            guard l > 0 else { throw ControlError("trim length must be more than 0 s") }
+            guard Int64((l * rate).rounded()) <= available else {
+                throw ControlError("trim length \(l) s runs past the end of the file (\(String(format: "%.3f", Double(available) / rate)) s from the trim start)")
+            }
+            length = Int64((l * rate).rounded())
+        }
+        let fadeIn = Int64((c.fadeIn * rate).rounded()), fadeOut = Int64((c.fadeOut * rate).rounded())
+        guard fadeIn + fadeOut <= length else {
+            throw ControlError("the fades (\(c.fadeIn) s in, \(c.fadeOut) s out) are longer than the clip (\(String(format: "%.3f", Double(length) / rate)) s)")
+        }
+        guard let inShape = FadeShape(name: c.fadeInShape), let outShape = FadeShape(name: c.fadeOutShape) else {
+            throw ControlError("fade shapes are \(FadeShape.allCases.map(\.name).joined(separator: ", "))")
+        }
+        var node = ClipNode(left: audio.left, right: audio.right, start: engine.frames(seconds: track.position ?? 0), length: length, offset: offset)
+        node.gain = c.gain == -.infinity ? 0 : Decibels.toGain(c.gain)
+        node.fadeIn = fadeIn
+        node.fadeInShape = inShape
+        node.fadeOut = fadeOut
+        node.fadeOutShape = outShape
+        return node
+    }
+}
