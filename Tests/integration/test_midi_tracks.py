@@ -237,3 +237,21 @@ def test_program_changes_and_bad_requests(jackd, dawg, project, listener_binary)
     finally:
         listener.close()
         p.close()
+
+
+def test_the_default_patch_plays_its_generated_tracks(tmp_path):
+    """scripts/serve's patch shows what exists: a generated beat, bass, chords and melody
+    on MIDI tracks with EQ and compression, a pitch-tracked input, markers — and it
+    sounds at a sensible level."""
+    import pyloudnorm
+    from helpers import REPO
+    patch = json.loads((REPO / "patches" / "default.json").read_text())
+    midi = [t for t in patch["tracks"] if t.get("midi")]
+    assert [t["name"] for t in midi] == ["drums", "bass", "chords", "melody"]
+    assert any(t.get("pitch") for t in patch["tracks"]) and patch["markers"]
+    out = tmp_path / "default.wav"
+    subprocess.run([str(DAWG), "render", "patches/default.json", "--wav", str(out), "--seconds", "8", "--project-dir", str(REPO)], check=True)
+    audio, rate = sf.read(out)
+    loudness = pyloudnorm.Meter(rate).integrated_loudness(audio)
+    assert -22 < loudness < -12, loudness
+    assert np.abs(audio).max() < 0.95
