@@ -44,7 +44,7 @@ public final class FeedbackHub: @unchecked Sendable {
         wake.signal()
     }
 
-    func unsubscribe(_ client: OSCClient) {
+    public func unsubscribe(_ client: OSCClient) {
         lock.withLock { _ = subscribers.removeValue(forKey: client) }
     }
 

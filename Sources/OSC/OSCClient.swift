@@ -4,14 +4,17 @@ public struct OSCClient: Hashable, Sendable, CustomStringConvertible {
     public var port: String
     /// TCP (a stream): replies must travel on the connection, during the request.
     public var isStream: Bool
+    /// A WebSocket page (its connection's number in `port`): messages go as JSON.
+    public var isWebSocket: Bool
 
-    public init(host: String, port: String, isStream: Bool) {
+    public init(host: String, port: String, isStream: Bool, isWebSocket: Bool = false) {
         self.host = host
         self.port = port
-        self.isStream = isStream
+        self.isStream = isStream || isWebSocket
+        self.isWebSocket = isWebSocket
     }
 
-    public var description: String { "\(isStream ? "tcp" : "udp")://\(host):\(port)" }
+    public var description: String { "\(isWebSocket ? "ws" : isStream ? "tcp" : "udp")://\(host):\(port)" }
 }
 
 /// Sends messages to a client outside a request (job results, feedback).

@@ -9,7 +9,7 @@ import Logging
 /// echoed to every feedback subscriber, so several surfaces stay in step.
 public final class OSCRouter: Sendable {
     let session: Session
-    let feedback: FeedbackHub
+    public let feedback: FeedbackHub
     let jobs: JobQueue
     let clock: TimetagClock
     let monitor: EngineMonitor

@@ -9,6 +9,8 @@ public final class OSCServer: OSCSender, @unchecked Sendable {
     private let tcp: TCPEndpoint
     private let logger: Logger
     private var router: OSCRouter?
+    /// Where messages for WebSocket pages go (set before `start`).
+    public var webSockets: OSCSender?
 
     /// Binds both sockets now, so a taken port is reported before anything starts.
     public init(host: String, port: Int, logger: Logger) throws {
@@ -48,6 +50,10 @@ public final class OSCServer: OSCSender, @unchecked Sendable {
     }
 
     public func send(_ messages: [OSCMessage], to client: OSCClient) {
+        if client.isWebSocket {
+            webSockets?.send(messages, to: client)
+            return
+        }
         for m in messages {
             let bytes = OSCCodec.encode(m)
             if client.isStream { tcp.send(bytes, to: client) } else { udp.send(bytes, to: client) }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 
 /// HTTP on `--http-port`: `/health` (200 while the engine runs, 503 once JACK has
 /// gone) and `/metrics` (Prometheus text format).
@@ -10,9 +11,14 @@ struct HealthServer {
     let metrics: @Sendable () -> String
     /// Opened once the port is bound (the ready line waits for it).
     var bound: ReadyGate? = nil
+    /// The OSC address space over a WebSocket at `/ws`.
+    var webSocket: WebSocketBridge? = nil
 
     func makeApplication() -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: BasicWebSocketRequestContext.self)
+        if let bridge = webSocket {
+            router.ws("ws") { inbound, outbound, _ in await bridge.serve(inbound, outbound) }
+        }
         let report = self.report
         router.get("health") { _, _ -> Response in
             let r = report()
@@ -31,7 +37,8 @@ struct HealthServer {
             )
         }
         let bound = self.bound
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "dawg"),
+        return Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+                           configuration: .init(address: .hostname(host, port: port), serverName: "dawg"),
                            onServerRunning: { _ in bound?.open() })
     }
 }

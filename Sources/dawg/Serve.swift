@@ -162,12 +162,15 @@ struct Serve: AsyncParsableCommand {
         pitchFeedback.onLatency = { metrics.pitchLatency.recordNanoseconds($0) }
         // The ready line waits for the HTTP port: a script that reads it may scrape at once.
         let httpBound = ReadyGate()
+        let webSocket = WebSocketBridge()
+        webSocket.router = router
+        osc.webSockets = webSocket
         let health = HealthServer(host: bind, port: httpPort, report: {
             let report = HealthReport.make(jack: jack, monitor: monitor, session: session)
             return (report.status == "ok", report.json)
         }, metrics: {
             metrics.scrape(ScrapeSources(session: session, monitor: monitor))
-        }, bound: httpBound).makeApplication()
+        }, bound: httpBound, webSocket: webSocket).makeApplication()
 
         // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: the
         // ready line's service, HTTP, feedback, OSC, then the engine (which closes the

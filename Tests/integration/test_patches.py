@@ -102,7 +102,9 @@ def test_default_patch_loads_and_plays(jackd, tmp_path):
         from helpers import Peer
         p = Peer(d.osc_port)
         state = json.loads(p.request("/state", reply="/state.reply")[0])
-        assert state["name"] == "default" and [t["name"] for t in state["tracks"]] == ["demo loop", "input 1"]
+        assert state["name"] == "default"
+        assert [t["name"] for t in state["tracks"]] == ["demo loop", "input 1", "drums", "bass", "chords", "melody"]
+        assert all(f"dawg:midi_{t['id']}" in jackd.lsp() for t in state["tracks"] if t.get("midi"))
         time.sleep(0.5)
         assert p.request("/transport", reply="/transport/state")[0] == 1
         p.request("/feedback/subscribe", reply="/feedback/subscribed")

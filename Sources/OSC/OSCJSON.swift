@@ -1,0 +1,82 @@
+import Foundation
+
+/// OSC messages as JSON, for the WebSocket: `{"address": "/strip/1/gain", "args":
+/// [-3.0]}` both ways. Numbers arrive as doubles (the router takes any numeric type
+/// where it wants a number, and a whole one where it wants an integer); strings,
+/// booleans and null as themselves. Replies carry ints, floats, strings and booleans;
+/// a number that is not finite is written as null (JSON has no infinities).
+public enum OSCJSON {
+    struct Incoming: Decodable {
+        var address: String
+        var args: [Argument]?
+    }
+
+    enum Argument: Decodable {
+        case bool(Bool), number(Double), string(String), null
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { self = .null }
+            else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+            else if let n = try? c.decode(Double.self) { self = .number(n) }
+            else if let s = try? c.decode(String.self) { self = .string(s) }
+            else { throw DecodingError.dataCorruptedError(in: c, debugDescription: "an argument must be a number, a string, a boolean or null") }
+        }
+
+        var value: OSCValue {
+            switch self {
+            case .bool(let b): .bool(b)
+            case .number(let n): .double(n)
+            case .string(let s): .string(s)
+            case .null: .none
+            }
+        }
+    }
+
+    public struct Malformed: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A message from a page's text frame.
+    public static func decode(_ text: String) throws -> OSCMessage {
+        let incoming: Incoming
+        do { incoming = try JSONDecoder().decode(Incoming.self, from: Data(text.utf8)) } catch {
+            throw Malformed(description: "not an OSC message as JSON: expected {\"address\": \"/…\", \"args\": […]}")
+        }
+        guard incoming.address.hasPrefix("/") else { throw Malformed(description: "an address starts with /, not \(incoming.address)") }
+        return OSCMessage(incoming.address, (incoming.args ?? []).map(\.value))
+    }
+
+    /// A message as a page's text frame.
+    public static func encode(_ m: OSCMessage) -> String {
+        "{\"address\":\(quoted(m.path)),\"args\":[\(m.args.map(json).joined(separator: ","))]}"
+    }
+
+    static func json(_ v: OSCValue) -> String {
+        switch v {
+        case .int(let i): "\(i)"
+        case .int64(let i): "\(i)"
+        case .float(let f): f.isFinite ? "\(f)" : "null"
+        case .double(let d): d.isFinite ? "\(d)" : "null"
+        case .string(let s): quoted(s)
+        case .bool(let b): b ? "true" : "false"
+        case .none, .unsupported: "null"
+        }
+    }
+
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out + "\""
+    }
+}
