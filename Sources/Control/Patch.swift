@@ -215,6 +215,18 @@ public struct TrackSettings: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey { case id, name, file, midi, program, position, input, armed, take, pitch, coach, role, clip, strip }
 
+    /// Plays nothing: no file (nor its clip), no MIDI file (nor its program), no input,
+    /// no take, no position. The caller then says what it plays.
+    mutating func forgetSource() {
+        file = nil
+        clip = nil
+        midi = nil
+        program = nil
+        input = nil
+        take = nil
+        position = nil
+    }
+
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int.self, forKey: .id)

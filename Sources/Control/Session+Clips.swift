@@ -44,11 +44,11 @@ extension Session {
             case .move(let position): new.position = try Validate.seconds(position, "position")
             }
             new.clip = clip
-            _ = try clipNode(audio, track: new)  // checks the clip against the file
-            patch.tracks[i] = new
+            let edited = try clipNode(audio, track: new)  // throws if it does not fit the file
             let previous = try clipNode(audio, track: old)
+            patch.tracks[i] = new
             graph[.track(id)]?.source = ClipPlayer.node(
-                clips: [try clipNode(audio, track: new)], stereo: audio.isStereo, retaining: [audio],
+                clips: [edited], stereo: audio.isStereo, retaining: [audio],
                 replacing: [previous], rampFrames: Int(engine.config.rampFrames)
             )
             pushGraph()

@@ -37,18 +37,16 @@ extension Session {
             guard midi[id] != nil || !freeMIDISlots.isEmpty else {
                 throw ControlError("no more MIDI tracks: the limit is \(engine.config.midiOutputs)")
             }
+            let program = patch.tracks[i].program
+            patch.tracks[i].forgetSource()
             patch.tracks[i].midi = paths.relative(absolute)
+            patch.tracks[i].program = program  // a program chosen for the track stays
             patch.tracks[i].position = position
-            patch.tracks[i].file = nil
-            patch.tracks[i].input = nil
             patch.tracks[i].armed = false
-            patch.tracks[i].take = nil
             audio[id] = nil
             takeAudio[id] = nil
             dropStream(id)  // (not its MIDI slot: the new source takes it over)
-            retireTap(.track(id))
-            graph[.track(id)]?.recordTap = nil
-            graph[.track(id)]?.recordStream = nil
+            removeTap(.track(id))
             adoptMIDI(id, source, program: patch.tracks[i].program, name: patch.tracks[i].name)
             pushMix([.track(id)], audibility: false)  // a stereo source: the balance pan law
             pushGraph()

@@ -133,7 +133,7 @@ extension Session {
                     .track(t.id), slot: graph.takeSlot()!, settings: t.strip, stereo: decoded[t.id]?.isStereo ?? (streamed[t.id]?.channels == 2 || midiSources[t.id] != nil), audible: audible
                 )
                 if let a = decoded[t.id] {
-                    n.source = (try? clipNode(a, settings: t)) ?? clipNode(a, at: t.position ?? 0)
+                    n.source = try clipNode(a, settings: t)  // the clip was checked against the file above
                 } else if let file = streamed[t.id] {
                     n.source = streamNode(t.id, file, at: t.position ?? 0, slot: n.meterSlot)
                 } else if let input = t.input {
@@ -167,8 +167,7 @@ extension Session {
     func retireStrips() {
         for ref in graph.nodes.keys { retireTap(ref) }
         for id in Array(streams.keys) { dropStream(id) }
-        graph[.master]?.recordTap = nil  // the master's nodes stay; its bounce does not
-        graph[.master]?.recordStream = nil
+        removeTap(.master)  // the master's nodes stay; its bounce does not
         bounces = []
         graph.removeAll()
         scheduler.removeAll()

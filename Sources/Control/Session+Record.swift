@@ -46,6 +46,13 @@ extension Session {
         if let stream = graph[ref]?.recordStream { recorder?.retire(stream) }
     }
 
+    /// Under the lock: the strip records no more (its tap retired and dropped).
+    func removeTap(_ ref: StripRef) {
+        retireTap(ref)
+        graph[ref]?.recordTap = nil
+        graph[ref]?.recordStream = nil
+    }
+
     /// The capture port (from 1) an input track plays, if it is one.
     public func inputPort(track id: Int) -> Int? {
         locked { patch.tracks.first { $0.id == id }?.input }

@@ -8,7 +8,7 @@ extension Session {
             var end = 0.0
             for t in patch.tracks {
                 let start = t.position ?? 0
-                if let a = audio[t.id] { end = max(end, start + Double(a.frames) / sampleRate) }
+                if let a = audio[t.id], let clip = try? clipNode(a, track: t) { end = max(end, start + Double(clip.length) / sampleRate) }
                 if let s = streams[t.id] { end = max(end, start + Double(s.file.frames) / sampleRate) }
                 if let m = midi[t.id] { end = max(end, Double(m.sequence.end) / sampleRate) }
             }

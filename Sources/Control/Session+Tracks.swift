@@ -34,14 +34,9 @@ extension Session {
                 throw ControlError("input must be a port number from 1 to \(engine.config.inputs), not \(port)")
             }
             let i = try trackIndex(id)
+            patch.tracks[i].forgetSource()  // another input: the takes of the old one stay listed, none plays
             patch.tracks[i].input = port
-            patch.tracks[i].file = nil
-            patch.tracks[i].clip = nil
-            patch.tracks[i].midi = nil
-            patch.tracks[i].program = nil
-            patch.tracks[i].position = nil
-            dropSources(id)  // another input: the takes of the old one stay listed, none plays
-            patch.tracks[i].take = nil
+            dropSources(id)
             graph[.track(id)]?.source = CaptureInput.node(port: port - 1)
             pushMix([.track(id)], audibility: false)  // a mono source changes the pan law
             pushGraph()
@@ -66,26 +61,20 @@ extension Session {
         }
         try locked {
             let i = try trackIndex(id)
+            patch.tracks[i].forgetSource()  // a new file: the whole of it, at unity
             patch.tracks[i].file = paths.relative(absolute)
             patch.tracks[i].position = position
-            patch.tracks[i].input = nil
-            patch.tracks[i].midi = nil
-            patch.tracks[i].program = nil
-            patch.tracks[i].clip = nil  // a new file: the whole of it, at unity
-            dropMIDI(id)
             patch.tracks[i].armed = false  // a file track does not record
-            patch.tracks[i].take = nil
+            dropMIDI(id)
             takeAudio[id] = nil
             audio[id] = decoded
-            retireTap(.track(id))
-            graph[.track(id)]?.recordTap = nil
-            graph[.track(id)]?.recordStream = nil
+            removeTap(.track(id))
             if let n = graph[.track(id)] {
                 if let streamed {
                     n.source = streamNode(id, streamed, at: position, slot: n.meterSlot)
                 } else if let decoded {
                     dropStream(id)
-                    n.source = clipNode(decoded, at: position)
+                    n.source = try clipNode(decoded, settings: patch.tracks[i])
                 }
             }
             pushMix([.track(id)], audibility: false)  // a stereo file changes the pan law
@@ -93,13 +82,8 @@ extension Session {
         }
     }
 
-    /// A source node playing `audio` from `position` seconds on the timeline.
-    func clipNode(_ audio: DecodedAudio, at position: Double) -> NodeState {
-        let clip = ClipNode(left: audio.left, right: audio.right, start: engine.frames(seconds: position), length: Int64(audio.frames))
-        return ClipPlayer.node(clips: [clip], stereo: audio.isStereo, retaining: [audio])
-    }
-
-    /// A source node playing `audio` as `track`'s clip says (its trim, gain and fades).
+    /// A source node playing `audio` as `track`'s clip says (its position, trim, gain and
+    /// fades; the whole file at unity from its position when it has no clip edits).
     func clipNode(_ audio: DecodedAudio, settings track: TrackSettings) throws -> NodeState {
         ClipPlayer.node(clips: [try clipNode(audio, track: track)], stereo: audio.isStereo, retaining: [audio])
     }

@@ -1,3 +1,5 @@
+import MIDIFiles
+
 /// A second voice for a melody: a diatonic third or sixth below it, or the nearest
 /// chord tone below (the chords given, or found from the melody bar by bar).
 public enum HarmonyGenerator {
@@ -63,5 +65,28 @@ public enum HarmonyGenerator {
             let overlap = max(0, min(n.end, to) - max(n.start, from))
             return sum + (tones.contains(((n.key % 12) + 12) % 12) ? overlap : -overlap / 2)
         }
+    }
+}
+
+extension HarmonyGenerator {
+    /// A harmony voice for the melody of `file` — the notes of its first track with notes
+    /// off channel 10, in beats at the file's first tempo (120 BPM without one) — as an
+    /// arrangement at that tempo, with the melody itself first when `withMelody`.
+    /// `source` names the file in the error when it holds no melody.
+    public static func arrangement(
+        harmonising file: MIDIFile, source: String, key: Key, interval: Interval, program: Int, withMelody: Bool
+    ) throws -> Arrangement {
+        let notes = file.notes()
+        guard let track = notes.first(where: { $0.channel != 9 })?.track else {
+            throw GenerationError("\(source) has no melody (no notes off channel 10)")
+        }
+        let bpm = file.tracks.joined().lazy.compactMap { if case .tempo(let m) = $0.kind { 60_000_000 / Double(m) } else { nil } }.first ?? 120
+        let melody = notes.filter { $0.track == track && $0.channel != 9 }.map {
+            Note(start: $0.start * bpm / 60, length: $0.duration * bpm / 60, key: $0.key, velocity: $0.velocity)
+        }
+        let harmony = part(for: melody, key: key, interval: interval, meter: .common, program: program)
+        let bars = Int(((melody.map(\.end).max() ?? 4) / 4).rounded(.up))
+        let parts = withMelody ? [Part(name: "melody", program: 0, channel: 3, notes: melody), harmony] : [harmony]
+        return Arrangement(bpm: bpm, meter: .common, key: key, bars: max(1, bars), parts: parts)
     }
 }

@@ -24,16 +24,9 @@ extension OSCRouter {
             guard let file = session.snapshot().tracks.first(where: { $0.id == track })?.midi else { throw ControlError("track \(track) is not a MIDI track") }
             return jobs.run(for: client, kind: "generate/harmony", arguments: "track \(track)") {
                 do {
-                    let source = try MIDIFile(path: try session.paths.resolve(file, mustExist: true))
-                    let k = try Key.parse(key, scale: scale)
-                    let bpm = source.tracks.flatMap { $0 }.compactMap { if case .tempo(let m) = $0.kind { 60_000_000 / Double(m) } else { nil } }.first ?? 120
-                    let melody = source.notes().filter { $0.channel != 9 }.map {
-                        Note(start: $0.start * bpm / 60, length: $0.duration * bpm / 60, key: $0.key, velocity: $0.velocity)
-                    }
-                    guard !melody.isEmpty else { throw GenerationError("track \(track) has no melody to harmonise") }
-                    let part = HarmonyGenerator.part(for: melody, key: k, interval: try HarmonyGenerator.Interval.named(interval), meter: .common, program: 52)
-                    let bars = Int(((melody.map(\.end).max() ?? 4) / 4).rounded(.up))
-                    let arrangement = Arrangement(bpm: bpm, meter: .common, key: k, bars: max(1, bars), parts: [part])
+                    let arrangement = try HarmonyGenerator.arrangement(
+                        harmonising: try MIDIFile(path: try session.paths.resolve(file, mustExist: true)), source: "track \(track)",
+                        key: try Key.parse(key, scale: scale), interval: try HarmonyGenerator.Interval.named(interval), program: 52, withMelody: false)
                     return Self.added(try Self.place(arrangement, kind: kind, session: session), address: address, session: session, feedback: feedback)
                 } catch {
                     return [OSCMessage("/fail", [.string(address), .string("\(error)")])]

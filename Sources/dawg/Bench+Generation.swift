@@ -35,10 +35,7 @@ extension Bench {
             let make = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6 / Double(runs)
             try made.midiFile(title: "bench").write(to: folder + "/song.mid")
             let renderStart = DispatchTime.now().uptimeNanoseconds
-            let engine = EngineHandle(config: EngineConfig(sampleRate: Double(sampleRate), inputs: 1))
-            let session = Session(engine: engine, paths: try ProjectPaths(directory: folder))
-            let track = try session.addTrack(name: "song")
-            try session.loadMIDI(track: track, path: "song.mid")
+            let session = try GeneratedAudio.session(playing: folder + "/song.mid", sampleRate: sampleRate)
             let seconds = made.seconds + 2
             try session.setLoudness(.master, false)  // as dawg render and generate --wav do
             _ = try session.renderOffline(seconds: seconds)

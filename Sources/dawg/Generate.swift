@@ -47,12 +47,17 @@ struct Generate: ParsableCommand {
 /// through the offline driver.
 enum GeneratedAudio {
     static func render(midi: String, to wav: String, seconds: Double, sampleRate: Int) throws {
+        try Render.write(try session(playing: midi, sampleRate: sampleRate), to: wav, seconds: seconds)
+    }
+
+    /// A session with no host whose one track plays the MIDI file at `midi`.
+    static func session(playing midi: String, sampleRate: Int) throws -> Session {
         let url = URL(fileURLWithPath: midi).standardizedFileURL
         let engine = EngineHandle(config: EngineConfig(sampleRate: Double(sampleRate), inputs: 1))
         let session = Session(engine: engine, paths: try ProjectPaths(directory: url.deletingLastPathComponent().path))
         let track = try session.addTrack(name: "generated")
         try session.loadMIDI(track: track, path: url.lastPathComponent)
-        try Render.write(session, to: wav, seconds: seconds)
+        return session
     }
 }
 
@@ -150,18 +155,9 @@ struct GenerateHarmony: ParsableCommand {
         do {
             let file: MIDIFile
             do { file = try MIDIFile(path: melodyFile) } catch { throw GenerationError("\(error)") }
-            let key = try Key.parse(self.key, scale: scale)
-            guard let interval = try? HarmonyGenerator.Interval.named(interval) else { throw GenerationError("unknown interval \"\(self.interval)\"; allowed: third, sixth, chord, third-above") }
-            let notes = file.notes()
-            guard let track = notes.first(where: { $0.channel != 9 })?.track else { throw GenerationError("\(melodyFile) has no melody (no notes off channel 10)") }
-            let bpm = file.tracks.flatMap { $0 }.compactMap { if case .tempo(let m) = $0.kind { 60_000_000 / Double(m) } else { nil } }.first ?? 120
-            let melody = notes.filter { $0.track == track && $0.channel != 9 }.map {
-                Note(start: $0.start * bpm / 60, length: $0.duration * bpm / 60, key: $0.key, velocity: $0.velocity)
-            }
-            let bars = Int(((melody.map(\.end).max() ?? 4) / 4).rounded(.up))
-            let harmony = HarmonyGenerator.part(for: melody, key: key, interval: interval, meter: .common, program: program)
-            let arrangement = Arrangement(bpm: bpm, meter: .common, key: key, bars: max(1, bars),
-                                          parts: [Part(name: "melody", program: 0, channel: 3, notes: melody), harmony])
+            let interval = try HarmonyGenerator.Interval.named(interval)
+            let arrangement = try HarmonyGenerator.arrangement(
+                harmonising: file, source: melodyFile, key: try Key.parse(key, scale: scale), interval: interval, program: program, withMelody: true)
             try output.write(arrangement, title: "harmony in \(interval.rawValue)s")
         } catch let e as GenerationError {
             throw ValidationError(e.description)

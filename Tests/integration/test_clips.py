@@ -72,3 +72,28 @@ def test_a_clip_renders_exactly_as_its_formula(project):
     start = int(0.5 * RATE)
     assert np.all(left[:start] == 0) and np.all(left[start + len(i):] == 0)
     np.testing.assert_allclose(left[start:start + len(i)], 0.5 * env, atol=2e-7)
+
+
+def test_a_file_track_that_becomes_a_midi_track_leaves_its_clip_behind(dawg, project):
+    import mido
+    f = mido.MidiFile(type=0)
+    t0 = mido.MidiTrack()
+    f.tracks.append(t0)
+    t0 += [mido.Message("note_on", note=60, velocity=90, time=0), mido.Message("note_off", note=60, time=480)]
+    f.save(project / "one.mid")
+    p = Peer(dawg.osc_port)
+    try:
+        t, _ = p.request("/track/add", "dc", reply="/track/added")
+        p.send(f"/track/{t}/load", "dc.wav")
+        assert p.expect("/done", 10)
+        p.send(f"/track/{t}/clip/1/gain", -6.0)
+        p.send(f"/track/{t}/midi", "one.mid")
+        assert p.expect("/done", 10) == [f"/track/{t}/midi"]
+        p.send("/patch/save", "became-midi.json")
+        assert p.expect("/done", 10) == ["/patch/save"]
+        saved = next(x for x in json.loads((project / "became-midi.json").read_text())["tracks"] if x["id"] == t)
+        assert saved["midi"] == "one.mid" and "clip" not in saved and "file" not in saved
+        p.send("/patch/load", "became-midi.json")
+        assert p.expect("/done", 10) == ["/patch/load"]
+    finally:
+        p.close()
