@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
@@ -45,6 +47,7 @@ let package = Package(
         .target(name: "CShim", dependencies: ["CJack", "CLo"]),
         // Flushing denormals on the thread that renders (process thread, offline driver).
         .target(name: "CFloatEnv"),
+        .target(name: "CThreadName"),
 
         // Realtime kernels: Foundation-free, plain functions over pointers.
         .target(name: "DSP", dependencies: ["CFFTW"], swiftSettings: realtime),
@@ -78,7 +81,7 @@ let package = Package(
         // Control side: the session model, validation, slow jobs, patches.
         .target(
             name: "Control",
-            dependencies: ["Engine", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CSndfile", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Engine", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CSndfile", "CThreadName", .product(name: "Logging", package: "swift-log")]
         ),
         // OSC address space, dispatch, feedback (liblo).
         .target(
@@ -94,6 +97,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -16,6 +16,7 @@ public final class PollingThread: @unchecked Sendable {
     /// Any control thread: start the thread, which runs `pass` until `stop`.
     public func start(name: String, _ pass: @escaping @Sendable () -> UInt64?) {
         let t = Thread { [self] in
+            ThreadName.set(name)
             while lock.withLock({ running }) {
                 let pause = pass()
                 wakeup.wait(nanoseconds: pause)

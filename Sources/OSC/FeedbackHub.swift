@@ -51,7 +51,7 @@ public final class FeedbackHub: @unchecked Sendable {
     /// Send `messages` to every subscriber (but `except`) now.
     public func broadcast(_ messages: [OSCMessage], except: OSCClient? = nil) {
         let targets = lock.withLock { Array(subscribers.keys) }
-        for client in targets where client != except { sender.send(messages, to: client) }
+        sender.send(messages, to: targets.filter { $0 != except })
     }
 
     /// Start the feedback thread. With no subscriber it sleeps until one arrives (or
@@ -61,6 +61,7 @@ public final class FeedbackHub: @unchecked Sendable {
     public func start() {
         lock.withLock { running = true }
         let t = Thread { [weak self] in
+            ThreadName.set("dawg.feedback")
             while let self, self.lock.withLock({ self.running }) {
                 let wait = self.tick(now: dawg_monotonic_ns())
                 let idle = self.subscriberCount == 0
@@ -88,7 +89,10 @@ public final class FeedbackHub: @unchecked Sendable {
             for (client, var s) in subscribers {
                 if now >= s.nextDue {
                     due.append(client)
-                    s.nextDue = now + UInt64(1e9 / s.rate)
+                    // On a grid of the rate's period, so subscribers at one rate share
+                    // each tick: its messages are made and encoded once for them all.
+                    let period = UInt64(1e9 / s.rate)
+                    s.nextDue = (now / period + 1) * period
                     subscribers[client] = s
                 }
                 wait = min(wait, s.nextDue > now ? s.nextDue - now : 0)
@@ -104,7 +108,7 @@ public final class FeedbackHub: @unchecked Sendable {
         if !due.isEmpty {
             let messages = meterMessages() + loudnessMessages() + [OSCMessage("/transport/position", [.float(Float(t.seconds))])]
                 + recorderMessages()
-            for client in due { sender.send(messages, to: client) }
+            sender.send(messages, to: due)
         }
         return wait
     }

@@ -8,7 +8,8 @@ import Store
 /// transport rolls with recording on, and when a track's take is finished they are
 /// scored (`TakeScorer`, against the track's coach target) and the summary goes to
 /// subscribers — `/coach/summary i:track i:take f:score f:pitch f:rhythm
-/// f:consistency f:vibrato s:tips` (−1 for a dimension the take has nothing for) — and
+/// f:consistency f:vibrato s:tips` (−1 for a dimension the take has nothing for), then
+/// `/coach/report i:track i:take s:json` with the per-note report — and
 /// into the project store with the take (source `live`).
 public final class LiveTakeScores: @unchecked Sendable {
     // @unchecked Sendable: `contours` is touched only under `lock`.
@@ -52,10 +53,10 @@ public final class LiveTakeScores: @unchecked Sendable {
         }
         let report = TakeScorer(options: options).score(readings, against: coach.target, targetName: name)
         // Kept first, so a subscriber who reads the store on hearing the summary finds it.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         if let store = session.recorder?.store, take.id > 0 {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let json = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             do {
                 try store.save(CoachResult(
                     takeID: take.id, target: name, mode: report.mode, folded: report.folded, score: report.score, pitch: report.pitch,
@@ -68,6 +69,6 @@ public final class LiveTakeScores: @unchecked Sendable {
         hub.broadcast([OSCMessage("/coach/summary", [
             .int(Int32(track)), .int(Int32(take.number)), .float(Float(report.score)), value(report.pitch),
             value(report.rhythm), value(report.consistency), value(report.vibrato), .string(report.tips.joined(separator: "\n")),
-        ])])
+        ]), OSCMessage("/coach/report", [.int(Int32(track)), .int(Int32(take.number)), .string(json)])])
     }
 }

@@ -20,6 +20,14 @@ public struct OSCClient: Hashable, Sendable, CustomStringConvertible {
 /// Sends messages to a client outside a request (job results, feedback).
 public protocol OSCSender: Sendable {
     func send(_ messages: [OSCMessage], to client: OSCClient)
+    /// The same messages to many (feedback): a sender may encode them once.
+    func send(_ messages: [OSCMessage], to clients: [OSCClient])
+}
+
+extension OSCSender {
+    public func send(_ messages: [OSCMessage], to clients: [OSCClient]) {
+        for client in clients { send(messages, to: client) }
+    }
 }
 
 /// Engine figures `/status` and `/stats` report, supplied by the host (JACK) side.

@@ -52,6 +52,35 @@ public enum OSCJSON {
         "{\"address\":\(quoted(m.path)),\"args\":[\(m.args.map(json).joined(separator: ","))]}"
     }
 
+    /// Live pitch and coaching also in the shape coaching front ends use:
+    /// `{"type":"pitch","track":1,"frequency":440.0,"note":"A4","cents":-5.0,
+    /// "confidence":0.95,"isInTune":true,"voiced":true,"frameTime":…}` (frequency 0,
+    /// note "-" and voiced false when the voice stops) and `{"type":"feedback",
+    /// "track":1,"message":"…","severity":"success"}`; nil for any other message.
+    public static func typed(_ m: OSCMessage) -> String? {
+        let a = m.args
+        switch m.path {
+        case "/pitch" where a.count == 7:
+            let hz = number(a[1])
+            return "{\"type\":\"pitch\",\"track\":\(json(a[0])),\"frequency\":\(json(a[1])),\"note\":\(json(a[2])),\"cents\":\(json(a[3])),"
+                + "\"confidence\":\(json(a[4])),\"isInTune\":\(number(a[5]) != 0),\"voiced\":\(hz > 0),\"frameTime\":\(json(a[6]))}"
+        case "/coach/feedback" where a.count == 3:
+            return "{\"type\":\"feedback\",\"track\":\(json(a[0])),\"message\":\(json(a[1])),\"severity\":\(json(a[2]))}"
+        default:
+            return nil
+        }
+    }
+
+    static func number(_ v: OSCValue) -> Double {
+        switch v {
+        case .int(let i): Double(i)
+        case .int64(let i): Double(i)
+        case .float(let f): Double(f)
+        case .double(let d): d
+        default: 0
+        }
+    }
+
     static func json(_ v: OSCValue) -> String {
         switch v {
         case .int(let i): "\(i)"

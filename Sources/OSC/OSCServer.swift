@@ -50,13 +50,19 @@ public final class OSCServer: OSCSender, @unchecked Sendable {
     }
 
     public func send(_ messages: [OSCMessage], to client: OSCClient) {
-        if client.isWebSocket {
-            webSockets?.send(messages, to: client)
-            return
-        }
+        send(messages, to: [client])
+    }
+
+    /// Each message encoded once, whoever it goes to; pages get theirs from the bridge.
+    public func send(_ messages: [OSCMessage], to clients: [OSCClient]) {
+        let pages = clients.filter(\.isWebSocket)
+        if !pages.isEmpty { webSockets?.send(messages, to: pages) }
+        guard pages.count < clients.count else { return }
         for m in messages {
             let bytes = OSCCodec.encode(m)
-            if client.isStream { tcp.send(bytes, to: client) } else { udp.send(bytes, to: client) }
+            for client in clients where !client.isWebSocket {
+                if client.isStream { tcp.send(bytes, to: client) } else { udp.send(bytes, to: client) }
+            }
         }
     }
 }

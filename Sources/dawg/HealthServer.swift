@@ -3,7 +3,8 @@ import Hummingbird
 import HummingbirdWebSocket
 
 /// HTTP on `--http-port`: `/health` (200 while the engine runs, 503 once JACK has
-/// gone) and `/metrics` (Prometheus text format).
+/// gone), `/metrics` (Prometheus text format), the page (`/`, the files of `web/`),
+/// its data (`PageData`) and the OSC address space over a WebSocket (`/ws`).
 struct HealthServer {
     let host: String
     let port: Int
@@ -13,9 +14,20 @@ struct HealthServer {
     var bound: ReadyGate? = nil
     /// The OSC address space over a WebSocket at `/ws`.
     var webSocket: WebSocketBridge? = nil
+    /// The page's folder (`index.html` and what it loads); nothing else is served.
+    var pageFolder: String? = nil
+    var pageData: PageData? = nil
+    /// Required of everything but `/health` and `/metrics` when set.
+    var token: String? = nil
 
     func makeApplication() -> some ApplicationProtocol {
         let router = Router(context: BasicWebSocketRequestContext.self)
+        router.add(middleware: PageToken(token: token))
+        if let pageFolder {
+            router.add(middleware: FileMiddleware(pageFolder, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true)
+                .withAdditionalMediaType(.init(type: .text, subType: "javascript"), mappedToFileExtension: "js"))
+        }
+        pageData?.routes(router)
         if let bridge = webSocket {
             router.ws("ws") { inbound, outbound, _ in await bridge.serve(inbound, outbound) }
         }

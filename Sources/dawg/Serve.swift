@@ -37,8 +37,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Capture ports (in_1 … in_N).")
     var inputs = 2
 
-    @Option(help: "Address to listen on (OSC and HTTP).")
+    @Option(help: "Address to listen on (OSC and HTTP). Beyond this machine the page and its WebSocket need a token (OSC has no authentication: keep it on trusted networks).")
     var bind = "127.0.0.1"
+
+    @Option(help: "The token the page and its WebSocket need (default: made up at start when --bind is not a loopback address, and printed on the ready line).")
+    var token: String?
 
     @Flag(name: .customLong("no-jack-transport"), help: "Keep the engine's transport to itself instead of driving and following JACK transport.")
     var noJackTransport = false
@@ -80,6 +83,11 @@ struct Serve: AsyncParsableCommand {
         guard (0...256).contains(inputs) else { throw ValidationError("--inputs must be from 0 to 256") }
         guard metricsInterval >= 0.1 && metricsInterval <= 3600 else { throw ValidationError("--metrics-interval must be 0.1 … 3600 s") }
         guard metricsRetention > 0 && metricsRetention <= 24 * 3650 else { throw ValidationError("--metrics-retention must be over 0 and at most ten years, in hours") }
+        if let token {
+            guard token.count >= 8, token.count <= 256, token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.~".contains($0)) }) else {
+                throw ValidationError("--token must be 8 … 256 letters, digits or - _ . ~")
+            }
+        }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
         guard RecordFormat(rawValue: recordFormat) != nil else {
             throw ValidationError("unknown --record-format \(recordFormat); one of \(RecordFormat.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -165,12 +173,16 @@ struct Serve: AsyncParsableCommand {
         let webSocket = WebSocketBridge()
         webSocket.router = router
         osc.webSockets = webSocket
+        let pageToken = token ?? (AccessToken.isLoopback(bind) ? nil : AccessToken.make())
+        let pageFolder = ShippedFolder.find("web", containing: "index.html", environment: "DAWG_WEB", projectDirectory: projectDir)
+        let pageHost = bind == "0.0.0.0" || bind == "::" ? (ProcessInfo.processInfo.hostName) : bind
+        let pageAddress = "http://\(pageHost.contains(":") ? "[\(pageHost)]" : pageHost):\(httpPort)/" + (pageToken.map { "?token=\($0)" } ?? "")
         let health = HealthServer(host: bind, port: httpPort, report: {
             let report = HealthReport.make(jack: jack, monitor: monitor, session: session)
             return (report.status == "ok", report.json)
         }, metrics: {
             metrics.scrape(ScrapeSources(session: session, monitor: monitor))
-        }, bound: httpBound, webSocket: webSocket).makeApplication()
+        }, bound: httpBound, webSocket: webSocket, pageFolder: pageFolder, pageData: PageData(paths: paths), token: pageToken).makeApplication()
 
         // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: the
         // ready line's service, HTTP, feedback, OSC, then the engine (which closes the
@@ -192,7 +204,7 @@ struct Serve: AsyncParsableCommand {
                     interval: metricsInterval, retention: metricsRetention * 3600, logger: logger))),
                 .init(service: health),
                 .init(service: ReadyService(after: httpBound, line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
-                    + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort)")),
+                    + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort); page \(pageAddress)")),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from helpers import Dawg, Jackd, Peer, noise_signal, write_wav, RATE
+from helpers import Dawg, Jackd, Peer, REPO, noise_signal, write_wav, RATE
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -63,3 +63,13 @@ def peer(dawg):
     p = Peer(dawg.osc_port)
     yield p
     p.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Where the run's pictures are (the page's screenshots), for a person to look at."""
+    artifacts = REPO / ".build" / "artifacts"
+    pictures = sorted(artifacts.glob("*.png")) if artifacts.exists() else []
+    if pictures:
+        terminalreporter.write_sep("-", "artefacts")
+        for p in pictures:
+            terminalreporter.write_line(str(p))

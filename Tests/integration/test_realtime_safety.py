@@ -1,13 +1,17 @@
 """Zero allocations, frees, locks, waits, sleeps, I/O and page faults on the process
 thread, counted by an LD_PRELOAD shim around the running engine while it plays, edits its
-graph, loads files, follows JACK transport and takes an OSC storm."""
+graph, loads files, follows JACK transport and takes an OSC storm, with studio pages
+on the WebSocket reading feedback at 60 Hz and moving faders."""
 import json
 import subprocess
+import threading
 import time
+import urllib.request
 
 import jack
 import mido
 import pytest
+import websockets.sync.client as wsclient
 
 from helpers import Dawg, Peer, REPO
 
@@ -62,10 +66,43 @@ def dense_midi(path):
     f.save(path)
 
 
+class Pages:
+    """Studio pages on the WebSocket while the session runs: subscribed at 60 Hz and
+    reading, one of them also moving faders, and waveform overviews fetched."""
+
+    def __init__(self, d, count=3):
+        self.stop = threading.Event()
+        self.frames = [0] * count
+        self.threads = [threading.Thread(target=self.page, args=(d, i), daemon=True) for i in range(count)]
+        for t in self.threads:
+            t.start()
+
+    def page(self, d, i):
+        with wsclient.connect(f"ws://127.0.0.1:{d.http_port}/ws", max_size=None) as ws:
+            ws.send(json.dumps({"address": "/feedback/subscribe", "args": [60]}))
+            n = 0
+            while not self.stop.is_set():
+                if i == 0 and n % 20 == 0:
+                    ws.send(json.dumps({"address": "/master/gain", "args": [-float(n % 12)]}))
+                    urllib.request.urlopen(f"http://127.0.0.1:{d.http_port}/overview?path=stereo.wav", timeout=5).read()
+                try:
+                    ws.recv(timeout=0.5)
+                    self.frames[i] += 1
+                except TimeoutError:
+                    pass
+                n += 1
+
+    def close(self):
+        self.stop.set()
+        for t in self.threads:
+            t.join(5)
+
+
 def busy_session(jackd, d):
     p = Peer(d.osc_port)
     other = jack.Client("daw-rt", servername=jackd.name, no_start_server=True)
     other.activate()
+    pages = Pages(d)
     try:
         p.request("/feedback/subscribe", 100.0, reply="/feedback/subscribed")
         tracks = []
@@ -179,8 +216,10 @@ def busy_session(jackd, d):
                 time.sleep(0.01)
             i += 1
         p.sync(timeout=30)
+        assert min(pages.frames) > 100, f"the pages were reading feedback: {pages.frames} frames"
         return i
     finally:
+        pages.close()
         other.deactivate()
         other.close()
         p.close()

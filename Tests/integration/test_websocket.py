@@ -5,9 +5,10 @@ import asyncio
 import json
 import time
 
+import numpy as np
 import websockets
 
-from helpers import Peer
+from helpers import RATE, Peer, Source
 
 
 async def call(ws, address, *args, reply=None, timeout=3.0):
@@ -15,14 +16,30 @@ async def call(ws, address, *args, reply=None, timeout=3.0):
     return await expect(ws, reply or address, timeout)
 
 
+backlog = {}
+
+
+async def frame(ws, timeout):
+    """The messages of the next frame: one, or an array of them."""
+    data = json.loads(await asyncio.wait_for(ws.recv(), timeout))
+    return data if isinstance(data, list) else [data]
+
+
 async def expect(ws, address, timeout=3.0):
+    """The next message at `address`; others that came in the same frames wait in
+    `backlog` (a feedback tick is one frame)."""
+    kept = backlog.setdefault(id(ws), [])
+    for i, m in enumerate(kept):
+        if m.get("address") == address:
+            return kept.pop(i)["args"]
     deadline = time.time() + timeout
     while True:
         left = deadline - time.time()
         assert left > 0, f"no {address} within {timeout} s"
-        m = json.loads(await asyncio.wait_for(ws.recv(), left))
-        if m["address"] == address:
-            return m["args"]
+        for m in await frame(ws, left):
+            if m.get("address") == address:
+                return m["args"]
+            kept.append(m)
 
 
 def test_the_address_space_over_a_websocket(dawg):
@@ -47,12 +64,52 @@ def test_the_address_space_over_a_websocket(dawg):
             await stalled.send(json.dumps({"address": "/feedback/subscribe", "args": [200]}))  # and never reads again
             peer.send(f"/strip/{t}/gain", -6.0)
             assert await expect(page, f"/strip/{t}/gain") == [-6.0]
-            meters = 0
+            meters = ticks = 0
             deadline = time.time() + 2
             while time.time() < deadline:
-                m = json.loads(await asyncio.wait_for(page.recv(), 1))
-                meters += m["address"].startswith("/meter")
-            assert meters > 20, "meters at the page's rate while another page reads nothing"
+                got = await frame(page, 1)
+                meters += sum(m["address"].startswith("/meter") for m in got)
+                # A tick is one frame: every strip's meter and the position together.
+                ticks += any(m["address"] == "/transport/position" for m in got) and sum(m["address"].startswith("/meter") for m in got) >= 2
+            assert meters > 20 and ticks > 20, "meters at the page's rate while another page reads nothing"
 
     asyncio.run(session())
     peer.close()
+
+
+def test_live_pitch_also_comes_in_the_shape_coaching_front_ends_use(jackd, dawg, peer):
+    t, _ = peer.request("/track/add", "vox", reply="/track/added")
+    peer.send(f"/track/{t}/input", 1)
+    peer.send("/pitch/enable", t, 1)
+    src = Source(jackd.name, lambda n: (0.3 * np.sin(2 * np.pi * 440 * 2 ** (-20 / 1200) * np.asarray(n) / RATE)).astype(np.float32))
+
+    async def session():
+        async with websockets.connect(f"ws://127.0.0.1:{dawg.http_port}/ws", close_timeout=1) as page:
+            await call(page, "/feedback/subscribe", 30, reply="/feedback/subscribed")
+            typed = []
+            deadline = time.time() + 3
+            while time.time() < deadline and len(typed) < 20:
+                got = await frame(page, 1)
+                for i, m in enumerate(got):
+                    if m.get("type") == "pitch":
+                        # Right after its OSC form, in the same frame.
+                        assert got[i - 1]["address"] == "/pitch" and got[i - 1]["args"][1] == m["frequency"]
+                        typed.append(m)
+            assert len(typed) >= 20
+            last = typed[-1]
+            assert last["track"] == t and last["note"] == "A4" and last["voiced"] is True
+            assert abs(last["cents"] + 20) < 2 and last["isInTune"] is False and last["confidence"] > 0.9
+            assert abs(last["frequency"] - 440 * 2 ** (-20 / 1200)) < 0.5 and isinstance(last["frameTime"], int)
+            src.signal_fn = lambda n: np.zeros(len(n), dtype=np.float32)
+            deadline = time.time() + 2
+            while time.time() < deadline:
+                quiet = [m for m in await frame(page, 1) if m.get("type") == "pitch" and not m["voiced"]]
+                if quiet:
+                    assert quiet[0]["frequency"] == 0 and quiet[0]["note"] == "-"
+                    return
+            raise AssertionError("no unvoiced pitch message after the tone stopped")
+
+    try:
+        asyncio.run(session())
+    finally:
+        src.close()
