@@ -53,7 +53,7 @@ enum PatchValidator {
             }
             if let position = t.position { _ = try Validate.seconds(position, "track \(t.id) position") }
             if let c = t.clip {
-                guard t.file != nil else { throw ControlError("track \(t.id): a clip belongs to a file track") }
+                guard t.file != nil || t.take != nil else { throw ControlError("track \(t.id): a clip belongs to a file track, or to the take an input track plays") }
                 _ = try Validate.gain(c.gain, "track \(t.id) clip gain")
                 for (v, what) in [(c.fadeIn, "fade-in"), (c.fadeOut, "fade-out"), (c.trim, "trim")] { _ = try Validate.seconds(v, "track \(t.id) clip \(what)") }
                 if let l = c.length, !(l.isFinite && l > 0) { throw ControlError("track \(t.id): clip length must be more than 0 s") }

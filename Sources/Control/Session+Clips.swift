@@ -2,7 +2,7 @@ import AudioFiles
 import DSP
 import Engine
 
-/// One change to a file track's clip.
+/// One change to a track's clip: its file's, or the take an input track plays.
 public enum ClipEdit: Sendable {
     case gain(Float)
     case fadeIn(Double, FadeShape?)
@@ -14,20 +14,26 @@ public enum ClipEdit: Sendable {
 }
 
 extension Session {
-    /// Edit clip `n` (1: a file track has one) of track `id`. The new clip crossfades
-    /// from the old over the ramp time, so an edit while it plays does not click.
-    /// Returns the track as it is now. Refused, changing nothing, when a value is out of
-    /// range or the track plays no decoded file.
+    /// Edit clip `n` (1: a track has one) of track `id`: its decoded file, or the take
+    /// it plays (disarmed). The new clip crossfades from the old over the ramp time, so
+    /// an edit while it plays does not click. Returns the track as it is now. Refused,
+    /// changing nothing, when a value is out of range or the track plays neither.
     @discardableResult
     public func editClip(track id: Int, clip n: Int, _ edit: ClipEdit) throws -> TrackSettings {
         try locked {
             let i = try trackIndex(id)
             guard n == 1 else { throw ControlError("track \(id) has one clip, number 1 (not \(n))") }
-            guard let audio = audio[id] else {
+            let old = patch.tracks[i]
+            let audio: DecodedAudio, recordedAt: Int64?
+            if let a = self.audio[id] {
+                (audio, recordedAt) = (a, nil)
+            } else if let (take, a) = takeAudio[id], old.take == take.number, !old.armed {
+                (audio, recordedAt) = (a, take.timelineFrame)
+            } else {
                 if streams[id] != nil { throw ControlError("track \(id) streams its file from disk; clip edits are for decoded files (shorter than --stream-threshold)") }
+                if old.input != nil { throw ControlError("track \(id) plays its live input; its clip is the take it plays once disarmed (/track/\(id)/take)") }
                 throw ControlError("track \(id) has no clip (load a file with /track/\(id)/load)")
             }
-            let old = patch.tracks[i]
             var new = old
             var clip = old.clip ?? ClipSettings()
             switch edit {
@@ -44,8 +50,8 @@ extension Session {
             case .move(let position): new.position = try Validate.seconds(position, "position")
             }
             new.clip = clip
-            let edited = try clipNode(audio, track: new)  // throws if it does not fit the file
-            let previous = try clipNode(audio, track: old)
+            let edited = try clipNode(audio, track: new, recordedAt: recordedAt)  // throws if it does not fit the file
+            let previous = try clipNode(audio, track: old, recordedAt: recordedAt)
             patch.tracks[i] = new
             graph[.track(id)]?.source = ClipPlayer.node(
                 clips: [edited], stereo: audio.isStereo, retaining: [audio],
@@ -56,9 +62,10 @@ extension Session {
         }
     }
 
-    /// The clip of `track` (its position, trim, gain and fades) over `audio`; throws
-    /// when the trim or the fades do not fit the file.
-    func clipNode(_ audio: DecodedAudio, track: TrackSettings) throws -> ClipNode {
+    /// The clip of `track` (its position, trim, gain and fades) over `audio`, a file or
+    /// the take recorded at timeline frame `recordedAt` (where it starts unless moved);
+    /// throws when the trim or the fades do not fit the file.
+    func clipNode(_ audio: DecodedAudio, track: TrackSettings, recordedAt: Int64? = nil) throws -> ClipNode {
         let c = track.clip ?? ClipSettings()
         let rate = sampleRate
         let fileSeconds = Double(audio.frames) / rate
@@ -82,7 +89,8 @@ extension Session {
         guard let inShape = FadeShape(name: c.fadeInShape), let outShape = FadeShape(name: c.fadeOutShape) else {
             throw ControlError("fade shapes are \(FadeShape.allCases.map(\.name).joined(separator: ", "))")
         }
-        var node = ClipNode(left: audio.left, right: audio.right, start: engine.frames(seconds: track.position ?? 0), length: length, offset: offset)
+        let start = track.position.map { engine.frames(seconds: $0) } ?? recordedAt ?? 0
+        var node = ClipNode(left: audio.left, right: audio.right, start: start, length: length, offset: offset)
         node.gain = c.gain == -.infinity ? 0 : Decibels.toGain(c.gain)
         node.fadeIn = fadeIn
         node.fadeInShape = inShape

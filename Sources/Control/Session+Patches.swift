@@ -115,6 +115,11 @@ extension Session {
             do { takes[t.id] = (take, try decodeTake(take)) } catch let e as ControlError {
                 throw ControlError("track \(t.id): \(e.message)")
             }
+            if t.clip != nil, let (take, a) = takes[t.id] {  // a take's clip must fit the take
+                do { _ = try clipNode(a, track: t, recordedAt: take.timelineFrame) } catch let e as ControlError {
+                    throw ControlError("track \(t.id): clip of take \(number): \(e.message)")
+                }
+            }
         }
         try locked {
             try validateGraph(normalised)  // routing that loops: outputs, sends, side-chains

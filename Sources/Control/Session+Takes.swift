@@ -13,7 +13,9 @@ extension Session {
         _ = try locked { try trackIndex(id) }
         guard number != 0 else {
             try locked {
-                patch.tracks[try trackIndex(id)].take = nil
+                let i = try trackIndex(id)
+                if patch.tracks[i].take != nil { forgetTakeClip(i) }
+                patch.tracks[i].take = nil
                 takeAudio[id] = nil
                 refreshInputSource(id)
             }
@@ -27,10 +29,18 @@ extension Session {
         try locked {
             let i = try trackIndex(id)
             guard patch.tracks[i].input != nil else { throw ControlError("track \(id) plays a file now") }
+            if patch.tracks[i].take != number { forgetTakeClip(i) }
             patch.tracks[i].take = number
             takeAudio[id] = (take, decoded)
             refreshInputSource(id)
         }
+    }
+
+    /// Session lock held: a take's clip edits (and where it was moved to) belong to it,
+    /// not to the next take the track plays.
+    private func forgetTakeClip(_ i: Int) {
+        patch.tracks[i].clip = nil
+        patch.tracks[i].position = nil
     }
 
     /// The active take's number, 0 for none.
@@ -53,8 +63,10 @@ extension Session {
         guard let t = patch.tracks.first(where: { $0.id == id }), let port = t.input, let n = graph[.track(id)] else { return }
         let playsTake = !t.armed && t.take != nil
         if playsTake, let (take, audio) = takeAudio[id] {
-            let clip = ClipNode(left: audio.left, right: audio.right, start: take.timelineFrame, length: Int64(audio.frames))
-            n.source = ClipPlayer.node(clips: [clip], stereo: false, retaining: [audio])
+            // Its clip edits were checked against it when made (or when the patch loaded).
+            let clip = (try? clipNode(audio, track: t, recordedAt: take.timelineFrame))
+                ?? ClipNode(left: audio.left, right: audio.right, start: take.timelineFrame, length: Int64(audio.frames))
+            n.source = ClipPlayer.node(clips: [clip], stereo: audio.isStereo, retaining: [audio])
         } else if n.source?.kind != .capture {
             n.source = CaptureInput.node(port: port - 1)
         } else {

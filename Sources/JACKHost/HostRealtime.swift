@@ -160,8 +160,19 @@ struct HostRealtime {
         } else {
             let expected = lastFrame &+ (lastRolling ? nframes : 0)
             let jumped = frame != expected
-            if rolling && lastRolling && missed > 0 && frame == expected &+ missed {
-                core.pointee.follow(skipped: Int64(missed))
+            // Rolled on through cycles this client missed: the transport moved ahead by
+            // about what the server's clock says was missed. Under load the two can
+            // disagree by a period or more (the dummy driver's timer catching up), so
+            // the transport's own step is taken, up to four periods beyond the missed.
+            let ahead = frame &- expected
+            if rolling && lastRolling && frame == lastFrame {
+                // A late client makes JACK hand out one period twice (and skip the next),
+                // its transport standing still for it: not a locate. The engine rolls on
+                // from where it was; the skip that follows lands where it expects.
+                lastFrame = expected
+                return
+            } else if rolling && lastRolling && missed > 0 && ahead > 0 && ahead <= missed &+ 4 &* nframes {
+                core.pointee.follow(skipped: Int64(ahead))
             } else if rolling != lastRolling || jumped {
                 core.pointee.follow(playing: rolling, locate: jumped ? Int64(frame) : nil)
             }

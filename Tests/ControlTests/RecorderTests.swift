@@ -1,4 +1,5 @@
 import AudioFiles
+import DSP
 import Engine
 import Foundation
 import Store
@@ -234,6 +235,57 @@ final class RecorderTests: XCTestCase {
         var broken = saved
         broken.tracks[0].take = 7
         XCTAssertThrowsError(try session.apply(broken)) { XCTAssertTrue("\($0)".contains("no take 7"), "\($0)") }
+    }
+
+    func testATakesClipIsEditedLikeAFilesAndBelongsToThatTake() throws {
+        let t = try armedInput()
+        try session.set(.pan, of: .track(t), to: -1)
+        try session.punch(from: 0.01, to: 0.03)  // frames 480 ..< 1440
+        try session.startRecording()
+        render(2048)
+        session.stop()
+        render(period)
+        writer.drain()
+        session.takeFinished(try XCTUnwrap(try session.takes(track: t).first))
+        XCTAssertThrowsError(try session.editClip(track: t, clip: 1, .gain(-6))) { XCTAssertTrue("\($0)".contains("live input"), "\($0)") }
+        try session.arm(track: t, false)
+        // Gain, a trim of 240 frames into the take for 480, moved to frame 960, a linear
+        // fade-in of 48 frames.
+        try session.editClip(track: t, clip: 1, .gain(-6))
+        try session.editClip(track: t, clip: 1, .trim(start: 0.005, length: 0.01))
+        try session.editClip(track: t, clip: 1, .move(0.02))
+        try session.editClip(track: t, clip: 1, .fadeIn(0.001, .linear))
+        XCTAssertThrowsError(try session.editClip(track: t, clip: 1, .trim(start: 0.015, length: 0.01))) {
+            XCTAssertTrue("\($0)".contains("past the end"), "\($0)")
+        }
+        func playFromZero() -> [Float] {
+            try? session.locate(seconds: 0)
+            session.play()
+            let out = driver.render(frames: 2048) { _, _, buffer in for i in buffer.indices { buffer[i] = 0 } }
+            session.stop()
+            render(period)
+            return out.left
+        }
+        let gain = Decibels.toGain(-6)
+        func expected() -> [Float] {
+            (0..<480).map { k in Self.counter(0, 480 + 240 + k) * gain * (k < 48 ? Float(k) / 48 : 1) }
+        }
+        var heard = playFromZero()
+        for (k, e) in expected().enumerated() { XCTAssertEqual(heard[960 + k], e, accuracy: 1e-6, "frame \(960 + k)") }
+        XCTAssertEqual(Array(heard[0..<960]) + Array(heard[1440...]), [Float](repeating: 0, count: 2048 - 480))
+        // Saved and loaded with the take; a patch whose clip does not fit the take is refused.
+        let saved = session.snapshot()
+        XCTAssertEqual(saved.tracks[0].clip?.trim, 0.005)
+        XCTAssertEqual(saved.tracks[0].position, 0.02)
+        try session.selectTake(track: t, number: 0)
+        XCTAssertNil(session.snapshot().tracks[0].clip, "the edits were take 1's")
+        XCTAssertNil(session.snapshot().tracks[0].position)
+        try session.apply(saved)
+        heard = playFromZero()
+        for (k, e) in expected().enumerated() { XCTAssertEqual(heard[960 + k], e, accuracy: 1e-6, "frame \(960 + k) after loading") }
+        var broken = saved
+        broken.tracks[0].clip?.length = 1
+        XCTAssertThrowsError(try session.apply(broken)) { XCTAssertTrue("\($0)".contains("clip of take 1"), "\($0)") }
     }
 
     func testALostMarkCostsAlignmentButNeverHangsTheWriter() throws {

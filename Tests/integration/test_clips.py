@@ -38,7 +38,7 @@ def test_clip_edits_are_echoed_saved_and_refused_when_they_do_not_fit(dawg, proj
         i, _ = p.request("/track/add", "in", reply="/track/added")
         p.send(f"/track/{i}/input", 1)
         p.send(f"/track/{i}/clip/1/gain", 0.0)
-        assert "no clip" in p.expect("/error")[1]
+        assert "live input" in p.expect("/error")[1]
         p.send("/patch/save", "clips.json")
         assert p.expect("/done", 10) == ["/patch/save"]
         saved = next(x for x in json.loads((project / "clips.json").read_text())["tracks"] if x["id"] == t)

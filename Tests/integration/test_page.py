@@ -201,6 +201,18 @@ def test_a_take_recorded_from_the_page_is_on_its_timeline_and_clips_are_edited_t
         until(lambda: abs(track1()["clip"].get("trim", 0) - 0.3) < 0.02, 3)
         clip = track1()
         assert abs(clip["position"] - 3.3) < 0.02 and abs(clip["clip"]["length"] - 1.2) < 0.02, clip
+        # The take the input track plays is a clip too: dragged 1 s later, its end trimmed.
+        start = takes[0]["start"]
+        def track2():
+            return next(t for t in json.loads(peer.request("/state", reply="/state.reply")[0])["tracks"] if t["id"] == 2)
+        drag(100 * start + 50, 28 + 72 + 40, 100)
+        until(lambda: abs(track2().get("position", -1) - (start + 1.0)) < 0.02, 3)
+        end = 100 * (start + 1.0 + takes[0]["length"])
+        drag(end, 28 + 72 + 40, -40)
+        until(lambda: abs(track2().get("clip", {}).get("length", 0) - (takes[0]["length"] - 0.4)) < 0.02, 3)
+        # Another take chosen: the edits were take 1's.
+        peer.send("/track/2/take", 0)
+        until(lambda: "clip" not in track2() and "position" not in track2(), 3)
         time.sleep(0.3)
         print(f"screenshot: {shot(browser, 'timeline')}")
         assert not page_errors(browser), page_errors(browser)

@@ -71,7 +71,10 @@ export class Store {
     });
     link.on('/record/state', ([on]) => { this.recording = !!on; this.emit('transport'); });
     link.on(/^\/track\/\d+\/arm$/, ([armed], a) => this.trackChanged(a, (t) => { t.armed = !!armed; }));
-    link.on(/^\/track\/\d+\/take$/, ([n], a) => this.trackChanged(a, (t) => { t.take = n || undefined; }, 'takes'));
+    link.on(/^\/track\/\d+\/take$/, ([n], a) => this.trackChanged(a, (t) => {
+      if ((t.take ?? 0) !== n) { t.clip = undefined; t.position = undefined; }  // the edits were the other take's
+      t.take = n || undefined;
+    }, 'takes'));
     link.on('/record/take.done', ([track]) => this.fetchTakes(track));
     link.on(/^\/track\/\d+\/clip\/1\//, (args, a) => this.clipChanged(a, args));
     link.on(/^\/(strip\/[^/]+|master)\//, (args, a) => this.stripChanged(a, args));

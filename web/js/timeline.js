@@ -1,5 +1,6 @@
 // The timeline: tracks with their clips and takes, waveforms from the engine's cached
-// overviews, markers, the loop and the playhead. Drag a clip to move it, its edges to
+// overviews, markers, the loop and the playhead. Drag a clip (a file's, or the take an
+// input track plays) to move it, its edges to
 // trim it, the squares at its top corners to fade it; choose a take; zoom (ctrl +
 // wheel, or the buttons) and scroll (wheel).
 import { el, slider } from './controls.js';
@@ -47,7 +48,7 @@ export class Timeline {
       const kind = t.input !== undefined ? 'input' : t.midi ? 'midi' : t.file ? 'file' : 'empty';
       const head = el('div', { class: `tl-head ${kind}`, style: `height:${laneH}px`, dataset: { lane: String(t.id) } },
         el('div', { class: 'tl-name' }, t.name, el('span', { class: 'kind' }, ` ${kind}`)));
-      if (kind === 'file') {
+      if (this.source(t)) {
         const gain = slider({ min: -24, max: 24, value: t.clip?.gain ?? 0, label: 'clip', format: formatDB,
           dataset: { clipGain: String(t.id) }, send: (v) => this.link.send(`/track/${t.id}/clip/1/gain`, Math.round(v * 10) / 10) });
         head.append(gain.element);
@@ -85,14 +86,24 @@ export class Timeline {
       .then((v) => map.set(path, v), () => map.delete(path));
   }
 
-  // The clip a file track plays, with edits being dragged shown.
+  // What a track's clip plays: its file, or the take an input track plays (disarmed),
+  // which stays where it was recorded until moved.
+  source(t) {
+    if (t.file) return { path: t.file, recordedAt: 0 };
+    if (t.input === undefined || !t.take || t.armed) return null;
+    const k = (this.store.takes.get(t.id) ?? []).find((k) => k.n === t.take);
+    return k ? { path: k.path, recordedAt: k.start, take: k.n } : null;
+  }
+
+  // The clip a track plays, with edits being dragged shown.
   clip(t) {
-    const o = this.loaded.get(t.file);
+    const src = this.source(t);
+    const o = this.loaded.get(src.path);
     const c = { ...(t.clip ?? {}), ...(this.preview.get(t.id) ?? {}) };
     const trim = c.trim ?? 0;
     const fileSeconds = o ? o.seconds : null;
     const length = c.length ?? (fileSeconds !== null ? Math.max(0, fileSeconds - trim) : 4);
-    return { position: c.position ?? t.position ?? 0, trim, length, fadeIn: c.fadeIn ?? 0, fadeOut: c.fadeOut ?? 0,
+    return { position: c.position ?? t.position ?? src.recordedAt, trim, length, take: src.take, fadeIn: c.fadeIn ?? 0, fadeOut: c.fadeOut ?? 0,
       fadeInShape: c.fadeInShape ?? 'linear', fadeOutShape: c.fadeOutShape ?? 'linear', gain: c.gain ?? 0, fileSeconds, overview: o };
   }
 
@@ -114,7 +125,7 @@ export class Timeline {
   }
 
   extents(t) {
-    if (t.file) { const c = this.clip(t); return [[c.position, c.length]]; }
+    if (this.source(t)) { const c = this.clip(t); return [[c.position, c.length]]; }
     if (t.midi) {
       const n = this.notes.get(t.midi);
       return [[t.position ?? 0, n?.length ? Math.max(...n.map((k) => k.end)) : 4]];
@@ -134,23 +145,27 @@ export class Timeline {
     const t = this.lanes()[i];
     if (!t) return null;
     const top = rulerH + i * laneH;
-    if (t.file) {
-      const c = this.clip(t);
-      const x0 = this.x(c.position), x1 = this.x(c.position + c.length);
-      if (x < x0 - edge || x > x1 + edge) return null;
-      const fi = this.x(c.position + c.fadeIn), fo = this.x(c.position + c.length - c.fadeOut);
-      if (y < top + 14 && Math.abs(x - fi) <= edge) return { kind: 'fadeIn', t, c };
-      if (y < top + 14 && Math.abs(x - fo) <= edge) return { kind: 'fadeOut', t, c };
-      if (Math.abs(x - x0) <= edge) return { kind: 'trimStart', t, c };
-      if (Math.abs(x - x1) <= edge) return { kind: 'trimEnd', t, c };
-      return { kind: 'move', t, c };
-    }
+    const onClip = this.source(t) && this.hitClip(t, x, y, top);
+    if (onClip) return onClip;
     if (t.input !== undefined) {
       const takes = this.store.takes.get(t.id) ?? [];
       const k = takes.find((k) => x >= this.x(k.start) && x <= this.x(k.start + k.length));
       if (k) return { kind: 'take', t, take: k };
     }
     return null;
+  }
+
+  // Where on its clip (a fade handle, an edge, the body) x, y falls, or null.
+  hitClip(t, x, y, top) {
+    const c = this.clip(t);
+    const x0 = this.x(c.position), x1 = this.x(c.position + c.length);
+    if (x < x0 - edge || x > x1 + edge) return null;
+    const fi = this.x(c.position + c.fadeIn), fo = this.x(c.position + c.length - c.fadeOut);
+    if (y < top + 14 && Math.abs(x - fi) <= edge) return { kind: 'fadeIn', t, c };
+    if (y < top + 14 && Math.abs(x - fo) <= edge) return { kind: 'fadeOut', t, c };
+    if (Math.abs(x - x0) <= edge) return { kind: 'trimStart', t, c };
+    if (Math.abs(x - x1) <= edge) return { kind: 'trimEnd', t, c };
+    return { kind: 'move', t, c };
   }
 
   pointerDown(e) {
@@ -262,7 +277,9 @@ export class Timeline {
     if (t.file) return this.drawClip(g, t, top, w);
     if (t.midi) return this.drawMIDI(g, t, top);
     if (t.input !== undefined) {
+      const playing = this.source(t);
       for (const k of this.store.takes.get(t.id) ?? []) {
+        if (playing && playing.take === k.n) continue;  // drawn as its clip, below
         const active = (t.take ?? 0) === k.n;
         const o = this.loaded.get(k.path);
         const x0 = this.x(k.start), x1 = this.x(k.start + k.length);
@@ -271,8 +288,9 @@ export class Timeline {
         if (o) this.drawWave(g, o, k.start, 0, k.length, top + 4, laneH - 8, () => 1, active ? '#a5d8ff' : '#5c7080', w);
         g.fillStyle = '#dde';
         g.font = '11px system-ui, sans-serif';
-        g.fillText(`take ${k.n}${active ? ' (playing)' : ''}`, x0 + 4, top + 15);
+        g.fillText(`take ${k.n}${active ? ' (armed: the input plays)' : ''}`, x0 + 4, top + 15);
       }
+      if (playing) this.drawClip(g, t, top, w);
     }
   }
 
@@ -304,7 +322,7 @@ export class Timeline {
     g.fillRect(this.x(c.position + c.length - c.fadeOut) - 4, y, 8, 8);
     g.fillStyle = '#dde';
     g.font = '11px system-ui, sans-serif';
-    g.fillText(`${t.name}${c.gain ? ` ${formatDB(c.gain)} dB` : ''}`, x0 + 12, y + 20);
+    g.fillText(`${c.take ? `take ${c.take}` : t.name}${c.gain ? ` ${formatDB(c.gain)} dB` : ''}`, x0 + 12, y + 20);
   }
 
   // min/max per pixel over the overview's blocks; `env(s)` scales s seconds into the clip.
