@@ -91,6 +91,7 @@ def main():
         peer.send("/record/start")
         time.sleep(8.2)
         peer.send("/transport/stop")
+        peer.send("/record/stop")  # the take is done; what follows is heard, not recorded
         deadline = time.time() + 20
         while time.time() < deadline and not browser.execute_script("return !!document.getElementById('singer-total')"):
             time.sleep(0.2)

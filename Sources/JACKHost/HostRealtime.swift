@@ -160,10 +160,6 @@ struct HostRealtime {
         } else {
             let expected = lastFrame &+ (lastRolling ? nframes : 0)
             let jumped = frame != expected
-            // Rolled on through cycles this client missed: the transport moved ahead by
-            // about what the server's clock says was missed. Under load the two can
-            // disagree by a period or more (the dummy driver's timer catching up), so
-            // the transport's own step is taken, up to four periods beyond the missed.
             let ahead = frame &- expected
             if rolling && lastRolling && frame == lastFrame {
                 // A late client makes JACK hand out one period twice (and skip the next),
@@ -172,6 +168,10 @@ struct HostRealtime {
                 lastFrame = expected
                 return
             } else if rolling && lastRolling && missed > 0 && ahead > 0 && ahead <= missed &+ 4 &* nframes {
+                // Rolled on through cycles this client missed: the transport moved ahead
+                // by about what the server's clock says was missed. Under load the two
+                // can disagree by a period or more (the dummy driver's timer catching
+                // up), so the transport's own step is taken, up to four periods beyond.
                 core.pointee.follow(skipped: Int64(ahead))
             } else if rolling != lastRolling || jumped {
                 core.pointee.follow(playing: rolling, locate: jumped ? Int64(frame) : nil)

@@ -81,7 +81,8 @@ public final class FeedbackHub: @unchecked Sendable {
     /// Send what is due at `now`; returns nanoseconds until the next send is due.
     @discardableResult
     func tick(now: UInt64) -> UInt64 {
-        for (_, meter) in session.loudnessMeters() { meter.drain() }
+        let loudness = session.loudnessMeters()
+        for (_, meter) in loudness { meter.drain() }
         let playing = session.engine.published.playing.load(ordering: .relaxed)
         let (due, changed, wait): ([OSCClient], Bool, UInt64) = lock.withLock {
             var due: [OSCClient] = []
@@ -106,7 +107,7 @@ public final class FeedbackHub: @unchecked Sendable {
             broadcast([OSCMessage("/transport/state", [.int(t.playing ? 1 : 0), .float(Float(t.seconds))])])
         }
         if !due.isEmpty {
-            let messages = meterMessages() + loudnessMessages() + [OSCMessage("/transport/position", [.float(Float(t.seconds))])]
+            let messages = meterMessages() + loudnessMessages(loudness) + [OSCMessage("/transport/position", [.float(Float(t.seconds))])]
                 + recorderMessages()
             sender.send(messages, to: due)
         }
@@ -116,8 +117,8 @@ public final class FeedbackHub: @unchecked Sendable {
     /// `/loudness/<id> <momentary> <short-term> <integrated LUFS> <true peak dBTP>` for
     /// every metered strip, the master last; a value there is none of yet (silence, or
     /// less than 400 ms / 3 s of signal) reads −120 as the meters' floor does.
-    func loudnessMessages() -> [OSCMessage] {
-        session.loudnessMeters().map { id, meter in
+    func loudnessMessages(_ meters: [(id: String, meter: LiveLoudness)]) -> [OSCMessage] {
+        meters.map { id, meter in
             let r = meter.reading()
             func reading(_ v: Double?) -> OSCValue { .float(Float(max(-120, v ?? -120))) }
             return OSCMessage("/loudness/\(id)", [reading(r.momentary), reading(r.shortTerm), reading(r.integrated), reading(r.truePeak)])

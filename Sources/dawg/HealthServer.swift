@@ -21,7 +21,7 @@ struct HealthServer {
     var token: String? = nil
 
     func makeApplication() -> some ApplicationProtocol {
-        let router = Router(context: BasicWebSocketRequestContext.self)
+        let router = Router(context: PageRequestContext.self)
         router.add(middleware: PageToken(token: token))
         if let pageFolder {
             router.add(middleware: FileMiddleware(pageFolder, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true)
@@ -29,7 +29,7 @@ struct HealthServer {
         }
         pageData?.routes(router)
         if let bridge = webSocket {
-            router.ws("ws") { inbound, outbound, _ in await bridge.serve(inbound, outbound) }
+            router.ws("ws") { inbound, _, context in await bridge.serve(inbound, channel: context.requestContext.channel) }
         }
         let report = self.report
         router.get("health") { _, _ -> Response in

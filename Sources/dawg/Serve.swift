@@ -161,6 +161,11 @@ struct Serve: AsyncParsableCommand {
             if case .finished(let take) = event, let session {
                 takeQueue.async {
                     session.takeFinished(take)
+                    // It became its track's active take: pages and surfaces hear it as they
+                    // hear /track/<id>/take.
+                    if case .track(let id) = take.source, let n = try? session.activeTake(track: id) {
+                        feedback.broadcast([OSCMessage("/track/\(id)/take", [.int(Int32(n))])])
+                    }
                     pitchFeedback.takeScores.finished(take, session: session, hub: feedback)
                 }
             }

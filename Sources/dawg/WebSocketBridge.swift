@@ -1,26 +1,40 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 import NIOWebSocket
 import OSC
 
 /// The OSC address space over a WebSocket (`GET /ws` on the HTTP port): each text frame
 /// is one message as JSON (`OSCJSON`), handled by the same router as OSC over UDP and
 /// TCP, and replies, job results and feedback come back the same way (several at once
-/// as one frame holding an array). Each page has a queue of frames of its own; a page
-/// that stops reading until its queue is full is dropped —
-/// its subscription ends and its connection closes — without holding up the others.
+/// as one frame holding an array).
+///
+/// What goes to pages is written straight to their connections on their event loops:
+/// a feedback tick is encoded once, and each event loop is woken once for all of its
+/// pages. A page that stops reading fills its connection; while it is full its frames
+/// are skipped, and once it has stayed full for `stallLimit` frames it is dropped — its
+/// subscription ends, its connection closes — without holding up the others.
 final class WebSocketBridge: OSCSender, @unchecked Sendable {
     // @unchecked Sendable: `pages` and `nextID` only under `lock`; `router` is set once
     // before the HTTP server starts.
     private let lock = NSLock()
-    private var pages: [String: AsyncStream<ByteBuffer>.Continuation] = [:]
+    private var pages: [String: Page] = [:]
     private var nextID = 0
     var router: OSCRouter?
-    /// Frames waiting for a page at most (seconds of 60 Hz feedback).
-    let queueLimit: Int
+    /// Frames a page may miss in a row, its connection full, before it is dropped
+    /// (some 17 s of feedback at 60 Hz).
+    let stallLimit: Int
 
-    init(queueLimit: Int = 1024) { self.queueLimit = queueLimit }
+    /// One page's connection.
+    final class Page: @unchecked Sendable {
+        // @unchecked Sendable: `stalled` is touched only on the channel's event loop.
+        let channel: any Channel
+        var stalled = 0
+        init(channel: any Channel) { self.channel = channel }
+    }
+
+    init(stallLimit: Int = 1024) { self.stallLimit = stallLimit }
 
     /// Pages connected now.
     var count: Int { lock.withLock { pages.count } }
@@ -30,15 +44,37 @@ final class WebSocketBridge: OSCSender, @unchecked Sendable {
         send(messages, to: [client])
     }
 
-    /// Any thread. The messages go as one frame (a JSON array when there are more than
-    /// one), encoded once for every page: a feedback tick costs a page one write.
+    /// Any thread. The messages go as one frame, encoded once for every page, and each
+    /// event loop is asked once to write it to its pages.
     func send(_ messages: [OSCMessage], to clients: [OSCClient]) {
         let targets = lock.withLock { clients.compactMap { c in pages[c.port].map { (c, $0) } } }
         guard !targets.isEmpty, let text = Self.frame(messages) else { return }
-        let bytes = ByteBuffer(string: text)  // one copy, shared by every page's frame
+        let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, pages: [(OSCClient, Page)])] = [:]
         for (client, page) in targets {
-            if case .dropped = page.yield(bytes) { drop(client) }  // it stopped reading
+            let loop = page.channel.eventLoop
+            byLoop[ObjectIdentifier(loop), default: (loop, [])].pages.append((client, page))
         }
+        for (loop, group) in byLoop.values {
+            loop.execute { [self] in
+                for (client, page) in group { write(frame, to: page, client) }
+            }
+        }
+    }
+
+    /// The page's event loop.
+    private func write(_ frame: WebSocketFrame, to page: Page, _ client: OSCClient) {
+        guard page.channel.isActive else { return }
+        guard page.channel.isWritable else {
+            page.stalled += 1
+            if page.stalled >= stallLimit {
+                drop(client)
+                page.channel.close(promise: nil)
+            }
+            return
+        }
+        page.stalled = 0
+        page.channel.writeAndFlush(frame, promise: nil)
     }
 
     /// The messages as one text frame, each followed by its typed form if it has one.
@@ -49,42 +85,28 @@ final class WebSocketBridge: OSCSender, @unchecked Sendable {
     }
 
     private func drop(_ client: OSCClient) {
-        guard let page = lock.withLock({ pages.removeValue(forKey: client.port) }) else { return }
-        page.finish()
+        guard lock.withLock({ pages.removeValue(forKey: client.port) }) != nil else { return }
         router?.feedback.unsubscribe(client)
     }
 
-    /// One page's connection, for as long as it lasts.
-    func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter) async {
-        let (queue, page) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit))
+    /// One page's connection (`channel`), for as long as it lasts: what it sends.
+    func serve(_ inbound: WebSocketInboundStream, channel: any Channel) async {
         let client: OSCClient = lock.withLock {
             nextID += 1
             let c = OSCClient(host: "ws", port: String(nextID), isStream: true, isWebSocket: true)
-            pages[c.port] = page
+            pages[c.port] = Page(channel: channel)
             return c
         }
         defer { drop(client) }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await bytes in queue {
-                    do { try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: bytes))) } catch { return }
+        do {
+            for try await message in inbound.messages(maxSize: 1 << 20) {
+                guard case .text(let text) = message else {
+                    send([OSCMessage("/error", [.string(""), .string("send OSC messages as JSON text frames")])], to: client)
+                    continue
                 }
+                handle(text, from: client)
             }
-            group.addTask { [self] in
-                do {
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message else {
-                            send([OSCMessage("/error", [.string(""), .string("send OSC messages as JSON text frames")])], to: client)
-                            continue
-                        }
-                        handle(text, from: client)
-                    }
-                } catch {}
-            }
-            // Whichever ends first — the page leaving, or its queue dropped — ends both.
-            _ = await group.next()
-            group.cancelAll()
-        }
+        } catch {}
     }
 
     private func handle(_ text: String, from client: OSCClient) {
@@ -96,5 +118,19 @@ final class WebSocketBridge: OSCSender, @unchecked Sendable {
         } catch {
             send([OSCMessage("/error", [.string(""), .string("\(error)")])], to: client)
         }
+    }
+}
+
+/// A request's context that keeps its connection, so the WebSocket bridge can write to
+/// a page's connection directly.
+struct PageRequestContext: RequestContext, WebSocketRequestContext {
+    var coreContext: CoreRequestContextStorage
+    let webSocket: WebSocketHandlerReference<PageRequestContext>
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        channel = source.channel
     }
 }

@@ -193,29 +193,38 @@ final class RecorderTests: XCTestCase {
         XCTAssertThrowsError(try session.bounce(.track(t), true))
     }
 
-    func testTheNewestTakePlaysWhereItWasRecordedOnceTheTrackIsDisarmed() throws {
+    /// An armed input track, hard left (the left output carries it at unity), with take
+    /// 1 recorded at frames 480 ..< 1440 and finished.
+    func trackWithATake() throws -> Int {
         let t = try armedInput()
-        try session.set(.pan, of: .track(t), to: -1)  // hard left: the left output carries the track at unity
-        try session.punch(from: 0.01, to: 0.03)  // frames 480 ..< 1440
+        try session.set(.pan, of: .track(t), to: -1)
+        try session.punch(from: 0.01, to: 0.03)
         try session.startRecording()
         render(2048)
         session.stop()
         render(period)
         writer.drain()
-        let take = try XCTUnwrap(try session.takes(track: t).first)
-        session.takeFinished(take)
+        session.takeFinished(try XCTUnwrap(try session.takes(track: t).first))
+        return t
+    }
+
+    /// The left output of 2048 frames played from the start, the inputs silent or
+    /// the counter.
+    func playFromZero(silentInput: Bool = true) -> [Float] {
+        try? session.locate(seconds: 0)
+        session.play()
+        let out = driver.render(frames: 2048) { port, start, buffer in
+            for i in buffer.indices { buffer[i] = silentInput ? 0 : Self.counter(port, start + i) }
+        }
+        session.stop()
+        render(period)
+        return out.left
+    }
+
+    func testTheNewestTakePlaysWhereItWasRecordedOnceTheTrackIsDisarmed() throws {
+        let t = try trackWithATake()
         XCTAssertEqual(try session.activeTake(track: t), 1)
         // Still armed: the live input is heard, not the take.
-        func playFromZero(silentInput: Bool) -> [Float] {
-            try? session.locate(seconds: 0)
-            session.play()
-            let out = driver.render(frames: 2048) { port, start, buffer in
-                for i in buffer.indices { buffer[i] = silentInput ? 0 : Self.counter(port, start + i) }
-            }
-            session.stop()
-            render(period)
-            return out.left
-        }
         XCTAssertEqual(playFromZero(silentInput: true).max(), 0, "armed: input monitoring, and the input is silent")
         try session.arm(track: t, false)
         let heard = playFromZero(silentInput: true)
@@ -238,15 +247,7 @@ final class RecorderTests: XCTestCase {
     }
 
     func testATakesClipIsEditedLikeAFilesAndBelongsToThatTake() throws {
-        let t = try armedInput()
-        try session.set(.pan, of: .track(t), to: -1)
-        try session.punch(from: 0.01, to: 0.03)  // frames 480 ..< 1440
-        try session.startRecording()
-        render(2048)
-        session.stop()
-        render(period)
-        writer.drain()
-        session.takeFinished(try XCTUnwrap(try session.takes(track: t).first))
+        let t = try trackWithATake()
         XCTAssertThrowsError(try session.editClip(track: t, clip: 1, .gain(-6))) { XCTAssertTrue("\($0)".contains("live input"), "\($0)") }
         try session.arm(track: t, false)
         // Gain, a trim of 240 frames into the take for 480, moved to frame 960, a linear
@@ -257,14 +258,6 @@ final class RecorderTests: XCTestCase {
         try session.editClip(track: t, clip: 1, .fadeIn(0.001, .linear))
         XCTAssertThrowsError(try session.editClip(track: t, clip: 1, .trim(start: 0.015, length: 0.01))) {
             XCTAssertTrue("\($0)".contains("past the end"), "\($0)")
-        }
-        func playFromZero() -> [Float] {
-            try? session.locate(seconds: 0)
-            session.play()
-            let out = driver.render(frames: 2048) { _, _, buffer in for i in buffer.indices { buffer[i] = 0 } }
-            session.stop()
-            render(period)
-            return out.left
         }
         let gain = Decibels.toGain(-6)
         func expected() -> [Float] {
