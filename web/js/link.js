@@ -6,7 +6,6 @@ export class Link {
     this.url = url;
     this.handlers = [];       // { match(address) → bool, fn(args, address) }
     this.typed = [];          // fn(object) for {"type": …} messages
-    this.waiting = [];        // { address, resolve, timer }
     this.onStatus = () => {};
     this.retry = 250;
     this.connect();
@@ -37,22 +36,6 @@ export class Link {
     if (this.open) this.ws.send(JSON.stringify({ address, args }));
   }
 
-  // Sends and resolves with the args of the first reply on `reply` (default: the
-  // same address); rejects on /error for the address or after `ms`.
-  request(address, args = [], reply = address, ms = 3000) {
-    return new Promise((resolve, reject) => {
-      const entry = { address: reply, asked: address, resolve, reject };
-      entry.timer = setTimeout(() => { this.forget(entry); reject(new Error(`no ${reply}`)); }, ms);
-      this.waiting.push(entry);
-      this.send(address, ...args);
-    });
-  }
-
-  forget(entry) {
-    clearTimeout(entry.timer);
-    this.waiting = this.waiting.filter((w) => w !== entry);
-  }
-
   // `pattern`: an address, or a RegExp, or a function of the address.
   on(pattern, fn) {
     const match = typeof pattern === 'string' ? (a) => a === pattern
@@ -60,15 +43,13 @@ export class Link {
     this.handlers.push({ match, fn });
   }
 
+  off(fn) { this.handlers = this.handlers.filter((h) => h.fn !== fn); }
+
   onTyped(fn) { this.typed.push(fn); }
 
   receive(m) {
     if (m.type) { for (const fn of this.typed) fn(m); return; }
     const { address, args } = m;
-    for (const w of [...this.waiting]) {
-      if (w.address === address) { this.forget(w); w.resolve(args); }
-      else if (address === '/error' && args[0] === w.asked) { this.forget(w); w.reject(new Error(args[1])); }
-    }
     for (const h of this.handlers) if (h.match(address)) h.fn(args, address);
   }
 }

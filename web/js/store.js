@@ -141,15 +141,24 @@ export class Store {
     this.emit('strip', id);
   }
 
+  // The track's takes (`/track/<id>/takes` answers `/takes` each, then `/takes.end`).
   async fetchTakes(track) {
     const list = [];
-    const done = new Promise((resolve) => {
-      const collect = ([t, n, path, start, length]) => { if (t === track) list.push({ n, path, start, length }); };
-      this.link.on('/takes', collect);
-      this.link.request(`/track/${track}/takes`, [], '/takes.end').then(resolve, resolve)
-        .finally(() => { this.link.handlers = this.link.handlers.filter((h) => h.fn !== collect); });
+    await new Promise((resolve) => {
+      const collect = ([t, n, path, start, length], address) => {
+        if (t !== track) return;
+        if (address === '/takes') list.push({ n, path, start, length });
+        else finish();
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        this.link.off(collect);
+        resolve();
+      };
+      const timer = setTimeout(finish, 3000);
+      this.link.on(/^\/takes(\.end)?$/, collect);
+      this.link.send(`/track/${track}/takes`);
     });
-    await done;
     this.takes.set(track, list);
     this.emit('takes', track);
   }
