@@ -74,10 +74,10 @@ extension Session {
                 throw ControlError("track \(t.id): \(e.description.replacingOccurrences(of: absolute, with: file))")
             }
             normalised.tracks[i].file = paths.relative(absolute)
-            // A clip's trim and fades must fit the file (a streamed file takes no edits).
+            // A clip's trim and fades must fit the file.
             if t.clip != nil {
-                guard let a = decoded[t.id] else { throw ControlError("track \(t.id): clip edits are for decoded files, and \(file) streams from disk") }
-                do { _ = try clipNode(a, track: t) } catch let e as ControlError { throw ControlError("track \(t.id): clip: \(e.message)") }
+                let frames = decoded[t.id].map { Int64($0.frames) } ?? streamed[t.id]!.frames
+                do { _ = try clipPlacement(frames: frames, track: t) } catch let e as ControlError { throw ControlError("track \(t.id): clip: \(e.message)") }
             }
         }
         // MIDI tracks: each file read and its synth made now, as audio files are decoded.
@@ -140,7 +140,7 @@ extension Session {
                 if let a = decoded[t.id] {
                     n.source = try clipNode(a, settings: t)  // the clip was checked against the file above
                 } else if let file = streamed[t.id] {
-                    n.source = streamNode(t.id, file, at: t.position ?? 0, slot: n.meterSlot)
+                    n.source = try streamNode(t.id, file, track: t, slot: n.meterSlot)  // the clip was checked above
                 } else if let input = t.input {
                     n.source = CaptureInput.node(port: input - 1)
                 }

@@ -9,7 +9,7 @@ extension Session {
             for t in patch.tracks {
                 let start = t.position ?? 0
                 if let a = audio[t.id], let clip = try? clipNode(a, track: t) { end = max(end, start + Double(clip.length) / sampleRate) }
-                if let s = streams[t.id] { end = max(end, start + Double(s.file.frames) / sampleRate) }
+                if let s = streams[t.id], let clip = try? clipPlacement(frames: s.file.frames, track: t) { end = max(end, start + Double(clip.length) / sampleRate) }
                 if let m = midi[t.id] { end = max(end, Double(m.sequence.end) / sampleRate) }
             }
             return end

@@ -1,9 +1,11 @@
 import AudioFiles
 import Engine
+import Foundation
 
 /// File tracks longer than `streamThreshold` play from disk through a `StreamBuffer`
 /// the `StreamReader` keeps filled, instead of being decoded whole: a two-hour stereo
-/// file costs a second or two of read-ahead, not gigabytes.
+/// file costs a second or two of read-ahead, not gigabytes. Each has two lanes, so a
+/// clip edit is read into the one not sounding and crossed over to (`StreamPlayer`).
 extension Session {
     /// Read-ahead per stream, in frames (about 2.7 s at 48 kHz).
     static let streamFrames = 1 << 17
@@ -17,21 +19,51 @@ extension Session {
         return Double(reader.frames) / sampleRate > streamThreshold ? reader : nil
     }
 
-    /// Session lock held: the stream source for `file` at `position` seconds on track `id`.
-    func streamNode(_ id: Int, _ file: StreamingFileReader, at position: Double, slot: Int) -> NodeState {
+    /// Session lock held: the stream source for `file` on track `id`, played as the
+    /// track's position and clip say; throws when the clip does not fit the file.
+    func streamNode(_ id: Int, _ file: StreamingFileReader, track: TrackSettings, slot: Int) throws -> NodeState {
+        let placement = try clipPlacement(frames: file.frames, track: track)
         dropStream(id)
-        let buffer = StreamBuffer(channels: file.channels, frames: Self.streamFrames)
-        streams[id] = (buffer, file)
-        streamer?.add(buffer, file: file, start: engine.frames(seconds: position))
-        let node = StreamPlayer.node(buffer: buffer, lead: Self.streamLead, meterSlot: slot)
+        let lanes = (StreamBuffer(channels: file.channels, frames: Self.streamFrames),
+                     StreamBuffer(channels: file.channels, frames: Self.streamFrames))
+        _ = lanes.0.claim(from: .idle, to: .sounding)
+        streams[id] = (lanes, file)
+        streamer?.add(lanes.0, file: file, placement: placement)
+        streamer?.add(lanes.1, file: file, placement: placement)
+        let node = StreamPlayer.node(lanes: lanes, lead: Self.streamLead, meterSlot: slot, rampFrames: Int(engine.config.rampFrames))
         let frame = engine.published.position.load(ordering: .relaxed)
         set(node, StreamPlayer.Parameter.prime.rawValue, Self.primeValue(frame))
         return node
     }
 
+    /// Session lock held: track `id`'s stream plays `placement` from now on: the
+    /// reader fills the lane that is not sounding with it, and the player crosses over.
+    /// A lane in a crossover is waited for (a ramp's time while the engine runs).
+    func editStream(_ id: Int, placement: ClipPlacement) throws {
+        guard let s = streams[id], let streamer else { return }
+        let deadline = DispatchTime.now().uptimeNanoseconds + 200_000_000
+        while true {
+            // The lane armed before and not crossed to yet, else the idle one.
+            for lane in [s.lanes.0, s.lanes.1] where lane.laneState == .armed || lane.laneState == .idle {
+                guard lane.claim(from: lane.laneState, to: .writing) else { continue }
+                streamer.retarget(lane, placement: placement)
+                lane.armings.wrappingIncrement(ordering: .releasing)
+                lane.state.store(StreamLaneState.armed.rawValue, ordering: .releasing)
+                return
+            }
+            guard DispatchTime.now().uptimeNanoseconds < deadline else {
+                throw ControlError("track \(id)'s stream is still crossing over to its last edit; try again")
+            }
+            usleep(1000)
+        }
+    }
+
     /// Session lock held: the track no longer streams.
     func dropStream(_ id: Int) {
-        if let s = streams.removeValue(forKey: id) { streamer?.remove(s.buffer) }
+        if let s = streams.removeValue(forKey: id) {
+            streamer?.remove(s.lanes.0)
+            streamer?.remove(s.lanes.1)
+        }
     }
 
     /// Session lock held: ask every stream for `frame` before the transport goes there.

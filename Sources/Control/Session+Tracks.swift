@@ -71,7 +71,7 @@ extension Session {
             removeTap(.track(id))
             if let n = graph[.track(id)] {
                 if let streamed {
-                    n.source = streamNode(id, streamed, at: position, slot: n.meterSlot)
+                    n.source = try streamNode(id, streamed, track: patch.tracks[i], slot: n.meterSlot)
                 } else if let decoded {
                     dropStream(id)
                     n.source = try clipNode(decoded, settings: patch.tracks[i])

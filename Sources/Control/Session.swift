@@ -52,7 +52,7 @@ public final class Session: @unchecked Sendable {
     let recordRingFrames: Int
     var recordEnabled = false
     /// File tracks too long to decode whole (`streamThreshold`), streamed by `streamer`.
-    var streams: [Int: (buffer: StreamBuffer, file: StreamingFileReader)] = [:]
+    var streams: [Int: (lanes: (StreamBuffer, StreamBuffer), file: StreamingFileReader)] = [:]
     public let streamer: StreamReader?
     /// Files longer than this (seconds) stream from disk instead of being decoded.
     let streamThreshold: Double

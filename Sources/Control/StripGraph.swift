@@ -175,7 +175,7 @@ final class StripGraph {
 extension Session {
     /// Whether track `id` plays a stereo file.
     func isStereo(_ id: Int) -> Bool {
-        audio[id]?.isStereo ?? streams[id].map { $0.buffer.channels == 2 } ?? (midi[id] != nil)
+        audio[id]?.isStereo ?? streams[id].map { $0.file.channels == 2 } ?? (midi[id] != nil)
     }
 
     /// Compile the graph from the model and install it. Edits that could make a cycle

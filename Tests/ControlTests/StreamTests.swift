@@ -187,4 +187,96 @@ final class StreamTests: XCTestCase {
         let error = zip(out, reference).dropFirst(1000).map { abs($0 - $1) }.max()!
         XCTAssertLessThan(error, 1e-3, "the same converter as decoding, streamed")
     }
+
+    /// The clip of `long.wav` a streamed track plays after these edits: timeline
+    /// 0.25 s on, 1 s of the file from 0.5 s, at −6 dB, an equal-power fade-in of
+    /// 0.1 s and an S-curve fade-out of 0.2 s.
+    func editStreamedClip(_ t: Int) throws {
+        try session.editClip(track: t, clip: 1, .trim(start: 0.5, length: 1.0))
+        try session.editClip(track: t, clip: 1, .gain(-6))
+        try session.editClip(track: t, clip: 1, .fadeIn(0.1, .equalPower))
+        try session.editClip(track: t, clip: 1, .fadeOut(0.2, .sCurve))
+        try session.editClip(track: t, clip: 1, .move(0.25))
+    }
+
+    /// What those edits put at each timeline frame, by the formulas of docs/osc.md.
+    func editedClip(_ at: [Int64]) -> [Double] {
+        let gain = pow(10, -6.0 / 20)
+        return at.map { t in
+            let i = t - 12_000
+            guard t >= 0, i >= 0, i < 48_000 else { return 0 }
+            var g = gain
+            if i < 4800 { g *= sin(Double.pi / 2 * Double(i) / 4800) }
+            if 48_000 - i <= 9600 { g *= (1 - cos(Double.pi * Double(48_000 - i) / 9600)) / 2 }
+            return Double(Self.counter(24_000 + Int(i))) * g
+        }
+    }
+
+    func assertClose(_ out: [Float], _ want: [Double], file: StaticString = #filePath, line: UInt = #line) {
+        let wrong = out.indices.filter { abs(Double(out[$0]) - want[$0]) > 1e-6 * max(abs(want[$0]), 1e-3) }
+        XCTAssertEqual(wrong.count, 0, "first at \(wrong.first ?? -1): \(wrong.first.map { (out[$0], want[$0]) }.debugDescription)", file: file, line: line)
+    }
+
+    /// Trim, gain, fades and position of a streamed file's clip render sample-exactly
+    /// (the formulas decoded clips play), and come back from the saved patch.
+    func testAStreamedClipsTrimGainFadesAndPositionAreExactAndSaved() throws {
+        let t = try streamingTrack()
+        try editStreamedClip(t)
+        _ = play(2 * period, every: 1)  // the edits reach the player, its new run arrives
+        session.play()
+        _ = play(period)
+        let (out, at) = play(48000 * 2)
+        assertClose(out, editedClip(at))
+        XCTAssertEqual(session.streamUnderruns, 0)
+
+        // Saved and loaded again: the same clip, from the patch.
+        let saved = session.snapshot()
+        XCTAssertEqual(saved.tracks[0].clip?.trim, 0.5)
+        session.stop()
+        try session.apply(saved)
+        try session.locate(seconds: 0)
+        try session.set(.pan, of: .track(t), to: -1)
+        _ = play(1024, every: 1)
+        session.play()
+        let again = play(48000 * 2)
+        let first = try XCTUnwrap(again.at.firstIndex { $0 >= 0 })
+        assertClose(Array(again.out[first...]), editedClip(Array(again.at[first...])))
+        // A trim past the file's end is refused, and changes nothing.
+        XCTAssertThrowsError(try session.editClip(track: t, clip: 1, .trim(start: 3.5, length: 1.0)))
+        XCTAssertEqual(session.snapshot().tracks[0].clip?.trim, 0.5)
+    }
+
+    /// An edit made while the streamed file plays crosses over from the old clip to the
+    /// new in the ramp time: no step larger than the ramp allows, no gap, no underrun,
+    /// and then the new clip exactly.
+    func testAnEditWhileAStreamPlaysCrossesOverWithoutAStep() throws {
+        let t = try streamingTrack()
+        reader.fill()
+        session.play()
+        _ = play(period)
+        _ = play(48000 / 4)
+        try session.editClip(track: t, clip: 1, .trim(start: 0.5, length: nil))  // the audio half a second on, and 6 dB down
+        try session.editClip(track: t, clip: 1, .gain(-6))
+        let (out, at) = play(48000 / 2)
+        let ramp = Int(engine.config.rampFrames)
+        let oldClip = expected(at), gain = Float(pow(10, -6.0 / 20))
+        let newClip = at.map { $0 >= 0 ? gain * Self.counter(Int($0) + 24_000) : 0 }
+        let start = try XCTUnwrap(out.indices.first { out[$0] != oldClip[$0] }, "the edit was heard")
+        XCTAssertEqual(Array(out[(start + ramp)...]), Array(newClip[(start + ramp)...]), "the new clip, exactly, once crossed over")
+        // During the crossover, each sample lies between the two clips' and moves from
+        // one to the other by at most 1/ramp of their distance a sample (plus the
+        // file's own slope).
+        let slope = Self.counter(1) - Self.counter(0)
+        for i in start..<(start + ramp) {
+            XCTAssertGreaterThanOrEqual(out[i], min(oldClip[i], newClip[i]) - 1e-6)
+            XCTAssertLessThanOrEqual(out[i], max(oldClip[i], newClip[i]) + 1e-6)
+            XCTAssertLessThanOrEqual(abs(out[i] - out[i - 1]), abs(oldClip[i] - newClip[i]) / Float(ramp) + 2 * slope + 1e-6, "at \(i - start)")
+        }
+        XCTAssertEqual(session.streamUnderruns, 0)
+        // Edits in quick succession land on the lane not sounding; the last one wins.
+        for db in stride(from: Float(-12), through: -3, by: 3) { try session.editClip(track: t, clip: 1, .gain(db)) }
+        let (late, lateAt) = play(48000 / 4)
+        let last = Float(pow(10, -3.0 / 20))
+        XCTAssertEqual(Array(late.suffix(4800)), lateAt.suffix(4800).map { last * Self.counter(Int($0) + 24_000) })
+    }
 }

@@ -109,6 +109,7 @@ def setup(peer, project):
     assert peer.expect("/done", 10)
     b, _ = peer.request("/bus/add", "fx", reply="/bus/added")
     peer.send(f"/strip/{t}/send/{b}", -6.0)
+    peer.send("/transport/loop", 0.0, 4.0)  # the 4 s of DC go round however long a storm takes
     peer.send("/transport/locate", 0.0)
     peer.send("/transport/play")
     peer.sync()

@@ -10,7 +10,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import mido
 import numpy as np
 import pytest
 import websockets
@@ -22,26 +21,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.common.exceptions import StaleElementReferenceException
 
-from helpers import RATE, REPO, Dawg, Peer, Source, wait_for, write_wav
-
-ARTIFACTS = REPO / ".build" / "artifacts"
-
-
-def until(predicate, timeout):
-    """Waits for `predicate()` to hold; fails the test, saying what, when it does not."""
-    value = wait_for(predicate, timeout)
-    assert value, f"still false after {timeout} s"
-    return value
-
-
-def fader_law(db):
-    """docs/osc.md's fader law, dB → position."""
-    points = [(0, -90), (0.0625, -60), (0.25, -30), (0.5, -12), (0.75, 0), (1, 12)]
-    for (p0, d0), (p1, d1) in zip(points, points[1:]):
-        if db <= d1:
-            return p0 + (p1 - p0) * (db - d0) / (d1 - d0)
-    return 1.0
-
+from helpers import RATE, Dawg, Peer, Source, write_wav
+from pagehelpers import ARTIFACTS, fader_law, reference_melody, tone, until, write_patch
 
 @pytest.fixture(scope="module")
 def browser():
@@ -95,12 +76,6 @@ def attribute(browser, css, name):
 
 def click(browser, css):
     settled(lambda: browser.find_element(By.CSS_SELECTOR, css).click())
-
-
-def write_patch(project, tracks, **extra):
-    patch = {"schema": "dawg.patch", "version": 1, "name": "page test", "tracks": tracks, **extra}
-    (project / "page.json").write_text(json.dumps(patch))
-    return project / "page.json"
 
 
 def test_the_mixer_moves_the_engine_and_the_engine_moves_the_mixer(jackd, project, browser):
@@ -222,16 +197,6 @@ def test_a_take_recorded_from_the_page_is_on_its_timeline_and_clips_are_edited_t
         assert dawg.stop() == 0, dawg.log()
 
 
-def reference_melody(path, key=69, seconds=8.0):
-    mid = mido.MidiFile(ticks_per_beat=480)
-    track = mido.MidiTrack()
-    mid.tracks.append(track)
-    track.append(mido.MetaMessage("set_tempo", tempo=500000))
-    track.append(mido.Message("note_on", note=key, velocity=90, time=0))
-    track.append(mido.Message("note_off", note=key, velocity=0, time=int(seconds * 2 * 480)))
-    mid.save(path)
-
-
 def test_the_singers_view_shows_the_note_and_cents_of_a_tone_sung_into_an_input(jackd, project, browser):
     reference_melody(project / "melody.mid")
     patch = write_patch(project, [{"id": 1, "name": "voice", "input": 1, "coach": {"reference": "melody.mid"}}],
@@ -239,8 +204,7 @@ def test_the_singers_view_shows_the_note_and_cents_of_a_tone_sung_into_an_input(
     dawg = Dawg(jackd.name, project, patch=patch)
     peer = Peer(dawg.osc_port)
     sharp = 12  # cents above A4
-    phase = lambda n: 2 * np.pi * 440 * 2 ** (sharp / 1200) * np.asarray(n, dtype=np.float64) / RATE
-    src = Source(jackd.name, lambda n: (sum(np.sin(k * phase(n)) / k for k in range(1, 7)) * 0.2).astype(np.float32))
+    src = Source(jackd.name, tone(440, sharp))
     try:
         open_page(browser, dawg, "singer")
         assert browser.find_element(By.ID, "singer-track").get_attribute("value") == "1"

@@ -186,6 +186,9 @@ def busy_session(jackd, d):
             if i % 7 == 0:
                 p.send(f"/track/{tracks[2]}/clip/1/fadein", 0.05 * (i % 5), ("linear", "equal-power", "s-curve")[i % 3])
                 p.send(f"/track/{tracks[2]}/clip/1/trim", 0.01 * (i % 10))
+            if i % 7 == 3:                                  # a streamed file's clip: read into its second lane
+                p.send(f"/track/{tracks[1]}/clip/1/gain", -float(i % 12))
+                p.send(f"/track/{tracks[1]}/clip/1/trim", 0.01 * (i % 10))
             if i % 40 == 20:
                 p.send(f"/strip/{t}/inserts", "comp", "eq", "gate")
                 p.send(f"/strip/{t}/eq/on", i % 80 // 40)

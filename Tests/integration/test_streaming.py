@@ -1,6 +1,7 @@
 """A long file streamed from disk under a real jackd: resident memory stays small
 while it plays (and after a locate near its end, from the located sample on), and what is
 heard is the file."""
+import json
 import struct
 import time
 
@@ -82,3 +83,57 @@ def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp
         cap.close()
         p.close()
         assert d.stop() == 0, d.log()
+
+
+def test_a_streamed_files_clip_is_edited_while_it_plays_without_a_break(jackd, tmp_path):
+    """Trim and gain sent over OSC to a streamed file while it plays: what is heard
+    goes on as the file without a break, crosses over in the ramp time to the file
+    a second later at −6 dB, and is exactly that from there on."""
+    write_counter_wav16(tmp_path / "long.wav", 6 * RATE)
+    d = Dawg(jackd.name, tmp_path, extra=("--stream-threshold", "2"))
+    p = Peer(d.osc_port)
+    cap = Capture(jackd.name, seconds=4)
+    try:
+        p.send("/transport/stop")
+        p.send("/transport/locate", 0.0)
+        t, _ = p.request("/track/add", "long", reply="/track/added")
+        p.send(f"/track/{t}/load", "long.wav")
+        assert p.expect("/done", 10)
+        p.send(f"/strip/{t}/pan", -1.0)
+        time.sleep(0.2)
+        p.send("/transport/play")
+        time.sleep(0.5)
+        cap.start()
+        time.sleep(0.7)
+        p.send(f"/track/{t}/clip/1/trim", 1.0)
+        p.send(f"/track/{t}/clip/1/gain", -6.0)
+        track = next(x for x in json.loads(p.request("/state", reply="/state.reply")[0])["tracks"] if x["id"] == t)
+        assert track["clip"]["trim"] == 1.0 and track["clip"]["gain"] == -6.0, track
+        time.sleep(1.0)
+        heard = cap.stop()
+        stats = p.request("/stats", reply="/stats.reply")
+    finally:
+        cap.close()
+        p.close()
+        assert d.stop() == 0, d.log()
+    data, ok = np.ma.getdata(heard[0]).astype(np.float64), ~np.ma.getmaskarray(heard[0])
+    # Before the edit, the file from where the transport was (sample i of the capture
+    # is counter value k0 + i); after it, the file a second (48000 frames: 18000 in
+    # the counter's 30000) further on at −6 dB; between, the crossover's blend, the
+    # new clip's weight rising by 1/ramp a sample from the sample before the first
+    # that differs.
+    i = np.arange(data.size)
+    i0 = np.flatnonzero(ok & (data != 0))[0]
+    k0 = int(np.rint(data[i0] * 32768)) - 1 - i0
+    old = ((k0 + i) % 30000 + 1) / 32768
+    new = 10 ** (-6 / 20) * ((k0 + i + 18000) % 30000 + 1) / 32768
+    differs = np.flatnonzero(ok & (np.abs(data - old) > 1e-7))
+    assert differs.size > RATE // 2, "the edit was heard"
+    s = differs[0] - 1
+    ramp = int(0.01 * RATE)
+    w = np.clip((i - s) / ramp, 0, 1)
+    want = w * new + (1 - w) * old
+    assert s > RATE // 2 and ok[s:s + ramp].mean() > 0.9, "heard before and through the crossover"
+    wrong = np.flatnonzero(ok & (np.abs(data - want) > 2e-6))
+    assert wrong.size == 0, f"{wrong.size} samples off, first at {wrong[0] - s} from the crossover: {data[wrong[0]]} not {want[wrong[0]]}"
+    assert stats[11] == 0, "the reader kept up"

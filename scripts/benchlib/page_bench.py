@@ -9,6 +9,9 @@
    subscribed, with a patch of 8 playing tracks, a bus and the master (10 meters,
    the master's loudness and the position at every tick). Every page must read all it
    is sent for the figure to count: the bench checks each page's message rate.
+3. The floor under it, on the same machine in the same run: a plain C sender
+   (fanout_floor.c) writing frames of the same size to as many loopback TCP readers
+   at 60 Hz, and nothing else — the kernel's share that no server can avoid.
 
     python page_bench.py [--trials 2000] [--seconds 20] [--pages 20]
 """
@@ -17,7 +20,9 @@ import asyncio
 import json
 import os
 import socket
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -102,12 +107,16 @@ async def round_trips(dawg, trials):
 
 async def ws_pages(dawg, pages, seconds, rate=60):
     counts = [0] * pages
+    sizes = []
     async def page(i, ready):
         async with websockets.connect(f"ws://127.0.0.1:{dawg.http_port}/ws", max_size=None) as ws:
             await ws.send(json.dumps({"address": "/feedback/subscribe", "args": [rate]}))
             ready.set_result(None) if not ready.done() else None
             while True:
-                data = json.loads(await ws.recv())  # as a page would
+                raw = await ws.recv()
+                if len(sizes) < 10000:
+                    sizes.append(len(raw.encode() if isinstance(raw, str) else raw))
+                data = json.loads(raw)  # as a page would
                 counts[i] += len(data) if isinstance(data, list) else 1
     readies = [asyncio.get_running_loop().create_future() for _ in range(pages)]
     tasks = [asyncio.create_task(page(i, readies[i])) for i in range(pages)]
@@ -122,7 +131,26 @@ async def ws_pages(dawg, pages, seconds, rate=60):
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return (c1 - c0) / (t1 - t0), got
+    return (c1 - c0) / (t1 - t0), got, int(np.mean(sizes))
+
+
+async def floor(pages, frame_bytes, seconds, rate=60):
+    """fanout_floor.c's CPU writing `frame_bytes` frames to `pages` readers here."""
+    binary = Path(tempfile.gettempdir()) / "dawg-fanout-floor"
+    subprocess.run(["gcc", "-O2", "-o", str(binary), str(HERE / "fanout_floor.c")], check=True)
+    got = [0]
+    async def reader(r, w):
+        while data := await r.read(65536):
+            got[0] += len(data)
+        w.close()
+    server = await asyncio.start_server(reader, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    proc = await asyncio.create_subprocess_exec(str(binary), str(port), str(pages), str(rate), str(frame_bytes),
+                                                str(seconds), stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    server.close()
+    share, sent = out.split()
+    return float(share), int(sent) / seconds / pages
 
 
 def udp_pages(dawg, pages, seconds, rate=60):
@@ -163,7 +191,6 @@ def main():
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--pages", type=int, default=20)
     args = ap.parse_args()
-    import tempfile
     project = Path(tempfile.mkdtemp(prefix="dawg-page-bench-"))
     write_wav(project / "noise.wav", [noise_signal(RATE * 4)])
     tracks = [{"id": i, "name": f"t{i}", "file": "noise.wav", "strip": {"gain": -12}} for i in range(1, 9)]
@@ -179,8 +206,8 @@ def main():
         print(f"  WebSocket (JSON): {percentiles(ws_t)}")
         print(f"  OSC over UDP:     {percentiles(udp_t)}")
         base = idle(dawg, args.seconds)
-        one_cpu, _ = asyncio.run(ws_pages(dawg, 1, args.seconds))
-        ws_cpu, ws_rates = asyncio.run(ws_pages(dawg, args.pages, args.seconds))
+        one_cpu, _, _ = asyncio.run(ws_pages(dawg, 1, args.seconds))
+        ws_cpu, ws_rates, frame_bytes = asyncio.run(ws_pages(dawg, args.pages, args.seconds))
         base2 = idle(dawg, args.seconds)
         udp_cpu, udp_rates = udp_pages(dawg, args.pages, args.seconds)
         nobody = (base + base2) / 2  # before and after the pages
@@ -193,6 +220,10 @@ def main():
         row("1 WebSocket page at 60 Hz", one_cpu)
         row(f"{args.pages} WebSocket pages at 60 Hz", ws_cpu, f", each page read {min(ws_rates):.0f} … {max(ws_rates):.0f} messages/s")
         row(f"{args.pages} OSC/UDP subscribers at 60 Hz", udp_cpu, f", each read {min(udp_rates):.0f} … {max(udp_rates):.0f} packets/s")
+        floor_cpu, floor_rate = asyncio.run(floor(args.pages, frame_bytes, args.seconds))
+        print(f"  the floor: plain C writing {frame_bytes}-byte frames to {args.pages} loopback TCP readers at 60 Hz"
+              f" ({floor_rate:.0f} frames/s each): {100 * floor_cpu:.2f} % of a core")
+        print(f"  dawg's 20 pages above the floor: {100 * (ws_cpu - nobody - floor_cpu):+.2f} %")
     finally:
         dawg.stop()
         jackd.stop()

@@ -6,8 +6,9 @@ import Logging
 /// The disk reader behind streamed file tracks: keeps each `StreamBuffer` filled with
 /// the track's samples in timeline order, ahead of the transport. It follows the loop
 /// (a wrap is a mark, not a re-prime), answers each player's request for a new
-/// position, and converts sample rates (in `StreamingFileReader`) here, off the audio
-/// thread. Any control thread may add and remove streams or set the loop; the filling
+/// position, plays the clip into it (trim, gain and fades, one formula with decoded
+/// clips: `ClipPlacement`), and converts sample rates (in `StreamingFileReader`)
+/// here, off the audio thread. Any control thread may add and remove streams or set the loop; the filling
 /// runs on the reader's own thread, or in `fill()` for tests that render offline.
 public final class StreamReader: @unchecked Sendable {
     // @unchecked Sendable: `jobs`, `loop` and `lowest` under `lock`; a job's fields
@@ -15,8 +16,9 @@ public final class StreamReader: @unchecked Sendable {
     final class Job {
         let buffer: StreamBuffer
         let file: StreamingFileReader
-        /// Timeline frame of the file's first frame.
-        let start: Int64
+        /// Where the clip sits on the timeline, the part of the file it plays, its gain
+        /// and fades.
+        var placement: ClipPlacement
         var generation: UInt32 = 0
         var active = false
         /// When the latest request was first seen (for `answerDelay`).
@@ -26,10 +28,10 @@ public final class StreamReader: @unchecked Sendable {
         var produced: Int64 = 0
         var scratch: [Float]
 
-        init(buffer: StreamBuffer, file: StreamingFileReader, start: Int64) {
+        init(buffer: StreamBuffer, file: StreamingFileReader, placement: ClipPlacement) {
             self.buffer = buffer
             self.file = file
-            self.start = start
+            self.placement = placement
             scratch = [Float](repeating: 0, count: StreamReader.chunk * buffer.channels)
         }
     }
@@ -53,9 +55,19 @@ public final class StreamReader: @unchecked Sendable {
         self.answerDelay = answerDelay
     }
 
-    /// Keep `buffer` filled from `file`, placed at timeline frame `start`.
-    public func add(_ buffer: StreamBuffer, file: StreamingFileReader, start: Int64) {
-        lock.withLock { jobs.append(Job(buffer: buffer, file: file, start: start)) }
+    /// Keep `buffer` filled from `file`, played as `placement` says, once its player
+    /// asks for a position.
+    public func add(_ buffer: StreamBuffer, file: StreamingFileReader, placement: ClipPlacement) {
+        lock.withLock { jobs.append(Job(buffer: buffer, file: file, placement: placement)) }
+        thread.signal()
+    }
+
+    /// From the player's next request on, fill `buffer` as `placement` says (an edited
+    /// clip). Whatever run is under way when it changes is one the player no longer
+    /// plays: the session arms the lane only after this returns.
+    public func retarget(_ buffer: StreamBuffer, placement: ClipPlacement) {
+        let job = lock.withLock { jobs.first { $0.buffer === buffer } }
+        fillLock.withLock { job?.placement = placement }
         thread.signal()
     }
 
@@ -88,7 +100,7 @@ public final class StreamReader: @unchecked Sendable {
         var least = Int.max
         fillLock.withLock {
             for job in all {
-                if job.active && job.generation == job.buffer.requestGeneration.load(ordering: .acquiring) {
+                if job.active && job.buffer.laneState == .sounding && job.generation == job.buffer.requestGeneration.load(ordering: .acquiring) {
                     least = min(least, job.buffer.framesWaiting)
                 }
                 fill(job, loop: loop)
@@ -97,9 +109,10 @@ public final class StreamReader: @unchecked Sendable {
         lock.withLock { lowest = min(lowest, least) }
     }
 
-    /// Streams playing, and the least read-ahead seen (frames; nil before any).
+    /// Streams playing (a stream's sounding lane; the other waits for an edit), and the
+    /// least read-ahead a sounding lane had (frames; nil before any).
     public func readAhead() -> (streams: Int, lowest: Int?) {
-        lock.withLock { (jobs.count, lowest == .max ? nil : lowest) }
+        lock.withLock { (jobs.count { $0.buffer.laneState == .sounding }, lowest == .max ? nil : lowest) }
     }
 
     public func resetLowest() { lock.withLock { lowest = .max } }
@@ -144,17 +157,21 @@ public final class StreamReader: @unchecked Sendable {
     }
 
     /// `frames` frames for timeline frames from `job.position` into `job.scratch`:
-    /// the file where it lies, silence elsewhere.
+    /// the clip where it lies, times its envelope; silence elsewhere.
     private func render(_ job: Job, frames: Int) {
-        let channels = job.buffer.channels
+        let channels = job.buffer.channels, clip = job.placement
         job.scratch.withUnsafeMutableBufferPointer { out in
             out.baseAddress!.update(repeating: 0, count: frames * channels)
-            let from = job.position - job.start
-            let first = max(0, -from)  // frames before the file begins
-            guard first < Int64(frames), from + Int64(frames) > 0 else { return }
-            let fileFrame = max(0, from)
-            let got = job.file.read(at: fileFrame, into: out.baseAddress! + Int(first) * channels, frames: frames - Int(first))
-            _ = got  // past the end: the rest stays silence
+            let into = job.position - clip.start  // clip frame of the first timeline frame
+            let first = max(0, -into), last = min(Int64(frames), clip.length - into)
+            guard first < last else { return }
+            let base = out.baseAddress! + Int(first) * channels
+            let got = job.file.read(at: clip.offset + into + first, into: base, frames: Int(last - first))  // past the file's end: silence
+            guard !clip.isPlain else { return }
+            for i in 0..<got {
+                let g = clip.envelope(into + first + Int64(i))
+                for c in 0..<channels { base[i * channels + c] *= g }
+            }
         }
     }
 }

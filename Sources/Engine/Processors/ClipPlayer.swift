@@ -7,40 +7,33 @@ public struct ClipNode: @unchecked Sendable {
     // plan that points at them.
     public var left: UnsafePointer<Float>
     public var right: UnsafePointer<Float>
-    /// Timeline frame of the clip's first sample.
-    public var start: Int64
-    /// Frames played.
-    public var length: Int64
-    /// First frame of the source that plays.
-    public var offset: Int64
-    /// Linear gain, and fades (frames, shapes) at its two ends: the sample i frames into
-    /// the clip is multiplied by gain · in(i / fadeIn) · in((length − i) / fadeOut),
-    /// where `in` is the shape's fade-in curve (docs/osc.md, clips).
-    public var gain: Float = 1
-    public var fadeIn: Int64 = 0
-    public var fadeInShape: FadeShape = .linear
-    public var fadeOut: Int64 = 0
-    public var fadeOutShape: FadeShape = .linear
+    /// Its start, length, offset into the samples, gain and fades.
+    public var placement: ClipPlacement
 
     public init(left: UnsafePointer<Float>, right: UnsafePointer<Float>, start: Int64, length: Int64, offset: Int64 = 0) {
-        self.left = left
-        self.right = right
-        self.start = start
-        self.length = length
-        self.offset = offset
+        self.init(left: left, right: right, placement: ClipPlacement(start: start, length: length, offset: offset))
     }
 
-    /// Plays its samples as they are.
-    @inlinable var isPlain: Bool { gain == 1 && fadeIn == 0 && fadeOut == 0 }
+    public init(left: UnsafePointer<Float>, right: UnsafePointer<Float>, placement: ClipPlacement) {
+        self.left = left
+        self.right = right
+        self.placement = placement
+    }
+
+    // The placement's fields, as a clip's own (plain properties: read on the process thread).
+    @inlinable public var start: Int64 { get { placement.start } set { placement.start = newValue } }
+    @inlinable public var length: Int64 { get { placement.length } set { placement.length = newValue } }
+    @inlinable public var offset: Int64 { get { placement.offset } set { placement.offset = newValue } }
+    @inlinable public var gain: Float { get { placement.gain } set { placement.gain = newValue } }
+    @inlinable public var fadeIn: Int64 { get { placement.fadeIn } set { placement.fadeIn = newValue } }
+    @inlinable public var fadeInShape: FadeShape { get { placement.fadeInShape } set { placement.fadeInShape = newValue } }
+    @inlinable public var fadeOut: Int64 { get { placement.fadeOut } set { placement.fadeOut = newValue } }
+    @inlinable public var fadeOutShape: FadeShape { get { placement.fadeOutShape } set { placement.fadeOutShape = newValue } }
+    @inlinable var isPlain: Bool { placement.isPlain }
 
     /// Either thread: the envelope `i` frames into the clip.
     @inlinable @_noLocks
-    public func envelope(_ i: Int64) -> Float {
-        var g = Double(gain)
-        if i < fadeIn { g *= fadeInShape.gain(Double(i) / Double(fadeIn)) }
-        if length - i <= fadeOut && fadeOut > 0 { g *= fadeOutShape.gain(Double(length - i) / Double(fadeOut)) }
-        return Float(g)
-    }
+    public func envelope(_ i: Int64) -> Float { placement.envelope(i) }
 }
 
 /// Source: audio clips on the timeline, played while the transport rolls, each with its
