@@ -81,7 +81,8 @@ let package = Package(
         // Control side: the session model, validation, slow jobs, patches.
         .target(
             name: "Control",
-            dependencies: ["Engine", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CSndfile", "CThreadName", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Engine", "AudioFiles", "Store", "Analysis", "MIDIFiles", "CSndfile", "CThreadName", .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Atomics", package: "swift-atomics")]
         ),
         // OSC address space, dispatch, feedback (liblo).
         .target(

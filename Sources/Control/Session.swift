@@ -1,3 +1,4 @@
+import Atomics
 import AudioFiles
 import DSP
 import Engine
@@ -43,6 +44,9 @@ public final class Session: @unchecked Sendable {
     var nextID = 1
     /// Commands dropped because the ring was full (the realtime side is not running).
     var droppedCommands = 0
+    /// Counts graphs pushed: a reader of `meteredStrips()` and `loudnessMeters()` asks
+    /// again only when it moves.
+    let graphVersions = ManagedAtomic<Int>(0)
     /// Moves whenever a track's coaching settings or the A4 change (the pitch feedback
     /// rebuilds its coaches).
     var coachGeneration = 0
@@ -107,6 +111,10 @@ public final class Session: @unchecked Sendable {
     }
 
     public var trackCount: Int { locked { patch.tracks.count } }
+
+    /// How many graphs have been pushed (any thread, no lock): the strips and meters
+    /// change only when it does.
+    public var graphVersion: Int { graphVersions.load(ordering: .acquiring) }
 
     /// Every strip id that has a meter: tracks, buses, then "master".
     public func meteredStrips() -> [(id: String, slot: Int)] {

@@ -181,6 +181,7 @@ extension Session {
     /// Compile the graph from the model and install it. Edits that could make a cycle
     /// check `validateGraph` before they change the model, so this does not fail.
     func pushGraph() {
+        graphVersions.wrappingIncrement(ordering: .releasing)
         do {
             if try !graph.install(patch, stereo: isStereo) {
                 droppedCommands += 1

@@ -9,11 +9,13 @@ import Foundation
 ///
 /// Runs its own thread; reads the engine's published atomics, never its memory.
 public final class FeedbackHub: @unchecked Sendable {
-    // @unchecked Sendable: `subscribers` and `lastPlaying` are touched only under `lock`.
+    // @unchecked Sendable: `subscribers` and `lastPlaying` are touched only under `lock`,
+    // `layout` only on the feedback thread.
     public static let defaultRate = 30.0
     public static let maxSubscribers = 32
 
     struct Subscriber {
+        let client: OSCClient
         var rate: Double
         var nextDue: UInt64
     }
@@ -21,11 +23,23 @@ public final class FeedbackHub: @unchecked Sendable {
     let session: Session
     private let sender: OSCSender
     private let lock = ControlLock()
-    private var subscribers: [OSCClient: Subscriber] = [:]
+    /// A list, not a dictionary: at most `maxSubscribers`, and each tick updates them
+    /// in place without copying anything.
+    private var subscribers: [Subscriber] = []
     private var lastPlaying: Bool?
     private var running = false
     /// Wakes the feedback thread: a new subscriber, or stop.
     private let wake = Wakeup()
+    /// The strips' meters and loudness meters with their addresses, as of graph
+    /// `version` (the feedback thread's own: asked of the session only when the graph
+    /// changed, not at every tick).
+    private var layout = Layout()
+
+    struct Layout {
+        var version = -1
+        var meters: [(address: String, slot: Int)] = []
+        var loudness: [(address: String, meter: LiveLoudness)] = []
+    }
 
     public init(session: Session, sender: OSCSender) {
         self.session = session
@@ -36,21 +50,25 @@ public final class FeedbackHub: @unchecked Sendable {
 
     func subscribe(_ client: OSCClient, rate: Double) throws {
         try lock.withLock {
-            if subscribers[client] == nil && subscribers.count >= Self.maxSubscribers {
+            if let i = subscribers.firstIndex(where: { $0.client == client }) {
+                subscribers[i] = Subscriber(client: client, rate: rate, nextDue: 0)
+                return
+            }
+            if subscribers.count >= Self.maxSubscribers {
                 throw ControlError("too many subscribers (the limit is \(Self.maxSubscribers))")
             }
-            subscribers[client] = Subscriber(rate: rate, nextDue: 0)
+            subscribers.append(Subscriber(client: client, rate: rate, nextDue: 0))
         }
         wake.signal()
     }
 
     public func unsubscribe(_ client: OSCClient) {
-        lock.withLock { _ = subscribers.removeValue(forKey: client) }
+        lock.withLock { subscribers.removeAll { $0.client == client } }
     }
 
     /// Send `messages` to every subscriber (but `except`) now.
     public func broadcast(_ messages: [OSCMessage], except: OSCClient? = nil) {
-        let targets = lock.withLock { Array(subscribers.keys) }
+        let targets = lock.withLock { subscribers.map(\.client) }
         sender.send(messages, to: targets.filter { $0 != except })
     }
 
@@ -66,7 +84,7 @@ public final class FeedbackHub: @unchecked Sendable {
                 let wait = self.tick(now: dawg_monotonic_ns())
                 let idle = self.subscriberCount == 0
                 self.wake.wait(nanoseconds: !idle ? min(max(wait, 1_000_000), 20_000_000)
-                    : self.session.loudnessMeters().isEmpty ? nil : 100_000_000)
+                    : self.layout.loudness.isEmpty ? nil : 100_000_000)
             }
         }
         t.name = "dawg.feedback"
@@ -81,22 +99,23 @@ public final class FeedbackHub: @unchecked Sendable {
     /// Send what is due at `now`; returns nanoseconds until the next send is due.
     @discardableResult
     func tick(now: UInt64) -> UInt64 {
-        let loudness = session.loudnessMeters()
+        refreshLayout()
+        let loudness = layout.loudness
         for (_, meter) in loudness { meter.drain() }
         let playing = session.engine.published.playing.load(ordering: .relaxed)
         let (due, changed, wait): ([OSCClient], Bool, UInt64) = lock.withLock {
             var due: [OSCClient] = []
             var wait = UInt64(50_000_000)
-            for (client, var s) in subscribers {
-                if now >= s.nextDue {
-                    due.append(client)
+            for i in subscribers.indices {
+                if now >= subscribers[i].nextDue {
+                    due.append(subscribers[i].client)
                     // On a grid of the rate's period, so subscribers at one rate share
                     // each tick: its messages are made and encoded once for them all.
-                    let period = UInt64(1e9 / s.rate)
-                    s.nextDue = (now / period + 1) * period
-                    subscribers[client] = s
+                    let period = UInt64(1e9 / subscribers[i].rate)
+                    subscribers[i].nextDue = (now / period + 1) * period
                 }
-                wait = min(wait, s.nextDue > now ? s.nextDue - now : 0)
+                let next = subscribers[i].nextDue
+                wait = min(wait, next > now ? next - now : 0)
             }
             let changed = lastPlaying != nil && lastPlaying != playing
             lastPlaying = playing
@@ -117,11 +136,11 @@ public final class FeedbackHub: @unchecked Sendable {
     /// `/loudness/<id> <momentary> <short-term> <integrated LUFS> <true peak dBTP>` for
     /// every metered strip, the master last; a value there is none of yet (silence, or
     /// less than 400 ms / 3 s of signal) reads −120 as the meters' floor does.
-    func loudnessMessages(_ meters: [(id: String, meter: LiveLoudness)]) -> [OSCMessage] {
-        meters.map { id, meter in
+    func loudnessMessages(_ meters: [(address: String, meter: LiveLoudness)]) -> [OSCMessage] {
+        meters.map { address, meter in
             let r = meter.reading()
             func reading(_ v: Double?) -> OSCValue { .float(Float(max(-120, v ?? -120))) }
-            return OSCMessage("/loudness/\(id)", [reading(r.momentary), reading(r.shortTerm), reading(r.integrated), reading(r.truePeak)])
+            return OSCMessage(address, [reading(r.momentary), reading(r.shortTerm), reading(r.integrated), reading(r.truePeak)])
         }
     }
 
@@ -141,12 +160,21 @@ public final class FeedbackHub: @unchecked Sendable {
     /// master last.
     func meterMessages() -> [OSCMessage] {
         let published = session.engine.published
-        return session.meteredStrips().map { strip in
+        return layout.meters.map { strip in
             let m = published.meter(strip: strip.slot)
-            return OSCMessage("/meter/\(strip.id)", [
+            return OSCMessage(strip.address, [
                 .float(Decibels.meterReading(m.peak)), .float(Decibels.meterReading(m.rms)),
                 .float(published.gainReduction(strip: strip.slot)),
             ])
         }
+    }
+
+    /// The feedback thread: the strips and meters again if the graph changed.
+    private func refreshLayout() {
+        let version = session.graphVersion
+        guard version != layout.version else { return }
+        layout = Layout(version: version,
+                        meters: session.meteredStrips().map { ("/meter/\($0.id)", $0.slot) },
+                        loudness: session.loudnessMeters().map { ("/loudness/\($0.id)", $0.meter) })
     }
 }

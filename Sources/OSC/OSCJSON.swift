@@ -49,7 +49,22 @@ public enum OSCJSON {
 
     /// A message as a page's text frame.
     public static func encode(_ m: OSCMessage) -> String {
-        "{\"address\":\(quoted(m.path)),\"args\":[\(m.args.map(json).joined(separator: ","))]}"
+        var out = ""
+        encode(m, into: &out)
+        return out
+    }
+
+    /// A message as JSON, appended to `out` (a feedback tick's frame is built in one
+    /// string, without a string per value).
+    public static func encode(_ m: OSCMessage, into out: inout String) {
+        out += "{\"address\":"
+        quote(m.path, into: &out)
+        out += ",\"args\":["
+        for (i, v) in m.args.enumerated() {
+            if i > 0 { out += "," }
+            json(v, into: &out)
+        }
+        out += "]}"
     }
 
     /// Live pitch and coaching also in the shape coaching front ends use:
@@ -82,19 +97,39 @@ public enum OSCJSON {
     }
 
     static func json(_ v: OSCValue) -> String {
+        var out = ""
+        json(v, into: &out)
+        return out
+    }
+
+    static func json(_ v: OSCValue, into out: inout String) {
         switch v {
-        case .int(let i): "\(i)"
-        case .int64(let i): "\(i)"
-        case .float(let f): f.isFinite ? "\(f)" : "null"
-        case .double(let d): d.isFinite ? "\(d)" : "null"
-        case .string(let s): quoted(s)
-        case .bool(let b): b ? "true" : "false"
-        case .none, .unsupported: "null"
+        case .int(let i): out += i.description
+        case .int64(let i): out += i.description
+        case .float(let f): out += f.isFinite ? f.description : "null"
+        case .double(let d): out += d.isFinite ? d.description : "null"
+        case .string(let s): quote(s, into: &out)
+        case .bool(let b): out += b ? "true" : "false"
+        case .none, .unsupported: out += "null"
         }
     }
 
     static func quoted(_ s: String) -> String {
-        var out = "\""
+        var out = ""
+        quote(s, into: &out)
+        return out
+    }
+
+    /// `s` as a JSON string, appended to `out`; as it is when nothing needs escaping
+    /// (addresses, note names: the usual case).
+    static func quote(_ s: String, into out: inout String) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
+        out += "\""
         for u in s.unicodeScalars {
             switch u {
             case "\"": out += "\\\""
@@ -106,6 +141,6 @@ public enum OSCJSON {
             default: out.unicodeScalars.append(u)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }

@@ -79,9 +79,19 @@ final class WebSocketBridge: OSCSender, @unchecked Sendable {
 
     /// The messages as one text frame, each followed by its typed form if it has one.
     static func frame(_ messages: [OSCMessage]) -> String? {
-        let parts = messages.flatMap { m in [OSCJSON.encode(m), OSCJSON.typed(m)].compactMap { $0 } }
-        if parts.count <= 1 { return parts.first }
-        return "[" + parts.joined(separator: ",") + "]"
+        guard !messages.isEmpty else { return nil }
+        var out = "", parts = 0
+        out.reserveCapacity(96 * messages.count)
+        for m in messages {
+            if parts > 0 { out += "," }
+            OSCJSON.encode(m, into: &out)
+            parts += 1
+            if let typed = OSCJSON.typed(m) {
+                out += "," + typed
+                parts += 1
+            }
+        }
+        return parts == 1 ? out : "[" + out + "]"
     }
 
     private func drop(_ client: OSCClient) {
