@@ -118,6 +118,15 @@ def test_the_mixer_moves_the_engine_and_the_engine_moves_the_mixer(jackd, projec
         until(lambda: browser.execute_script("const m = window.dawg.store.meters.get(1); return !!m && m.peak > -40"), 3)
         time.sleep(0.3)
         print(f"screenshot: {shot(browser, 'mixer')}")
+        # A tablet, upright: every view fits the width (the mixer scrolls in its row).
+        browser.set_window_size(768, 1024)
+        try:
+            for view in ["mixer", "timeline", "singer"]:
+                browser.execute_script(f"location.hash = '#{view}'")
+                time.sleep(0.2)
+                assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), view
+        finally:
+            browser.set_window_size(1280, 860)
         assert not page_errors(browser), page_errors(browser)
     finally:
         peer.close()
