@@ -3,10 +3,12 @@ ships firefox-esr but no geckodriver, so the Firefox page tests drive the browse
 directly over its remote-debugging WebSocket (https://w3c.github.io/webdriver-bidi/)."""
 import base64
 import contextlib
+import ctypes
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -37,20 +39,23 @@ class Firefox:
             for k, v in prefs.items():
                 f.write(f"user_pref({json.dumps(k)}, {json.dumps(v)});\n")
         env = dict(os.environ, MOZ_HEADLESS="1", MOZ_CRASHREPORTER_DISABLE="1")
+        self.connection = contextlib.ExitStack()  # the BiDi WebSocket, closed in close()
         self.process = subprocess.Popen(
             [binary, "--headless", "--no-remote", "--profile", self.profile, "--remote-debugging-port", "0"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_die_with_parent)
         self.log = []
-        url = self._listening_address(timeout=60)
-        self.connection = contextlib.ExitStack()  # closed in close()
-        self.ws = self.connection.enter_context(wsclient.connect(url + "/session", max_size=64 << 20, open_timeout=10))
         self.next_id = 0
         self.events = []
-        self.lock = threading.Lock()
-        self.send("session.new", {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": True}}})
-        self.send("session.subscribe", {"events": ["log.entryAdded"]})
-        self.context = self.send("browsingContext.getTree", {})["contexts"][0]["context"]
-        self.resize(width, height)
+        try:
+            url = self._listening_address(timeout=60)
+            self.ws = self.connection.enter_context(wsclient.connect(url + "/session", max_size=64 << 20, open_timeout=10))
+            self.send("session.new", {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": True}}})
+            self.send("session.subscribe", {"events": ["log.entryAdded"]})
+            self.context = self.send("browsingContext.getTree", {})["contexts"][0]["context"]
+            self.resize(width, height)
+        except BaseException:
+            self.close()
+            raise
 
     def _listening_address(self, timeout):
         end = time.monotonic() + timeout
@@ -160,6 +165,12 @@ class Firefox:
             self.process.kill()
             self.process.wait()
         shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def _die_with_parent():
+    """In the child, before exec: Linux sends it SIGKILL when the test process dies, so
+    a test run that is killed leaves no browser behind."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _value(remote):

@@ -5,7 +5,7 @@ import json
 import mido
 import numpy as np
 
-from helpers import RATE, REPO, wait_for
+from helpers import RATE, REPO, Dawg, Peer, Source, wait_for
 
 ARTIFACTS = REPO / ".build" / "artifacts"
 
@@ -50,3 +50,13 @@ def tone(hz, cents=0.0):
         phase = 2 * np.pi * f * np.asarray(n, dtype=np.float64) / RATE
         return (sum(np.sin(k * phase) / k for k in range(1, 7)) * 0.2).astype(np.float32)
     return samples
+
+
+def singer(jackd, project, cents):
+    """dawg with a pitch-coached input (its reference one long A4, the loop playing)
+    and a JACK client singing A4 `cents` off into it: (dawg, an OSC peer, the singer)."""
+    reference_melody(project / "melody.mid")
+    patch = write_patch(project, [{"id": 1, "name": "voice", "input": 1, "coach": {"reference": "melody.mid"}}],
+                        transport={"loop": True, "loopStart": 0, "loopEnd": 8, "play": True})
+    dawg = Dawg(jackd.name, project, patch=patch)
+    return dawg, Peer(dawg.osc_port), Source(jackd.name, tone(440, cents))

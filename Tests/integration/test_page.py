@@ -8,7 +8,6 @@ import re
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -22,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.common.exceptions import StaleElementReferenceException
 
 from helpers import RATE, Dawg, Peer, Source, write_wav
-from pagehelpers import ARTIFACTS, fader_law, reference_melody, tone, until, write_patch
+from pagehelpers import ARTIFACTS, fader_law, singer, until, write_patch
 
 @pytest.fixture(scope="module")
 def browser():
@@ -207,13 +206,8 @@ def test_a_take_recorded_from_the_page_is_on_its_timeline_and_clips_are_edited_t
 
 
 def test_the_singers_view_shows_the_note_and_cents_of_a_tone_sung_into_an_input(jackd, project, browser):
-    reference_melody(project / "melody.mid")
-    patch = write_patch(project, [{"id": 1, "name": "voice", "input": 1, "coach": {"reference": "melody.mid"}}],
-                        transport={"loop": True, "loopStart": 0, "loopEnd": 8, "play": True})
-    dawg = Dawg(jackd.name, project, patch=patch)
-    peer = Peer(dawg.osc_port)
     sharp = 12  # cents above A4
-    src = Source(jackd.name, tone(440, sharp))
+    dawg, peer, src = singer(jackd, project, sharp)
     try:
         open_page(browser, dawg, "singer")
         assert browser.find_element(By.ID, "singer-track").get_attribute("value") == "1"

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from bidi import Firefox
-from helpers import RATE, Dawg, Peer, Source, write_wav
-from pagehelpers import ARTIFACTS, fader_law, reference_melody, tone, until, write_patch
+from helpers import RATE, Dawg, Peer, write_wav
+from pagehelpers import ARTIFACTS, fader_law, singer, until, write_patch
 
 LAPTOP, TABLET = (1280, 860), (768, 1024)
 
@@ -115,13 +115,8 @@ def test_in_firefox_a_clip_is_dragged_on_the_timeline(jackd, project, firefox):
 
 
 def test_in_firefox_the_singers_view_shows_the_note_and_cents(jackd, project, firefox):
-    reference_melody(project / "melody.mid")
-    patch = write_patch(project, [{"id": 1, "name": "voice", "input": 1, "coach": {"reference": "melody.mid"}}],
-                        transport={"loop": True, "loopStart": 0, "loopEnd": 8, "play": True})
-    dawg = Dawg(jackd.name, project, patch=patch)
-    peer = Peer(dawg.osc_port)
     flat = -20  # cents below A4: out of tune
-    src = Source(jackd.name, tone(440, flat))
+    dawg, peer, src = singer(jackd, project, flat)
     try:
         open_page(firefox, dawg, "singer")
         firefox.click_at("#singer-enable")

@@ -31,6 +31,19 @@ def write_counter_wav16(path, frames):
             f.write(block[: min(30000, frames - start)].tobytes())
 
 
+def play_from_zero(p, path):
+    """A track of `path` on the left output, the transport playing it from 0 s: its id."""
+    p.send("/transport/stop")
+    p.send("/transport/locate", 0.0)
+    t, _ = p.request("/track/add", "long", reply="/track/added")
+    p.send(f"/track/{t}/load", path)
+    assert p.expect("/done", 10)
+    p.send(f"/strip/{t}/pan", -1.0)
+    time.sleep(0.2)
+    p.send("/transport/play")
+    return t
+
+
 def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp_path):
     frames = MINUTES * 60 * RATE
     write_counter_wav16(tmp_path / "long.wav", frames)
@@ -41,12 +54,7 @@ def test_a_20_minute_file_streams_in_little_memory_and_plays_the_file(jackd, tmp
         p.send("/transport/stop")
         p.send("/transport/locate", 0.0)
         before = rss_mb(d.proc.pid)
-        t, _ = p.request("/track/add", "long", reply="/track/added")
-        p.send(f"/track/{t}/load", "long.wav")
-        assert p.expect("/done", 10)
-        p.send(f"/strip/{t}/pan", -1.0)
-        time.sleep(0.2)
-        p.send("/transport/play")
+        play_from_zero(p, "long.wav")
         time.sleep(1)
         target = MINUTES * 60 - 30.5
         cap.start()
@@ -94,14 +102,7 @@ def test_a_streamed_files_clip_is_edited_while_it_plays_without_a_break(jackd, t
     p = Peer(d.osc_port)
     cap = Capture(jackd.name, seconds=4)
     try:
-        p.send("/transport/stop")
-        p.send("/transport/locate", 0.0)
-        t, _ = p.request("/track/add", "long", reply="/track/added")
-        p.send(f"/track/{t}/load", "long.wav")
-        assert p.expect("/done", 10)
-        p.send(f"/strip/{t}/pan", -1.0)
-        time.sleep(0.2)
-        p.send("/transport/play")
+        t = play_from_zero(p, "long.wav")
         time.sleep(0.5)
         cap.start()
         time.sleep(0.7)
