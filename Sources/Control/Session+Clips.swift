@@ -16,8 +16,9 @@ public enum ClipEdit: Sendable {
 extension Session {
     /// Edit clip `n` (1: a track has one) of track `id`: its file (decoded or
     /// streamed), or the take it plays (disarmed). The new clip crossfades from the old
-    /// over the ramp time, so an edit while it plays does not click. Returns the track as it is now. Refused,
-    /// changing nothing, when a value is out of range or the track plays neither.
+    /// over the ramp time, so an edit while it plays does not click. Returns the track
+    /// as it is now. Refused, changing nothing, when a value is out of range or the
+    /// track plays neither.
     @discardableResult
     public func editClip(track id: Int, clip n: Int, _ edit: ClipEdit) throws -> TrackSettings {
         try locked {
