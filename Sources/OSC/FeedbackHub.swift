@@ -7,10 +7,12 @@ import Foundation
 /// Feedback subscribers and what they are sent: meters and the transport position at
 /// each subscriber's rate, and every state change as it happens.
 ///
-/// Runs its own thread; reads the engine's published atomics, never its memory.
+/// Runs its own thread; reads the engine's published atomics, never its memory. A
+/// `FeedbackDriver` (the WebSocket bridge) may take over the periodic sends to its own
+/// clients, from its own event loop, so a page's tick wakes one thread, not two.
 public final class FeedbackHub: @unchecked Sendable {
     // @unchecked Sendable: `subscribers` and `lastPlaying` are touched only under `lock`,
-    // `layout` only on the feedback thread.
+    // `layout` only under `layoutLock`; `driver` is set once before `start`.
     public static let defaultRate = 30.0
     public static let maxSubscribers = 32
 
@@ -18,7 +20,13 @@ public final class FeedbackHub: @unchecked Sendable {
         let client: OSCClient
         var rate: Double
         var nextDue: UInt64
+        /// Its periodic feedback is the driver's to send.
+        var driven = false
     }
+
+    /// Sends some subscribers' periodic feedback itself (`periodicMessages()` at their
+    /// rate, `pollTransport()` with each).
+    public var driver: (any FeedbackDriver)?
 
     let session: Session
     private let sender: OSCSender
@@ -34,6 +42,7 @@ public final class FeedbackHub: @unchecked Sendable {
     /// `version` (the feedback thread's own: asked of the session only when the graph
     /// changed, not at every tick).
     private var layout = Layout()
+    private let layoutLock = NSLock()
 
     struct Layout {
         var version = -1
@@ -48,22 +57,30 @@ public final class FeedbackHub: @unchecked Sendable {
 
     public var subscriberCount: Int { lock.withLock { subscribers.count } }
 
+    /// Subscribers whose periodic feedback the hub's own thread sends.
+    var ownSubscriberCount: Int { lock.withLock { subscribers.count { !$0.driven } } }
+
     func subscribe(_ client: OSCClient, rate: Double) throws {
         try lock.withLock {
-            if let i = subscribers.firstIndex(where: { $0.client == client }) {
-                subscribers[i] = Subscriber(client: client, rate: rate, nextDue: 0)
-                return
-            }
-            if subscribers.count >= Self.maxSubscribers {
+            if !subscribers.contains(where: { $0.client == client }) && subscribers.count >= Self.maxSubscribers {
                 throw ControlError("too many subscribers (the limit is \(Self.maxSubscribers))")
             }
-            subscribers.append(Subscriber(client: client, rate: rate, nextDue: 0))
+        }
+        let driven = driver?.drive(client, rate: rate) ?? false
+        lock.withLock {
+            subscribers.removeAll { $0.client == client }
+            subscribers.append(Subscriber(client: client, rate: rate, nextDue: 0, driven: driven))
         }
         wake.signal()
     }
 
     public func unsubscribe(_ client: OSCClient) {
-        lock.withLock { subscribers.removeAll { $0.client == client } }
+        let driven = lock.withLock {
+            let driven = subscribers.contains { $0.client == client && $0.driven }
+            subscribers.removeAll { $0.client == client }
+            return driven
+        }
+        if driven { driver?.stopDriving(client) }
     }
 
     /// Send `messages` to every subscriber (but `except`) now.
@@ -82,9 +99,9 @@ public final class FeedbackHub: @unchecked Sendable {
             ThreadName.set("dawg.feedback")
             while let self, self.lock.withLock({ self.running }) {
                 let wait = self.tick(now: dawg_monotonic_ns())
-                let idle = self.subscriberCount == 0
+                let idle = self.ownSubscriberCount == 0
                 self.wake.wait(nanoseconds: !idle ? min(max(wait, 1_000_000), 20_000_000)
-                    : self.layout.loudness.isEmpty ? nil : 100_000_000)
+                    : self.currentLayout().loudness.isEmpty ? nil : 100_000_000)
             }
         }
         t.name = "dawg.feedback"
@@ -99,14 +116,12 @@ public final class FeedbackHub: @unchecked Sendable {
     /// Send what is due at `now`; returns nanoseconds until the next send is due.
     @discardableResult
     func tick(now: UInt64) -> UInt64 {
-        refreshLayout()
-        let loudness = layout.loudness
-        for (_, meter) in loudness { meter.drain() }
-        let playing = session.engine.published.playing.load(ordering: .relaxed)
-        let (due, changed, wait): ([OSCClient], Bool, UInt64) = lock.withLock {
+        for (_, meter) in currentLayout().loudness { meter.drain() }
+        pollTransport()
+        let (due, wait): ([OSCClient], UInt64) = lock.withLock {
             var due: [OSCClient] = []
             var wait = UInt64(50_000_000)
-            for i in subscribers.indices {
+            for i in subscribers.indices where !subscribers[i].driven {
                 if now >= subscribers[i].nextDue {
                     due.append(subscribers[i].client)
                     // On a grid of the rate's period, so subscribers at one rate share
@@ -117,20 +132,33 @@ public final class FeedbackHub: @unchecked Sendable {
                 let next = subscribers[i].nextDue
                 wait = min(wait, next > now ? next - now : 0)
             }
-            let changed = lastPlaying != nil && lastPlaying != playing
-            lastPlaying = playing
-            return (due, changed, wait)
+            return (due, wait)
         }
-        let t = session.transportState
+        if !due.isEmpty { sender.send(periodicMessages(), to: due) }
+        return wait
+    }
+
+    /// Any thread: what a subscriber gets at each of its ticks — meters, loudness, the
+    /// transport's position and the recorder's state.
+    public func periodicMessages() -> [OSCMessage] {
+        let layout = currentLayout()
+        return meterMessages(layout) + loudnessMessages(layout.loudness)
+            + [OSCMessage("/transport/position", [.float(Float(session.transportState.seconds))])] + recorderMessages()
+    }
+
+    /// Any thread: tell everyone if the transport started or stopped since last asked
+    /// (another JACK client may have done it). The hub asks at its ticks; a driver asks
+    /// at its own.
+    public func pollTransport() {
+        let playing = session.engine.published.playing.load(ordering: .relaxed)
+        let changed = lock.withLock {
+            defer { lastPlaying = playing }
+            return lastPlaying != nil && lastPlaying != playing
+        }
         if changed {
+            let t = session.transportState
             broadcast([OSCMessage("/transport/state", [.int(t.playing ? 1 : 0), .float(Float(t.seconds))])])
         }
-        if !due.isEmpty {
-            let messages = meterMessages() + loudnessMessages(loudness) + [OSCMessage("/transport/position", [.float(Float(t.seconds))])]
-                + recorderMessages()
-            sender.send(messages, to: due)
-        }
-        return wait
     }
 
     /// `/loudness/<id> <momentary> <short-term> <integrated LUFS> <true peak dBTP>` for
@@ -158,7 +186,7 @@ public final class FeedbackHub: @unchecked Sendable {
 
     /// `/meter/<id> <peak dBFS> <rms dBFS> <gain reduction dB>` for every strip, the
     /// master last.
-    func meterMessages() -> [OSCMessage] {
+    func meterMessages(_ layout: Layout) -> [OSCMessage] {
         let published = session.engine.published
         return layout.meters.map { strip in
             let m = published.meter(strip: strip.slot)
@@ -169,12 +197,26 @@ public final class FeedbackHub: @unchecked Sendable {
         }
     }
 
-    /// The feedback thread: the strips and meters again if the graph changed.
-    private func refreshLayout() {
-        let version = session.graphVersion
-        guard version != layout.version else { return }
-        layout = Layout(version: version,
-                        meters: session.meteredStrips().map { ("/meter/\($0.id)", $0.slot) },
-                        loudness: session.loudnessMeters().map { ("/loudness/\($0.id)", $0.meter) })
+    /// Any thread: the strips and meters, asked again of the session if the graph changed.
+    private func currentLayout() -> Layout {
+        layoutLock.withLock {
+            let version = session.graphVersion
+            if version != layout.version {
+                layout = Layout(version: version,
+                                meters: session.meteredStrips().map { ("/meter/\($0.id)", $0.slot) },
+                                loudness: session.loudnessMeters().map { ("/loudness/\($0.id)", $0.meter) })
+            }
+            return layout
+        }
     }
+}
+
+/// Sends the periodic feedback of the subscribers it takes (the WebSocket bridge: its
+/// pages, on their event loop).
+public protocol FeedbackDriver: AnyObject, Sendable {
+    /// Any thread: send `client`'s periodic feedback at `rate` from now on (true), or
+    /// leave it to the hub (false).
+    func drive(_ client: OSCClient, rate: Double) -> Bool
+    /// Any thread: no more periodic feedback to `client`.
+    func stopDriving(_ client: OSCClient)
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import NIOPosix
 
 /// HTTP on `--http-port`: `/health` (200 while the engine runs, 503 once JACK has
 /// gone), `/metrics` (Prometheus text format), the page (`/`, the files of `web/`),
@@ -19,6 +20,13 @@ struct HealthServer {
     var pageData: PageData? = nil
     /// Required of everything but `/health` and `/metrics` when set.
     var token: String? = nil
+    /// Where every connection is listed, to be closed at shutdown.
+    var connections: OpenConnections? = nil
+
+    /// One event loop for every connection: the pages' periodic feedback is then one
+    /// timer on one thread (`WebSocketBridge`), and a studio's handful of pages and
+    /// requests need no more.
+    static let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 
     func makeApplication() -> some ApplicationProtocol {
         let router = Router(context: PageRequestContext.self)
@@ -49,9 +57,14 @@ struct HealthServer {
             )
         }
         let bound = self.bound
+        let connections = self.connections
         return Application(router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
                            configuration: .init(address: .hostname(host, port: port), serverName: "dawg"),
-                           onServerRunning: { _ in bound?.open() })
+                           onServerRunning: { server in
+                               await connections?.watch(server)
+                               bound?.open()
+                           },
+                           eventLoopGroupProvider: .shared(Self.loop))
     }
 }
 

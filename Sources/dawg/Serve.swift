@@ -178,16 +178,19 @@ struct Serve: AsyncParsableCommand {
         let webSocket = WebSocketBridge()
         webSocket.router = router
         osc.webSockets = webSocket
+        feedback.driver = webSocket  // pages' periodic feedback from their event loop
         let pageToken = token ?? (AccessToken.isLoopback(bind) ? nil : AccessToken.make())
         let pageFolder = ShippedFolder.find("web", containing: "index.html", environment: "DAWG_WEB", projectDirectory: projectDir)
         let pageHost = bind == "0.0.0.0" || bind == "::" ? (ProcessInfo.processInfo.hostName) : bind
         let pageAddress = "http://\(pageHost.contains(":") ? "[\(pageHost)]" : pageHost):\(httpPort)/" + (pageToken.map { "?token=\($0)" } ?? "")
+        let connections = OpenConnections()
         let health = HealthServer(host: bind, port: httpPort, report: {
             let report = HealthReport.make(jack: jack, monitor: monitor, session: session)
             return (report.status == "ok", report.json)
         }, metrics: {
             metrics.scrape(ScrapeSources(session: session, monitor: monitor))
-        }, bound: httpBound, webSocket: webSocket, pageFolder: pageFolder, pageData: PageData(paths: paths), token: pageToken).makeApplication()
+        }, bound: httpBound, webSocket: webSocket, pageFolder: pageFolder, pageData: PageData(paths: paths), token: pageToken,
+           connections: connections).makeApplication()
 
         // One group; SIGINT and SIGTERM shut it down gracefully, in reverse order: the
         // ready line's service, HTTP, feedback, OSC, then the engine (which closes the
@@ -208,6 +211,7 @@ struct Serve: AsyncParsableCommand {
                     metrics: metrics, sources: ScrapeSources(session: session, monitor: monitor), store: writer.store,
                     interval: metricsInterval, retention: metricsRetention * 3600, logger: logger))),
                 .init(service: health),
+                .init(service: ConnectionClosingService(connections: connections, pages: webSocket)),
                 .init(service: ReadyService(after: httpBound, line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
                     + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort); page \(pageAddress)")),
             ],

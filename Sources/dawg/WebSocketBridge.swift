@@ -10,14 +10,17 @@ import OSC
 /// TCP, and replies, job results and feedback come back the same way (several at once
 /// as one frame holding an array).
 ///
-/// What goes to pages is written straight to their connections on their event loops:
-/// a feedback tick is encoded once, and each event loop is woken once for all of its
-/// pages. A page that stops reading fills its connection; while it is full its frames
-/// are skipped, and once it has stayed full for `stallLimit` frames it is dropped — its
+/// What goes to pages is written straight to their connections on their event loops.
+/// Their periodic feedback is this bridge's to send (`FeedbackDriver`): a timer on each
+/// event loop that has subscribed pages makes a tick's frame once, at the fastest
+/// page's rate, and writes it to the pages due — one wake-up of one thread per tick,
+/// where a tick made on the feedback thread would wake that thread and then the loop.
+/// A page that stops reading fills its connection; while it is full its frames are
+/// skipped, and once it has stayed full for `stallLimit` frames it is dropped — its
 /// subscription ends, its connection closes — without holding up the others.
-final class WebSocketBridge: OSCSender, @unchecked Sendable {
-    // @unchecked Sendable: `pages` and `nextID` only under `lock`; `router` is set once
-    // before the HTTP server starts.
+final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
+    // @unchecked Sendable: `pages`, `feeds` and `nextID` only under `lock`; `router` is
+    // set once before the HTTP server starts.
     private let lock = NSLock()
     private var pages: [String: Page] = [:]
     private var nextID = 0
@@ -28,11 +31,21 @@ final class WebSocketBridge: OSCSender, @unchecked Sendable {
 
     /// One page's connection.
     final class Page: @unchecked Sendable {
-        // @unchecked Sendable: `stalled` is touched only on the channel's event loop.
+        // @unchecked Sendable: `stalled` is touched only on the channel's event loop;
+        // `rate` and `nextDue` only under the bridge's lock.
         let channel: any Channel
         var stalled = 0
+        /// Its periodic feedback's rate (nil: not subscribed), and when it is next due
+        /// (on a grid of its period, so pages at one rate share each frame).
+        var rate: Double?
+        var nextDue: UInt64 = 0
         init(channel: any Channel) { self.channel = channel }
     }
+
+    /// An event loop's feedback timer: its period (the fastest subscribed page's), and
+    /// a number that a newer timer for the loop changes, so the older one stops.
+    private var feeds: [ObjectIdentifier: (period: UInt64, generation: Int)] = [:]
+    private var feedGenerations = 0
 
     init(stallLimit: Int = 1024) { self.stallLimit = stallLimit }
 
@@ -94,9 +107,87 @@ final class WebSocketBridge: OSCSender, @unchecked Sendable {
         return parts == 1 ? out : "[" + out + "]"
     }
 
+    /// Any thread: close every page's connection (shutting down).
+    func closeAll() {
+        for page in lock.withLock({ Array(pages.values) }) { page.channel.close(promise: nil) }
+    }
+
     private func drop(_ client: OSCClient) {
-        guard lock.withLock({ pages.removeValue(forKey: client.port) }) != nil else { return }
+        guard let page = lock.withLock({ pages.removeValue(forKey: client.port) }) else { return }
         router?.feedback.unsubscribe(client)
+        retime(page.channel.eventLoop)
+    }
+
+    // MARK: - Periodic feedback (FeedbackDriver)
+
+    /// Any thread.
+    func drive(_ client: OSCClient, rate: Double) -> Bool {
+        guard client.isWebSocket, let page = lock.withLock({ pages[client.port] }) else { return false }
+        lock.withLock {
+            page.rate = rate
+            page.nextDue = 0
+        }
+        retime(page.channel.eventLoop)
+        return true
+    }
+
+    /// Any thread.
+    func stopDriving(_ client: OSCClient) {
+        guard let page = lock.withLock({ pages[client.port] }) else { return }
+        lock.withLock { page.rate = nil }
+        retime(page.channel.eventLoop)
+    }
+
+    /// Any thread: `loop`'s timer at its fastest subscribed page's period, or none.
+    private func retime(_ loop: any EventLoop) {
+        let started: (UInt64, Int)? = lock.withLock {
+            let key = ObjectIdentifier(loop)
+            let fastest = pages.values.compactMap { $0.channel.eventLoop === loop ? $0.rate : nil }.max()
+            let period = fastest.map { UInt64(1e9 / $0) }
+            if feeds[key]?.period == period { return nil }
+            guard let period else {
+                feeds[key] = nil
+                return nil
+            }
+            feedGenerations += 1
+            feeds[key] = (period, feedGenerations)
+            return (period, feedGenerations)
+        }
+        if let (period, generation) = started { schedule(loop, period: period, generation: generation) }
+    }
+
+    /// The next tick of `loop`'s timer, on the grid of its period (not a delay after the
+    /// last one: ticks do not drift).
+    private func schedule(_ loop: any EventLoop, period: UInt64, generation: Int) {
+        let next = (NIODeadline.now().uptimeNanoseconds / period + 1) * period
+        loop.scheduleTask(deadline: .uptimeNanoseconds(next)) { [weak self] in
+            guard let self, self.lock.withLock({ self.feeds[ObjectIdentifier(loop)]?.generation == generation }) else { return }
+            self.feed(loop, period: period)
+            self.schedule(loop, period: period, generation: generation)
+        }
+    }
+
+    /// `loop`, at a tick of its timer (`period`): one frame of periodic feedback for
+    /// every page of this loop that is due (within half a tick: a timer a little late
+    /// or early neither skips a page's frame nor doubles it).
+    private func feed(_ loop: any EventLoop, period tick: UInt64) {
+        guard let hub = router?.feedback else { return }
+        let now = NIODeadline.now().uptimeNanoseconds + tick / 2
+        let due: [(OSCClient, Page)] = lock.withLock {
+            var due: [(OSCClient, Page)] = []
+            for (port, page) in pages where page.channel.eventLoop === loop {
+                guard let rate = page.rate else { continue }
+                guard now >= page.nextDue else { continue }
+                let period = UInt64(1e9 / rate)
+                page.nextDue = (now / period + 1) * period
+                due.append((OSCClient(host: "ws", port: port, isStream: true, isWebSocket: true), page))
+            }
+            return due
+        }
+        hub.pollTransport()
+        guard !due.isEmpty, let text = Self.frame(hub.periodicMessages()) else { return }
+        let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+        for (client, page) in due { write(frame, to: page, client) }
     }
 
     /// One page's connection (`channel`), for as long as it lasts: what it sends.

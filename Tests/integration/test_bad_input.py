@@ -4,12 +4,13 @@ gets /error naming the address, nothing changes, and the audio does not glitch."
 import json
 import os
 import random
+import socket
 import time
 
 import numpy as np
 import pytest
 
-from helpers import Capture, assert_heard, build, send_from_another_process
+from helpers import Capture, Dawg, assert_heard, build, send_from_another_process
 
 NAN, INF = float("nan"), float("inf")
 HUGE = "x" * 60000
@@ -202,3 +203,21 @@ def test_audio_does_not_glitch_during_an_osc_storm(jackd, dawg, peer, setup):
     # PREEMPT_NONE kernel a loopback UDP storm can hold up any realtime wake-up by a
     # period, whichever process it is aimed at; README, Performance.)
     assert callback_p99_us < 0.1 * 1e6 * jackd.period / jackd.rate
+
+
+def test_a_client_that_never_finishes_its_request_does_not_keep_dawg_from_stopping(jackd, project):
+    d = Dawg(jackd.name, project)
+    half = socket.create_connection(("127.0.0.1", d.http_port))
+    half.sendall(b"GET / HTTP/1.1\r\nHost: dawg\r\n")  # and no more
+    page = socket.create_connection(("127.0.0.1", d.http_port))
+    page.sendall(b"GET /ws HTTP/1.1\r\nHost: dawg\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+    assert b"101" in page.recv(1024).split(b"\r\n")[0]
+    time.sleep(0.3)
+    started = time.time()
+    try:
+        assert d.stop(timeout=10) == 0, d.log()
+        assert time.time() - started < 5, "stopped, but only after a wait"
+    finally:
+        half.close()
+        page.close()

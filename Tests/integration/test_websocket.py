@@ -113,3 +113,48 @@ def test_live_pitch_also_comes_in_the_shape_coaching_front_ends_use(jackd, dawg,
         asyncio.run(session())
     finally:
         src.close()
+
+
+def test_each_page_and_surface_gets_its_ticks_at_its_own_rate(dawg):
+    """Pages' periodic feedback comes from the HTTP event loop's timer, surfaces' from
+    the feedback thread: each at the rate it asked for, and none once unsubscribed."""
+    osc = Peer(dawg.osc_port)
+    osc.request("/feedback/subscribe", 30.0, reply="/feedback/subscribed")
+
+    async def count(ws, seconds):
+        ticks, end = 0, time.time() + seconds
+        while (left := end - time.time()) > 0:
+            try:
+                got = await frame(ws, left)
+            except asyncio.TimeoutError:
+                break
+            ticks += any(m["address"] == "/transport/position" for m in got)
+        return ticks
+
+    async def session():
+        url = f"ws://127.0.0.1:{dawg.http_port}/ws"
+        async with websockets.connect(url) as fast, websockets.connect(url) as slow:
+            assert await call(fast, "/feedback/subscribe", 60, reply="/feedback/subscribed") == [60.0]
+            assert await call(slow, "/feedback/subscribe", 10, reply="/feedback/subscribed") == [10.0]
+            fast_ticks, slow_ticks = await asyncio.gather(count(fast, 3), count(slow, 3))
+            assert 150 <= fast_ticks <= 190, f"{fast_ticks} ticks in 3 s at 60 Hz"
+            assert 25 <= slow_ticks <= 33, f"{slow_ticks} ticks in 3 s at 10 Hz"
+            osc.drain(0.05)
+            surface, end = 0, time.time() + 2
+            while time.time() < end:
+                surface += sum(a == "/transport/position" for a, _ in osc._read(0.1))
+            assert 50 <= surface <= 66, f"the OSC surface's ticks in 2 s at 30 Hz: {surface}"
+            # Unsubscribed: the page's ticks stop (the other page's go on).
+            assert await call(slow, "/feedback/unsubscribe", reply="/feedback/unsubscribed") == []
+            await asyncio.sleep(0.3)
+            backlog.pop(id(slow), None)
+            while True:
+                try:
+                    await asyncio.wait_for(slow.recv(), 0.05)
+                except asyncio.TimeoutError:
+                    break
+            assert await count(slow, 1) == 0
+            assert await count(fast, 0.5) > 20
+
+    asyncio.run(session())
+    osc.close()
