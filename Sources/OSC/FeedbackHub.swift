@@ -39,8 +39,7 @@ public final class FeedbackHub: @unchecked Sendable {
     /// Wakes the feedback thread: a new subscriber, or stop.
     private let wake = Wakeup()
     /// The strips' meters and loudness meters with their addresses, as of graph
-    /// `version` (the feedback thread's own: asked of the session only when the graph
-    /// changed, not at every tick).
+    /// `version`: asked of the session only when the graph changed, not at every tick.
     private var layout = Layout()
     private let layoutLock = NSLock()
 
