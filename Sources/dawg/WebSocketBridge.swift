@@ -39,6 +39,9 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
         /// (on a grid of its period, so pages at one rate share each frame).
         var rate: Double?
         var nextDue: UInt64 = 0
+        /// Where a frame already on the wire's bytes goes in: just past the WebSocket
+        /// encoder (looked up once, on the channel's event loop).
+        var pastEncoder: ChannelHandlerContext??
         init(channel: any Channel) { self.channel = channel }
     }
 
@@ -77,17 +80,57 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
 
     /// The page's event loop.
     private func write(_ frame: WebSocketFrame, to page: Page, _ client: OSCClient) {
-        guard page.channel.isActive else { return }
+        guard ready(page, client) else { return }
+        page.channel.writeAndFlush(frame, promise: nil)
+    }
+
+    /// The page's event loop: `wire`, a whole frame's bytes made once for every page,
+    /// written past the page's WebSocket encoder (no frame header made per page).
+    private func write(wire: ByteBuffer, _ frame: WebSocketFrame, to page: Page, _ client: OSCClient) {
+        guard ready(page, client) else { return }
+        if page.pastEncoder == nil {
+            page.pastEncoder = .some(try? page.channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self))
+        }
+        if let context = page.pastEncoder ?? nil {
+            context.writeAndFlush(NIOAny(wire), promise: nil)
+        } else {
+            page.channel.writeAndFlush(frame, promise: nil)
+        }
+    }
+
+    /// The page's event loop: can the page take a frame now? One whose connection has
+    /// stayed full too long is dropped.
+    private func ready(_ page: Page, _ client: OSCClient) -> Bool {
+        guard page.channel.isActive else { return false }
         guard page.channel.isWritable else {
             page.stalled += 1
             if page.stalled >= stallLimit {
                 drop(client)
                 page.channel.close(promise: nil)
             }
-            return
+            return false
         }
         page.stalled = 0
-        page.channel.writeAndFlush(frame, promise: nil)
+        return true
+    }
+
+    /// An unmasked text frame's bytes, header and `payload`.
+    static func wire(_ payload: ByteBuffer) -> ByteBuffer {
+        let n = payload.readableBytes
+        var out = ByteBuffer()
+        out.reserveCapacity(n + 10)
+        out.writeInteger(UInt8(0x81))
+        if n < 126 {
+            out.writeInteger(UInt8(n))
+        } else if n < 65536 {
+            out.writeInteger(UInt8(126))
+            out.writeInteger(UInt16(n))
+        } else {
+            out.writeInteger(UInt8(127))
+            out.writeInteger(UInt64(n))
+        }
+        out.writeImmutableBuffer(payload)
+        return out
     }
 
     /// The messages as one text frame, each followed by its typed form if it has one.
@@ -186,8 +229,9 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
         }
         hub.pollTransport()
         guard !due.isEmpty, let text = Self.frame(hub.periodicMessages()) else { return }
-        let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
-        for (client, page) in due { write(frame, to: page, client) }
+        let payload = ByteBuffer(string: text)
+        let frame = WebSocketFrame(fin: true, opcode: .text, data: payload), wire = Self.wire(payload)
+        for (client, page) in due { write(wire: wire, frame, to: page, client) }
     }
 
     /// One page's connection (`channel`), for as long as it lasts: what it sends.
