@@ -123,10 +123,7 @@ public final class FeedbackHub: @unchecked Sendable {
             for i in subscribers.indices where !subscribers[i].driven {
                 if now >= subscribers[i].nextDue {
                     due.append(subscribers[i].client)
-                    // On a grid of the rate's period, so subscribers at one rate share
-                    // each tick: its messages are made and encoded once for them all.
-                    let period = UInt64(1e9 / subscribers[i].rate)
-                    subscribers[i].nextDue = (now / period + 1) * period
+                    subscribers[i].nextDue = Self.nextTick(after: now, rate: subscribers[i].rate)
                 }
                 let next = subscribers[i].nextDue
                 wait = min(wait, next > now ? next - now : 0)
@@ -136,6 +133,15 @@ public final class FeedbackHub: @unchecked Sendable {
         if !due.isEmpty { sender.send(periodicMessages(), to: due) }
         return wait
     }
+
+    /// The first tick after `now` (nanoseconds) on the grid of `rate`'s period: on a
+    /// grid, so subscribers at one rate share each tick and its messages are made and
+    /// encoded once for them all.
+    public static func nextTick(after now: UInt64, rate: Double) -> UInt64 {
+        nextTick(after: now, period: UInt64(1e9 / rate))
+    }
+
+    public static func nextTick(after now: UInt64, period: UInt64) -> UInt64 { (now / period + 1) * period }
 
     /// Any thread: what a subscriber gets at each of its ticks — meters, loudness, the
     /// transport's position and the recorder's state.

@@ -44,23 +44,18 @@ final class OpenConnections: @unchecked Sendable {
 }
 
 /// Listed just after the HTTP server, so it is shut down just before it: closes every
-/// page and HTTP connection, and keeps closing any that open while the server
-/// quiesces, until the process ends.
+/// connection (pages' WebSockets too: they were accepted as HTTP), and keeps closing
+/// any that open while the server quiesces, until the process ends.
 struct ConnectionClosingService: Service {
     let connections: OpenConnections
-    let pages: WebSocketBridge
 
     func run() async throws {
         try? await gracefulShutdown()
-        let close: @Sendable () -> Void = { [connections, pages] in
-            pages.closeAll()
-            connections.closeAll()
-        }
-        close()
-        Thread.detachNewThread {
+        connections.closeAll()
+        Thread.detachNewThread { [connections] in
             while true {
                 Thread.sleep(forTimeInterval: 0.25)
-                close()
+                connections.closeAll()
             }
         }
     }

@@ -211,7 +211,7 @@ struct Serve: AsyncParsableCommand {
                     metrics: metrics, sources: ScrapeSources(session: session, monitor: monitor), store: writer.store,
                     interval: metricsInterval, retention: metricsRetention * 3600, logger: logger))),
                 .init(service: health),
-                .init(service: ConnectionClosingService(connections: connections, pages: webSocket)),
+                .init(service: ConnectionClosingService(connections: connections)),
                 .init(service: ReadyService(after: httpBound, line: "dawg: ready: JACK client \(jack.clientName) on server \(server ?? "default") at \(jack.sampleRate) Hz, "
                     + "\(jack.bufferSize.load(ordering: .relaxed)) frames; OSC udp+tcp \(bind):\(oscPort); HTTP \(bind):\(httpPort); page \(pageAddress)")),
             ],

@@ -65,7 +65,7 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
     func send(_ messages: [OSCMessage], to clients: [OSCClient]) {
         let targets = lock.withLock { clients.compactMap { c in pages[c.port].map { (c, $0) } } }
         guard !targets.isEmpty, let text = Self.frame(messages) else { return }
-        let frame = WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text))
+        let frame = Outgoing(text)
         var byLoop: [ObjectIdentifier: (loop: any EventLoop, pages: [(OSCClient, Page)])] = [:]
         for (client, page) in targets {
             let loop = page.channel.eventLoop
@@ -78,23 +78,30 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
         }
     }
 
-    /// The page's event loop.
-    private func write(_ frame: WebSocketFrame, to page: Page, _ client: OSCClient) {
-        guard ready(page, client) else { return }
-        page.channel.writeAndFlush(frame, promise: nil)
+    /// A text frame made once for every page it goes to: as a frame, and as its bytes
+    /// on the wire (header included).
+    struct Outgoing: Sendable {
+        let frame: WebSocketFrame
+        let wire: ByteBuffer
+
+        init(_ text: String) {
+            let payload = ByteBuffer(string: text)
+            frame = WebSocketFrame(fin: true, opcode: .text, data: payload)
+            wire = WebSocketBridge.wire(payload)
+        }
     }
 
-    /// The page's event loop: `wire`, a whole frame's bytes made once for every page,
-    /// written past the page's WebSocket encoder (no frame header made per page).
-    private func write(wire: ByteBuffer, _ frame: WebSocketFrame, to page: Page, _ client: OSCClient) {
+    /// The page's event loop: the frame's bytes written past the page's WebSocket
+    /// encoder (no header made per page), or the frame through it if there is none.
+    private func write(_ out: Outgoing, to page: Page, _ client: OSCClient) {
         guard ready(page, client) else { return }
         if page.pastEncoder == nil {
             page.pastEncoder = .some(try? page.channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self))
         }
         if let context = page.pastEncoder ?? nil {
-            context.writeAndFlush(NIOAny(wire), promise: nil)
+            context.writeAndFlush(NIOAny(out.wire), promise: nil)
         } else {
-            page.channel.writeAndFlush(frame, promise: nil)
+            page.channel.writeAndFlush(out.frame, promise: nil)
         }
     }
 
@@ -150,11 +157,6 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
         return parts == 1 ? out : "[" + out + "]"
     }
 
-    /// Any thread: close every page's connection (shutting down).
-    func closeAll() {
-        for page in lock.withLock({ Array(pages.values) }) { page.channel.close(promise: nil) }
-    }
-
     private func drop(_ client: OSCClient) {
         guard let page = lock.withLock({ pages.removeValue(forKey: client.port) }) else { return }
         router?.feedback.unsubscribe(client)
@@ -202,7 +204,7 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
     /// The next tick of `loop`'s timer, on the grid of its period (not a delay after the
     /// last one: ticks do not drift).
     private func schedule(_ loop: any EventLoop, period: UInt64, generation: Int) {
-        let next = (NIODeadline.now().uptimeNanoseconds / period + 1) * period
+        let next = FeedbackHub.nextTick(after: NIODeadline.now().uptimeNanoseconds, period: period)
         loop.scheduleTask(deadline: .uptimeNanoseconds(next)) { [weak self] in
             guard let self, self.lock.withLock({ self.feeds[ObjectIdentifier(loop)]?.generation == generation }) else { return }
             self.feed(loop, period: period)
@@ -221,17 +223,15 @@ final class WebSocketBridge: OSCSender, FeedbackDriver, @unchecked Sendable {
             for (port, page) in pages where page.channel.eventLoop === loop {
                 guard let rate = page.rate else { continue }
                 guard now >= page.nextDue else { continue }
-                let period = UInt64(1e9 / rate)
-                page.nextDue = (now / period + 1) * period
+                page.nextDue = FeedbackHub.nextTick(after: now, rate: rate)
                 due.append((OSCClient(host: "ws", port: port, isStream: true, isWebSocket: true), page))
             }
             return due
         }
         hub.pollTransport()
         guard !due.isEmpty, let text = Self.frame(hub.periodicMessages()) else { return }
-        let payload = ByteBuffer(string: text)
-        let frame = WebSocketFrame(fin: true, opcode: .text, data: payload), wire = Self.wire(payload)
-        for (client, page) in due { write(wire: wire, frame, to: page, client) }
+        let frame = Outgoing(text)
+        for (client, page) in due { write(frame, to: page, client) }
     }
 
     /// One page's connection (`channel`), for as long as it lasts: what it sends.

@@ -8,8 +8,9 @@ import Logging
 /// (a wrap is a mark, not a re-prime), answers each player's request for a new
 /// position, plays the clip into it (trim, gain and fades, one formula with decoded
 /// clips: `ClipPlacement`), and converts sample rates (in `StreamingFileReader`)
-/// here, off the audio thread. Any control thread may add and remove streams or set the loop; the filling
-/// runs on the reader's own thread, or in `fill()` for tests that render offline.
+/// here, off the audio thread. Any control thread may add and remove streams or set
+/// the loop; the filling runs on the reader's own thread, or in `fill()` for tests
+/// that render offline.
 public final class StreamReader: @unchecked Sendable {
     // @unchecked Sendable: `jobs`, `loop` and `lowest` under `lock`; a job's fields
     // only under `fillLock`.
