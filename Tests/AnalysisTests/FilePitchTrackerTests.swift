@@ -49,6 +49,22 @@ final class FilePitchTrackerTests: XCTestCase {
         }
     }
 
+    /// A guitar sample's note with a sympathetic string's partial a twelfth below it, as
+    /// in FluidR3's nylon guitar: the partial 5 dB under the note's fundamental and 12 dB
+    /// under its second harmonic, the strongest. The sum repeats exactly only every three
+    /// periods, far better than at one, yet it is heard (and labelled) at the note.
+    func testAPartialATwelfthBelowDoesNotPullTheNoteDown() {
+        for hz in [392.0, 622.3] {
+            let x = (0..<Int(rate)).map { i -> Float in
+                let w = 2 * Double.pi * hz * Double(i) / rate
+                return Float(0.1 * (sin(w) + 2.4 * sin(2 * w + 1) + 0.18 * sin(3 * w + 2) + 0.56 * sin(w / 3 + 0.5)))
+            }
+            let inner = track(x).filter { $0.time > 0.1 && $0.time < 0.9 }
+            let off = inner.filter { abs(cents($0.hz, hz)) > 10 }
+            XCTAssertEqual(off.count, 0, "\(hz) Hz with a partial at \(hz / 3) Hz: \(off.prefix(3).map(\.hz))")
+        }
+    }
+
     func testAGlideIsFollowedWithinTenCents() {
         // One octave up over a second, log-linear: 220 · 2^t.
         let frames = track(tone(seconds: 1.2) { t in 220 * pow(2, min(1, max(0, t - 0.1))) })

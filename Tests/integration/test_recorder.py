@@ -29,19 +29,29 @@ def assert_unbroken(x):
     assert bad.size == 0, f"{bad.size} breaks, first after sample {bad[0]}: {k[bad[0]]} → {k[bad[0] + 1]}"
 
 
-def checked_gaps(x, period):
+def checked_gaps(x, period, server_xruns=0):
     """The counter, but for whole periods of silence where dawg missed the server's
     cycles (held up past them: its input never reached it); after each gap the counter
-    has moved on by exactly the gap, so the timeline is kept. Returns the silent frames."""
+    has moved on by exactly the gap, so the timeline is kept. Returns the silent frames.
+    When the server counted xruns, it may also have handed dawg one period of the
+    counter twice and skipped the next (a late client's doing, before any recorder sees
+    it): such a pair, no more than one per xrun, is let pass."""
     silent = x == 0
     starts = np.flatnonzero(np.diff(silent.astype(np.int8)) == 1) + 1
     ends = np.flatnonzero(np.diff(silent.astype(np.int8)) == -1) + 1
     assert not silent[0] and not silent[-1] and len(starts) == len(ends), "gaps lie inside the take"
     gaps = (ends - starts).tolist()
     assert all(g % period == 0 for g in gaps), f"gaps of whole periods: {gaps}"
-    steps = np.diff(frames_of(x[~silent])) % WRAP
-    assert sorted(steps[steps != 1] - 1) == sorted(gaps), \
-        "after each gap the counter moved on by the gap, and nowhere else"
+    steps = (np.diff(frames_of(x[~silent])) % WRAP).tolist()
+    breaks = [s - 1 for s in steps if s != 1]
+    repeated, skipped = WRAP - period, period
+    pairs = 0
+    while pairs < server_xruns and repeated in breaks and skipped in breaks:
+        breaks.remove(repeated)
+        breaks.remove(skipped)
+        pairs += 1
+    assert sorted(breaks) == sorted(gaps), \
+        f"after each gap the counter moved on by the gap, and nowhere else ({server_xruns} xruns): {breaks} against {gaps}"
     return int(silent.sum())
 
 
@@ -193,7 +203,7 @@ def test_32_channels_recorded_together_lose_nothing_and_start_on_the_same_frame(
         for c, row in enumerate(sorted(rows, key=lambda r: r["track"])):
             x, _ = sf.read(project / row["file"], dtype="float32")
             assert len(x) == row["length_frames"]
-            assert checked_gaps(x, jackd.period) == row["xrun_frames"]
+            assert checked_gaps(x, jackd.period, xruns) == row["xrun_frames"]
             starts.add(int((frames_of(x[:1])[0] - c * Counters.CHANNEL_STEP) % WRAP))
         assert len(starts) == 1, "every channel's take begins on the same frame"
     finally:

@@ -273,10 +273,13 @@ public struct PeriodicityAnalyzer {
         return nil
     }
 
-    /// Realtime-safe: the candidate at two or three times `i`'s period, if it is so much
-    /// more periodic that `i` is only a part of its period (a voice whose fundamental is
-    /// missing and whose odd harmonics are weak repeats almost exactly at half its
-    /// period: d′ 0.03 there against 0.004 at the period). Its index, or nil.
+    /// Realtime-safe: the candidate at twice `i`'s period, if it is so much more periodic
+    /// that `i` is only half of its period (a voice whose fundamental is missing and whose
+    /// odd harmonics are weak repeats almost exactly at half its period: d′ 0.03 there
+    /// against 0.004 at the period). Not three times: what repeats far better at three
+    /// periods than at one is a note with a partial a twelfth below it (a sympathetic
+    /// string in a guitar sample, 5 dB under the note), heard at the note's pitch.
+    /// Its index, or nil.
     @inlinable @_noLocks
     public func deeperMultiple(of i: Int, ratio limit: Float = 0.5, margin: Float = 0.015) -> Int? {
         let c = candidates[i]
@@ -284,8 +287,8 @@ public struct PeriodicityAnalyzer {
         for j in (i + 1)..<max(i + 1, count) {
             let d = candidates[j]
             let ratio = d.period / c.period
-            guard ratio < 3.1 else { break }
-            guard abs(ratio - 2) < 0.06 || abs(ratio - 3) < 0.09 else { continue }
+            guard ratio < 2.1 else { break }
+            guard abs(ratio - 2) < 0.06 else { continue }
             // Much deeper: by half and a clear margin (two clean periodic dips are both
             // near 0 and say nothing).
             if d.dip < limit * c.dip && c.dip - d.dip > margin && d.dip < bestDip {
