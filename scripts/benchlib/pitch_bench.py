@@ -123,12 +123,18 @@ def frames(ref_time, ref_freq, est_time, est_freq):
     return ref_v[:n][keep], ref_c[:n][keep], est_v[:n][keep], est_c[:n][keep]
 
 
+def octave_frames(ref_v, ref_c, est_c):
+    """Voiced frames whose estimate is a whole number of octaves off (within 50 cents)."""
+    diff = np.abs(est_c - ref_c)
+    return (ref_v > 0) & (est_c > 0) & (diff > 50) & (np.abs(diff - 1200 * np.round(diff / 1200)) <= 50)
+
+
 def scores(ref_v, ref_c, est_v, est_c):
     import mir_eval
     voiced = ref_v > 0
     has = voiced & (est_c > 0)
     diff = np.abs(est_c - ref_c)
-    octave = has & (diff > 50) & (np.abs(diff - 1200 * np.round(diff / 1200)) <= 50)
+    octave = octave_frames(ref_v, ref_c, est_c)
     return {
         "RPA": mir_eval.melody.raw_pitch_accuracy(ref_v, ref_c, est_v, est_c),
         "RCA": mir_eval.melody.raw_chroma_accuracy(ref_v, ref_c, est_v, est_c),
@@ -157,7 +163,7 @@ def main():
     names = sorted(p.name[:-4] for p in where.glob("*.wav")) or make_set(where, quick=args.quick)
     seconds = sum(sf.info(where / f"{n}.wav").duration for n in names)
     print(f"pitch set: {len(names)} clips, {seconds:.0f} s of audio ({where})")
-    results = {}
+    results, octaves = {}, {}
     for m in methods:
         pooled, cpu = {}, 0.0
         try:
@@ -175,6 +181,8 @@ def main():
             print(f"{m}: not run ({type(e).__name__}: {e})")
             continue
         results[m] = ({k: scores(*(np.concatenate(a) for a in v)) for k, v in pooled.items()}, seconds / max(cpu, 1e-9))
+        ref_v, ref_c, _, est_c = (np.concatenate(a) for a in pooled["all"])
+        octaves[m] = (octave_frames(ref_v, ref_c, est_c), int((ref_v > 0).sum()))
 
     cols = ["RPA", "RCA", "VR", "VFA", "oct%", "cents"]
     for key in ["all", "voice", "instrument", "clean", "snr20", "snr10",
@@ -187,6 +195,19 @@ def main():
             s = by[key]
             row = f"{m:10}" + "".join(f"{s[c]:8.3f}" if c not in ("oct%", "cents") else f"{s[c]:8.2f}" for c in cols)
             print(row + (f"   {speed:8.1f}" if key == "all" else ""))
+    shared_octave_errors(octaves)
+
+
+def shared_octave_errors(octaves):
+    """How many of dawg's octave errors another method makes on the same frame: frames
+    where the signal itself leaves the octave open."""
+    if "dawg" not in octaves or len(octaves) < 2:
+        return
+    mine, voiced = octaves["dawg"]
+    others = [m for m in octaves if m != "dawg"]
+    shared = mine & np.logical_or.reduce([octaves[m][0] for m in others])
+    print(f"\ndawg's octave errors on frames where {' or '.join(others)} err by an octave too: "
+          f"{100 * shared.sum() / max(1, voiced):.2f} % of voiced frames (of its {100 * mine.sum() / max(1, voiced):.2f} %)")
 
 
 if __name__ == "__main__":
