@@ -4,8 +4,33 @@ import subprocess
 import time
 
 import pytest
+from _pytest.runner import runtestprotocol
 
 from helpers import Dawg, Jackd, Peer, REPO, noise_signal, write_wav, RATE
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    """A test that fails while a JACK server of the run reported an xrun (its timer
+    woken late, or a client not done in its cycle: this shared host held a thread past
+    a period, and sample-exact audio was not there to check) runs once more, and the
+    log says so. A failure without an xrun stands, and so does a second one."""
+    item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    marks = Jackd.marks()
+    reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    xruns = Jackd.xruns_since(marks)
+    if xruns and any(r.failed for r in reports):
+        reporter = item.config.pluginmanager.get_plugin("terminalreporter")
+        failure = next(r for r in reports if r.failed)
+        said = getattr(getattr(failure.longrepr, "reprcrash", None), "message", "") or failure.longreprtext
+        reporter.write_line(f"\n{item.nodeid}: failed with {xruns} xrun(s) reported by jackd, run again. "
+                            f"First run: {' '.join(said.split())[:300]}")
+        item._initrequest()
+        reports = runtestprotocol(item, nextitem=nextitem, log=False)
+    for r in reports:
+        item.ihook.pytest_runtest_logreport(report=r)
+    item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -57,19 +57,46 @@ class Jackd:
     users run one, so that a busy machine (a build, the tests' own OSC storms) cannot
     starve the process threads of dawg or of the Python clients that check it."""
 
+    # Every server of the run, so that the rerun hook (conftest) can read their logs.
+    started = []
+    LOGS = Path(tempfile.gettempdir()) / f"dawg-jackd-logs-{os.getpid()}"
+
     def __init__(self, period=PERIOD, rate=RATE, extra=(), realtime=True, name=None):
         self.name = name or f"dawgtest-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.period, self.rate = period, rate
-        self.proc = subprocess.Popen(
-            ["jackd", "-R" if realtime else "-r", "-n", self.name, *extra, "-d", "dummy", "-r", str(rate), "-p", str(period)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        Jackd.LOGS.mkdir(exist_ok=True)
+        self.log_path = Jackd.LOGS / f"{self.name}.log"
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen(
+                ["jackd", "-R" if realtime else "-r", "-n", self.name, *extra, "-d", "dummy", "-r", str(rate), "-p", str(period)],
+                stdout=log, stderr=subprocess.STDOUT)
         deadline = time.time() + 10
         while time.time() < deadline:
             if subprocess.run(["jack_lsp", "-s", self.name], capture_output=True).returncode == 0:
+                self.ready_at = self.log_path.stat().st_size  # (its timer is often late as it starts)
+                Jackd.started.append(self)
                 return
             time.sleep(0.1)
         self.stop()
         raise RuntimeError("jackd did not start")
+
+    def xruns(self, since=None):
+        """How many xruns the server has reported since `since` bytes of its log (by
+        default since it was ready): its own timer woken late, or a client not finished
+        in its cycle — the host holding a thread past a period."""
+        data = self.log_path.read_bytes()
+        return data[self.ready_at if since is None else since:].count(b"XRun")
+
+    @staticmethod
+    def marks():
+        """Where each server's log stands now."""
+        return {s.name: s.log_path.stat().st_size for s in Jackd.started}
+
+    @staticmethod
+    def xruns_since(marks):
+        """Xruns every server reported since `marks` (a server started after them: since
+        it was ready)."""
+        return sum(s.xruns(marks.get(s.name)) for s in Jackd.started)
 
     def lsp(self, *args):
         return subprocess.run(["jack_lsp", "-s", self.name, *args], capture_output=True, text=True).stdout
