@@ -37,6 +37,7 @@ struct Pitch: ParsableCommand {
     @Option(name: .customLong("voicing-mean"), help: .hidden) var voicingMean = FilePitchTracker.Options().voicingMean
     @Option(name: .customLong("multiple-margin"), help: .hidden) var multipleMargin = Double(FilePitchTracker.Options().multipleMargin)
     @Option(name: .customLong("multiple-ratio"), help: .hidden) var multipleRatio = Double(FilePitchTracker.Options().multipleRatio)
+    @Option(name: .customLong("multiple-alone"), help: .hidden) var multipleAlone = Double(FilePitchTracker.Options().multipleAlone)
 
     func validate() throws {
         guard hop >= 0.001 && hop <= 1 else { throw ValidationError("--hop must be between 0.001 and 1 s") }
@@ -57,6 +58,7 @@ struct Pitch: ParsableCommand {
         options.voicingMean = voicingMean
         options.multipleRatio = Float(multipleRatio)
         options.multipleMargin = Float(multipleMargin)
+        options.multipleAlone = Float(multipleAlone)
         options.decoder.unvoicedWeight = Float(unvoicedWeight)
         options.decoder.switchCost = Float(switchCost)
         options.decoder.jumpCost = Float(jumpCost)

@@ -42,9 +42,9 @@ struct ThresholdPrior {
 
     /// A dip that is only part of a much deeper period's (`deeperMultiple`) gives its
     /// probability to that period.
-    func foldIntoDeeperMultiples(_ analyzer: PeriodicityAnalyzer, _ probabilities: inout [Float], ratio: Float, margin: Float) {
+    func foldIntoDeeperMultiples(_ analyzer: PeriodicityAnalyzer, _ probabilities: inout [Float], ratio: Float, margin: Float, alone: Float) {
         for i in 0..<analyzer.count where probabilities[i] > 0 {
-            if let j = analyzer.deeperMultiple(of: i, ratio: ratio, margin: margin) {
+            if let j = analyzer.deeperMultiple(of: i, ratio: ratio, margin: margin, alone: alone) {
                 probabilities[j] += probabilities[i]
                 probabilities[i] = 0
             }

@@ -281,7 +281,7 @@ public struct PeriodicityAnalyzer {
     /// string in a guitar sample, 5 dB under the note), heard at the note's pitch.
     /// Its index, or nil.
     @inlinable @_noLocks
-    public func deeperMultiple(of i: Int, ratio limit: Float = 0.5, margin: Float = 0.015) -> Int? {
+    public func deeperMultiple(of i: Int, ratio limit: Float = 0.5, margin: Float = 0.015, alone: Float = .infinity) -> Int? {
         let c = candidates[i]
         var best: Int?, bestDip: Float = .infinity
         for j in (i + 1)..<max(i + 1, count) {
@@ -290,8 +290,8 @@ public struct PeriodicityAnalyzer {
             guard ratio < 2.1 else { break }
             guard abs(ratio - 2) < 0.06 else { continue }
             // Much deeper: by half and a clear margin (two clean periodic dips are both
-            // near 0 and say nothing).
-            if d.dip < limit * c.dip && c.dip - d.dip > margin && d.dip < bestDip {
+            // near 0 and say nothing), or by `alone` whatever the ratio (noisy dips).
+            if (d.dip < limit * c.dip && c.dip - d.dip > margin || c.dip - d.dip > alone) && d.dip < bestDip {
                 (best, bestDip) = (j, d.dip)
             }
         }
