@@ -84,8 +84,9 @@ class Jackd:
         """How many xruns the server has reported since `since` bytes of its log (by
         default since it was ready): its own timer woken late, or a client not finished
         in its cycle — the host holding a thread past a period."""
-        data = self.log_path.read_bytes()
-        return data[self.ready_at if since is None else since:].count(b"XRun")
+        with open(self.log_path, "rb") as log:
+            log.seek(self.ready_at if since is None else since)
+            return log.read().count(b"XRun")
 
     @staticmethod
     def marks():

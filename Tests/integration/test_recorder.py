@@ -46,11 +46,11 @@ def checked_gaps(x, period, server_xruns=0, graph_stalls=False):
     gaps = (ends - starts).tolist()
     assert all(g % period == 0 for g in gaps), f"gaps of whole periods: {gaps}"
     steps = np.diff(frames_of(x[~silent])) % WRAP
-    # Each gap, and how far the counter moved across it (beyond its one step).
-    across = [int(steps[s - 1 - int(silent[:s].sum())] - 1) for s in starts]
+    # The step of the counter that crosses each gap, and how far it moved there.
+    crossing = [s - 1 - int(silent[:s].sum()) for s in starts]
     outside = np.ones(len(steps), dtype=bool)
-    outside[[s - 1 - int(silent[:s].sum()) for s in starts]] = False
-    for gap, moved in zip(gaps, across):
+    outside[crossing] = False
+    for gap, moved in zip(gaps, (int(steps[i]) - 1 for i in crossing)):
         assert moved == gap or (graph_stalls and moved == 0), \
             f"after a gap of {gap} frames the counter moved on by {moved}"
     breaks = [int(b) - 1 for b in steps[outside] if b != 1]
