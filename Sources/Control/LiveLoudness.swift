@@ -28,6 +28,9 @@ public final class LiveLoudness: @unchecked Sendable {
     /// Blocks per 0.1 LU bin from −70 LUFS up, and their summed energies.
     private var counts = [Int](repeating: 0, count: LiveLoudness.bins)
     private var energies = [Double](repeating: 0, count: LiveLoudness.bins)
+    /// What it reads, made when steps arrive (ten times a second), not at every ask
+    /// (every feedback tick, for every meter).
+    private var current = LoudnessReading()
     static let floor = -70.0, bins = 900  // −70 … +20 LUFS
 
     public init(stream: LoudnessStream = LoudnessStream()) {
@@ -56,17 +59,19 @@ public final class LiveLoudness: @unchecked Sendable {
                     }
                 }
             }
+            current = measure()
         }
     }
 
-    public func reading() -> LoudnessReading {
-        lock.withLock {
-            func mean(_ n: Int) -> Double? {
-                recent.count >= n ? Self.lufs(recent.suffix(n).reduce(0, +) / Double(n)) : nil
-            }
-            return LoudnessReading(momentary: mean(4), shortTerm: mean(30), integrated: integrated(),
-                                   truePeak: peak > 0 ? 20 * log10(Double(peak)) : nil)
+    public func reading() -> LoudnessReading { lock.withLock { current } }
+
+    /// Lock held.
+    private func measure() -> LoudnessReading {
+        func mean(_ n: Int) -> Double? {
+            recent.count >= n ? Self.lufs(recent.suffix(n).reduce(0, +) / Double(n)) : nil
         }
+        return LoudnessReading(momentary: mean(4), shortTerm: mean(30), integrated: integrated(),
+                               truePeak: peak > 0 ? 20 * log10(Double(peak)) : nil)
     }
 
     /// Lock held.
@@ -88,6 +93,7 @@ public final class LiveLoudness: @unchecked Sendable {
             peak = 0
             counts = [Int](repeating: 0, count: Self.bins)
             energies = [Double](repeating: 0, count: Self.bins)
+            current = LoudnessReading()
         }
     }
 }

@@ -7,12 +7,13 @@ import Foundation
 /// Feedback subscribers and what they are sent: meters and the transport position at
 /// each subscriber's rate, and every state change as it happens.
 ///
-/// Runs its own thread; reads the engine's published atomics, never its memory. A
-/// `FeedbackDriver` (the WebSocket bridge) may take over the periodic sends to its own
-/// clients, from its own event loop, so a page's tick wakes one thread, not two.
+/// Runs its own thread; reads the engine's published atomics, never its memory. Every
+/// subscriber's periodic feedback is sent from that thread — OSC surfaces' and pages'
+/// alike (the WebSocket bridge writes pages' frames on the calling thread), so a tick
+/// wakes one thread.
 public final class FeedbackHub: @unchecked Sendable {
     // @unchecked Sendable: `subscribers` and `lastPlaying` are touched only under `lock`,
-    // `layout` only under `layoutLock`; `driver` is set once before `start`.
+    // `layout` only under `layoutLock`.
     public static let defaultRate = 30.0
     public static let maxSubscribers = 32
 
@@ -20,13 +21,7 @@ public final class FeedbackHub: @unchecked Sendable {
         let client: OSCClient
         var rate: Double
         var nextDue: UInt64
-        /// Its periodic feedback is the driver's to send.
-        var driven = false
     }
-
-    /// Sends some subscribers' periodic feedback itself (`periodicMessages()` at their
-    /// rate, `pollTransport()` with each).
-    public var driver: (any FeedbackDriver)?
 
     let session: Session
     private let sender: OSCSender
@@ -56,30 +51,21 @@ public final class FeedbackHub: @unchecked Sendable {
 
     public var subscriberCount: Int { lock.withLock { subscribers.count } }
 
-    /// Subscribers whose periodic feedback the hub's own thread sends.
-    var ownSubscriberCount: Int { lock.withLock { subscribers.count { !$0.driven } } }
-
     func subscribe(_ client: OSCClient, rate: Double) throws {
         try lock.withLock {
             if !subscribers.contains(where: { $0.client == client }) && subscribers.count >= Self.maxSubscribers {
                 throw ControlError("too many subscribers (the limit is \(Self.maxSubscribers))")
             }
         }
-        let driven = driver?.drive(client, rate: rate) ?? false
         lock.withLock {
             subscribers.removeAll { $0.client == client }
-            subscribers.append(Subscriber(client: client, rate: rate, nextDue: 0, driven: driven))
+            subscribers.append(Subscriber(client: client, rate: rate, nextDue: 0))
         }
         wake.signal()
     }
 
     public func unsubscribe(_ client: OSCClient) {
-        let driven = lock.withLock {
-            let driven = subscribers.contains { $0.client == client && $0.driven }
-            subscribers.removeAll { $0.client == client }
-            return driven
-        }
-        if driven { driver?.stopDriving(client) }
+        lock.withLock { subscribers.removeAll { $0.client == client } }
     }
 
     /// Send `messages` to every subscriber (but `except`) now.
@@ -98,7 +84,7 @@ public final class FeedbackHub: @unchecked Sendable {
             ThreadName.set("dawg.feedback")
             while let self, self.lock.withLock({ self.running }) {
                 let wait = self.tick(now: dawg_monotonic_ns())
-                let idle = self.ownSubscriberCount == 0
+                let idle = self.subscriberCount == 0
                 self.wake.wait(nanoseconds: !idle ? min(max(wait, 1_000_000), 20_000_000)
                     : self.currentLayout().loudness.isEmpty ? nil : 100_000_000)
             }
@@ -120,7 +106,7 @@ public final class FeedbackHub: @unchecked Sendable {
         let (due, wait): ([OSCClient], UInt64) = lock.withLock {
             var due: [OSCClient] = []
             var wait = UInt64(50_000_000)
-            for i in subscribers.indices where !subscribers[i].driven {
+            for i in subscribers.indices {
                 if now >= subscribers[i].nextDue {
                     due.append(subscribers[i].client)
                     subscribers[i].nextDue = Self.nextTick(after: now, rate: subscribers[i].rate)
@@ -130,31 +116,30 @@ public final class FeedbackHub: @unchecked Sendable {
             }
             return (due, wait)
         }
-        if !due.isEmpty { sender.send(periodicMessages(), to: due) }
+        if !due.isEmpty { sender.sendPeriodic(periodicMessages(), to: due) }
         return wait
     }
 
     /// The first tick after `now` (nanoseconds) on the grid of `rate`'s period: on a
     /// grid, so subscribers at one rate share each tick and its messages are made and
     /// encoded once for them all.
-    public static func nextTick(after now: UInt64, rate: Double) -> UInt64 {
+    static func nextTick(after now: UInt64, rate: Double) -> UInt64 {
         nextTick(after: now, period: UInt64(1e9 / rate))
     }
 
-    public static func nextTick(after now: UInt64, period: UInt64) -> UInt64 { (now / period + 1) * period }
+    static func nextTick(after now: UInt64, period: UInt64) -> UInt64 { (now / period + 1) * period }
 
-    /// Any thread: what a subscriber gets at each of its ticks — meters, loudness, the
-    /// transport's position and the recorder's state.
-    public func periodicMessages() -> [OSCMessage] {
+    /// The feedback thread: what a subscriber gets at each of its ticks — meters,
+    /// loudness, the transport's position and the recorder's state.
+    func periodicMessages() -> [OSCMessage] {
         let layout = currentLayout()
         return meterMessages(layout) + loudnessMessages(layout.loudness)
             + [OSCMessage("/transport/position", [.float(Float(session.transportState.seconds))])] + recorderMessages()
     }
 
     /// Any thread: tell everyone if the transport started or stopped since last asked
-    /// (another JACK client may have done it). The hub asks at its ticks; a driver asks
-    /// at its own.
-    public func pollTransport() {
+    /// (another JACK client may have done it). The hub asks at its ticks.
+    func pollTransport() {
         let playing = session.engine.published.playing.load(ordering: .relaxed)
         let changed = lock.withLock {
             defer { lastPlaying = playing }
@@ -214,14 +199,4 @@ public final class FeedbackHub: @unchecked Sendable {
             return layout
         }
     }
-}
-
-/// Sends the periodic feedback of the subscribers it takes (the WebSocket bridge: its
-/// pages, on their event loop).
-public protocol FeedbackDriver: AnyObject, Sendable {
-    /// Any thread: send `client`'s periodic feedback at `rate` from now on (true), or
-    /// leave it to the hub (false).
-    func drive(_ client: OSCClient, rate: Double) -> Bool
-    /// Any thread: no more periodic feedback to `client`.
-    func stopDriving(_ client: OSCClient)
 }

@@ -22,11 +22,18 @@ public protocol OSCSender: Sendable {
     func send(_ messages: [OSCMessage], to client: OSCClient)
     /// The same messages to many (feedback): a sender may encode them once.
     func send(_ messages: [OSCMessage], to clients: [OSCClient])
+    /// A tick of periodic feedback (meters, position) to many: the next tick says it
+    /// again, so a sender may skip a client that is not keeping up.
+    func sendPeriodic(_ messages: [OSCMessage], to clients: [OSCClient])
 }
 
 extension OSCSender {
     public func send(_ messages: [OSCMessage], to clients: [OSCClient]) {
         for client in clients { send(messages, to: client) }
+    }
+
+    public func sendPeriodic(_ messages: [OSCMessage], to clients: [OSCClient]) {
+        send(messages, to: clients)
     }
 }
 

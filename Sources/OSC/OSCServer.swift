@@ -55,8 +55,20 @@ public final class OSCServer: OSCSender, @unchecked Sendable {
 
     /// Each message encoded once, whoever it goes to; pages get theirs from the bridge.
     public func send(_ messages: [OSCMessage], to clients: [OSCClient]) {
+        deliver(messages, to: clients, periodic: false)
+    }
+
+    /// A page that is not reading skips the tick (the bridge's call); a surface is sent
+    /// it as anything else.
+    public func sendPeriodic(_ messages: [OSCMessage], to clients: [OSCClient]) {
+        deliver(messages, to: clients, periodic: true)
+    }
+
+    private func deliver(_ messages: [OSCMessage], to clients: [OSCClient], periodic: Bool) {
         let pages = clients.filter(\.isWebSocket)
-        if !pages.isEmpty { webSockets?.send(messages, to: pages) }
+        if !pages.isEmpty, let webSockets {
+            if periodic { webSockets.sendPeriodic(messages, to: pages) } else { webSockets.send(messages, to: pages) }
+        }
         guard pages.count < clients.count else { return }
         for m in messages {
             let bytes = OSCCodec.encode(m)

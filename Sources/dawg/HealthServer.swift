@@ -23,8 +23,8 @@ struct HealthServer {
     /// Where every connection is listed, to be closed at shutdown.
     var connections: OpenConnections? = nil
 
-    /// One event loop for every connection: the pages' periodic feedback is then one
-    /// timer on one thread (`WebSocketBridge`), and a studio's handful of pages and
+    /// One event loop for every connection: it only reads pages (the feedback thread
+    /// writes their ticks, `WebSocketBridge`), and a studio's handful of pages and
     /// requests need no more.
     static let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
 

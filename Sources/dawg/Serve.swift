@@ -178,7 +178,6 @@ struct Serve: AsyncParsableCommand {
         let webSocket = WebSocketBridge()
         webSocket.router = router
         osc.webSockets = webSocket
-        feedback.driver = webSocket  // pages' periodic feedback from their event loop
         let pageToken = token ?? (AccessToken.isLoopback(bind) ? nil : AccessToken.make())
         let pageFolder = ShippedFolder.find("web", containing: "index.html", environment: "DAWG_WEB", projectDirectory: projectDir)
         let pageHost = bind == "0.0.0.0" || bind == "::" ? (ProcessInfo.processInfo.hostName) : bind

@@ -2,7 +2,10 @@
 commands, queries, errors and feedback from the same router as OSC; a change made over
 OSC reaches the page, and a page that stops reading does not hold up the others."""
 import asyncio
+import base64
 import json
+import os
+import socket
 import time
 
 import numpy as np
@@ -116,8 +119,8 @@ def test_live_pitch_also_comes_in_the_shape_coaching_front_ends_use(jackd, dawg,
 
 
 def test_each_page_and_surface_gets_its_ticks_at_its_own_rate(dawg):
-    """Pages' periodic feedback comes from the HTTP event loop's timer, surfaces' from
-    the feedback thread: each at the rate it asked for, and none once unsubscribed."""
+    """Pages' periodic feedback and surfaces' come from the feedback thread's ticks:
+    each at the rate it asked for, and none once unsubscribed."""
     osc = Peer(dawg.osc_port)
     osc.request("/feedback/subscribe", 30.0, reply="/feedback/subscribed")
 
@@ -158,3 +161,108 @@ def test_each_page_and_surface_gets_its_ticks_at_its_own_rate(dawg):
 
     asyncio.run(session())
     osc.close()
+
+
+def raw_page(port, rcvbuf=4096):
+    """A WebSocket page on a plain socket with a small receive buffer, past the
+    handshake (nothing of what follows the 101 is read)."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.connect(("127.0.0.1", port))
+    key = base64.b64encode(os.urandom(16)).decode()
+    s.sendall(f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode())
+    head = b""
+    while not head.endswith(b"\r\n\r\n"):
+        head += s.recv(1)
+    assert head.startswith(b"HTTP/1.1 101"), head
+    return s
+
+
+def masked_text(text):
+    """A client's text frame (clients mask theirs)."""
+    payload, mask = text.encode(), os.urandom(4)
+    assert len(payload) < 126
+    return bytes([0x81, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def test_a_page_that_stops_reading_is_dropped_and_the_others_go_on(dawg, peer):
+    """A page subscribed at 200 Hz that never reads fills its connection (dawg keeps
+    its kernel buffer small); its ticks are skipped, and once it has taken none for 5 s
+    it is dropped and its connection closed — while a page that reads gets every tick
+    at its rate."""
+    for i in range(8):  # a meter each: ticks of some 700 bytes, as a studio's
+        peer.request("/track/add", f"t{i}", reply="/track/added")
+    stalled = raw_page(dawg.http_port)
+    stalled.sendall(masked_text(json.dumps({"address": "/feedback/subscribe", "args": [200]})))
+
+    async def session():
+        async with websockets.connect(f"ws://127.0.0.1:{dawg.http_port}/ws") as page:
+            assert await call(page, "/feedback/subscribe", 60, reply="/feedback/subscribed") == [60.0]
+            ticks, end = 0, time.time() + 8
+            while (left := end - time.time()) > 0:
+                try:
+                    got = await frame(page, left)
+                except asyncio.TimeoutError:
+                    break
+                ticks += any(m["address"] == "/transport/position" for m in got)
+            return ticks
+
+    ticks = asyncio.run(session())
+    assert 440 <= ticks <= 490, f"{ticks} ticks in 8 s at 60 Hz beside a page that reads nothing"
+    # What the stalled page was sent before it was dropped, then the end of its connection.
+    stalled.settimeout(5)
+    got, deadline = 0, time.time() + 10
+    while data := stalled.recv(65536):
+        got += len(data)
+        assert time.time() < deadline, f"the stalled page was kept ({got} bytes read, still coming)"
+    assert got < 400_000, "frames went on to the stalled page"
+    stalled.close()
+
+
+def read_frames(sock, seconds):
+    """Every whole frame a raw page reads in `seconds`, each checked: a final, unmasked
+    text frame of valid JSON — a frame cut into by another would not parse."""
+    sock.settimeout(0.05)
+    data, frames, end = b"", [], time.time() + seconds
+    while time.time() < end:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        assert chunk, "dawg closed the page"
+        data += chunk
+        while len(data) >= 2:
+            assert data[0] == 0x81 and data[1] < 0x80, f"not a whole text frame at a frame's start: {data[:16]!r}"
+            n, at = data[1], 2
+            if n == 126:
+                n, at = int.from_bytes(data[2:4], "big"), 4
+            elif n == 127:
+                n, at = int.from_bytes(data[2:10], "big"), 10
+            if len(data) < at + n:
+                break
+            got = json.loads(data[at:at + n])
+            frames.append(got if isinstance(got, list) else [got])
+            data = data[at + n:]
+    return frames
+
+
+def test_a_page_behind_gets_whole_frames_and_every_reply_once_it_reads(dawg, peer):
+    """A page at 200 Hz that stops reading for a while: the socket takes frames in part,
+    ticks are skipped, replies wait their turn — and once it reads again, every byte is
+    a whole frame (none cut into by another), every reply is there, in order, and the
+    ticks go on."""
+    for i in range(8):
+        peer.request("/track/add", f"t{i}", reply="/track/added")
+    page = raw_page(dawg.http_port)
+    page.sendall(masked_text(json.dumps({"address": "/feedback/subscribe", "args": [200]})))
+    time.sleep(2)  # its connection fills
+    for i in range(5):
+        page.sendall(masked_text(json.dumps({"address": "/sync", "args": [i]})))
+        time.sleep(0.1)
+    frames = read_frames(page, 3)
+    synced = [m["args"][0] for f in frames for m in f if m["address"] == "/synced"]
+    assert synced == [0, 1, 2, 3, 4], f"replies while behind: {synced}"
+    ticks = [f for f in frames if any(m["address"] == "/transport/position" for m in f)]
+    assert len(ticks) > 300, f"only {len(ticks)} ticks in 3 s"
+    page.close()
