@@ -28,6 +28,18 @@ async def frame(ws, timeout):
     return data if isinstance(data, list) else [data]
 
 
+async def count(ws, seconds):
+    """The feedback ticks (frames with the position) a page reads in `seconds`."""
+    ticks, end = 0, time.time() + seconds
+    while (left := end - time.time()) > 0:
+        try:
+            got = await frame(ws, left)
+        except asyncio.TimeoutError:
+            break
+        ticks += any(m["address"] == "/transport/position" for m in got)
+    return ticks
+
+
 async def expect(ws, address, timeout=3.0):
     """The next message at `address`; others that came in the same frames wait in
     `backlog` (a feedback tick is one frame)."""
@@ -124,16 +136,6 @@ def test_each_page_and_surface_gets_its_ticks_at_its_own_rate(dawg):
     osc = Peer(dawg.osc_port)
     osc.request("/feedback/subscribe", 30.0, reply="/feedback/subscribed")
 
-    async def count(ws, seconds):
-        ticks, end = 0, time.time() + seconds
-        while (left := end - time.time()) > 0:
-            try:
-                got = await frame(ws, left)
-            except asyncio.TimeoutError:
-                break
-            ticks += any(m["address"] == "/transport/position" for m in got)
-        return ticks
-
     async def session():
         url = f"ws://127.0.0.1:{dawg.http_port}/ws"
         async with websockets.connect(url) as fast, websockets.connect(url) as slow:
@@ -199,14 +201,7 @@ def test_a_page_that_stops_reading_is_dropped_and_the_others_go_on(dawg, peer):
     async def session():
         async with websockets.connect(f"ws://127.0.0.1:{dawg.http_port}/ws") as page:
             assert await call(page, "/feedback/subscribe", 60, reply="/feedback/subscribed") == [60.0]
-            ticks, end = 0, time.time() + 8
-            while (left := end - time.time()) > 0:
-                try:
-                    got = await frame(page, left)
-                except asyncio.TimeoutError:
-                    break
-                ticks += any(m["address"] == "/transport/position" for m in got)
-            return ticks
+            return await count(page, 8)
 
     ticks = asyncio.run(session())
     assert 440 <= ticks <= 490, f"{ticks} ticks in 8 s at 60 Hz beside a page that reads nothing"
