@@ -28,6 +28,10 @@ public struct PitchDecoder: Sendable {
         public var harmonicLeak: Float = 0.5
         /// The same, to its undertones (÷2, ÷3).
         public var subharmonicLeak: Float = 0.5
+        /// An unvoiced frame this close (frames) to the line guesses the hypothesis
+        /// nearest the line's nearest voiced pitch, if one lies within `guessBins`.
+        public var guessReach = 20
+        public var guessBins: Float = 5
         public init() {}
     }
 
@@ -43,9 +47,35 @@ public struct PitchDecoder: Sendable {
 
     func hz(_ bin: Int) -> Double { options.lowHz * pow(2, Double(bin) / Double(options.binsPerOctave)) }
 
+    /// Each frame's nearest voiced frame's bin within `guessReach` frames (the earlier
+    /// one when two are as near), from the decoded `path` (`bins`: unvoiced).
+    func nearestVoiced(_ path: [Int]) -> [Int?] {
+        let n = path.count, reach = options.guessReach
+        var before = [Int?](repeating: nil, count: n), after = before
+        var last: Int?
+        for t in 0..<n {
+            if path[t] != bins { last = t }
+            if let l = last, t - l <= reach { before[t] = l }
+        }
+        last = nil
+        for t in stride(from: n - 1, through: 0, by: -1) {
+            if path[t] != bins { last = t }
+            if let l = last, l - t <= reach { after[t] = l }
+        }
+        return (0..<n).map { t in
+            switch (before[t], after[t]) {
+            case let (b?, a?): path[t - b <= a - t ? b : a]
+            case let (b?, nil): path[b]
+            case let (nil, a?): path[a]
+            default: nil
+            }
+        }
+    }
+
     /// One frame's pitch per hypothesis set, and the hypothesis it came from (nil: the
-    /// bin's centre, when no hypothesis lies near). An unvoiced frame gives its likeliest
-    /// hypothesis as a guess (`voiced` false), or 0 Hz when it has none.
+    /// bin's centre, when no hypothesis lies near). An unvoiced frame gives a guess
+    /// (`voiced` false): near the line, its hypothesis nearest the line; else its
+    /// likeliest; 0 Hz when it has none.
     func decode(_ frames: [PitchHypotheses]) -> [(hz: Double, hypothesis: Int?, voiced: Bool, confidence: Double)] {
         let n = frames.count, u = bins  // state `bins` is unvoiced
         guard n > 0 else { return [] }
@@ -117,11 +147,19 @@ public struct PitchDecoder: Sendable {
             path[t] = state
             if t > 0 { state = Int(back[t * (bins + 1) + state]) }
         }
+        let line = nearestVoiced(path)
         return (0..<n).map { t in
             let s = path[t], f = frames[t]
             guard s != u else {
                 guard let best = f.probability.indices.max(by: { f.probability[$0] < f.probability[$1] }), f.probability[best] > 0 else {
                     return (0, nil, false, Double(f.voiced))
+                }
+                // Where the line is near, the hypothesis nearest it: an onset's or an end's
+                // likeliest dip is often an undertone of the note (its period doubled).
+                if let near = line[t],
+                   let i = f.hz.indices.min(by: { abs(bin(f.hz[$0]) - Float(near)) < abs(bin(f.hz[$1]) - Float(near)) }),
+                   abs(bin(f.hz[i]) - Float(near)) <= options.guessBins {
+                    return (Double(f.hz[i]), i, false, Double(f.voiced))
                 }
                 return (Double(f.hz[best]), best, false, Double(f.voiced))
             }
