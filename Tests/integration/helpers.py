@@ -394,9 +394,10 @@ def assert_heard(captured, expected, atol=1e-6, least=0.9):
 class Source:
     """A JACK client playing a known signal into a dawg capture port.
 
-    `skips` lists the JACK frames at which a cycle did not follow the one before: a
-    busy host can make the dummy driver jump its clock, and every frame stamp after
-    such a jump moves off the grid it was on."""
+    `skips` lists the cycles that did not follow the one before, as (the JACK frame
+    the cycle was due at, the one it started at): a busy host can make the dummy
+    driver jump its clock, and every frame stamp after such a jump moves off the grid
+    it was on."""
 
     def __init__(self, server, signal_fn, target="dawg:in_1"):
         self.client = jack.Client(f"src{uuid.uuid4().hex[:6]}", servername=server, no_start_server=True)
@@ -410,7 +411,7 @@ class Source:
         def process(frames):
             start = self.client.last_frame_time
             if self.next_start is not None and start != self.next_start:
-                self.skips.append(start)
+                self.skips.append((self.next_start, start))
             self.next_start = (start + frames) & 0xFFFFFFFF
             self.out.get_array()[:] = self.signal_fn(np.arange(self.frame, self.frame + frames))
             self.frame += frames
