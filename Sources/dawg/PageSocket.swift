@@ -103,7 +103,7 @@ final class PageSocket: @unchecked Sendable {
             guard fd >= 0, flushLocked() else { return .gone }
             if waiting.isEmpty {
                 if periodic { skippingSince = nil }
-                let n = send(fd, frame.baseAddress, frame.count, CInt(MSG_DONTWAIT | MSG_NOSIGNAL))
+                let n = transmit(frame)
                 if n == frame.count { return .sent }
                 if n < 0 && !Self.wouldBlock() { return .gone }
                 waiting.append(contentsOf: frame[max(n, 0)...])
@@ -140,12 +140,17 @@ final class PageSocket: @unchecked Sendable {
         }
     }
 
+    /// Under `lock`: as much of `bytes` as the socket takes now, without waiting (or -1).
+    private func transmit(_ bytes: UnsafeRawBufferPointer) -> Int {
+        send(fd, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT | MSG_NOSIGNAL))
+    }
+
     private static func wouldBlock() -> Bool { errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR }
 
     /// Under `lock`: false if the connection is gone.
     private func flushLocked() -> Bool {
         guard !waiting.isEmpty else { return true }
-        let n = waiting.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, CInt(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+        let n = waiting.withUnsafeBytes { transmit($0) }
         if n < 0 { return Self.wouldBlock() }
         waiting.removeFirst(n)
         return true
