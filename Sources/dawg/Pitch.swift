@@ -38,6 +38,7 @@ struct Pitch: ParsableCommand {
     @Option(name: .customLong("multiple-margin"), help: .hidden) var multipleMargin = Double(FilePitchTracker.Options().multipleMargin)
     @Option(name: .customLong("multiple-ratio"), help: .hidden) var multipleRatio = Double(FilePitchTracker.Options().multipleRatio)
     @Option(name: .customLong("multiple-alone"), help: .hidden) var multipleAlone = Double(FilePitchTracker.Options().multipleAlone)
+    @Option(name: .customLong("overlap-frames"), help: .hidden) var overlapFrames = PitchDecoder.Options().overlapFrames
 
     func validate() throws {
         guard hop >= 0.001 && hop <= 1 else { throw ValidationError("--hop must be between 0.001 and 1 s") }
@@ -64,6 +65,7 @@ struct Pitch: ParsableCommand {
         options.decoder.jumpCost = Float(jumpCost)
         options.decoder.harmonicLeak = Float(harmonicLeak)
         options.decoder.subharmonicLeak = Float(subharmonicLeak)
+        options.decoder.overlapFrames = overlapFrames
         // A bar on the terminal for long files (stdout is the CSV; the bar goes to stderr).
         let bar = ProgressBar.onTerminal()
         let frames = try FilePitchTracker(options: options).track(path: file, progress: bar.map { b in { b.show($0) } }).frames

@@ -89,6 +89,35 @@ final class FilePitchTrackerTests: XCTestCase {
         }
     }
 
+    /// A bowed note change: the old note (233 Hz) rings on, fading, under the new one
+    /// (156 Hz, a fifth down) as it swells in. Together they repeat at 78 Hz, which
+    /// neither plays; the change is read as the new note from its start.
+    func testAnOldNotesTailUnderANewNoteIsNotTheirCommonPeriod() {
+        let old = 233.08, new = 155.56, change = 0.5
+        func partials(_ hz: Double, _ t: Double) -> Double {
+            (1...10).reduce(0.0) { $0 + sin(2 * Double.pi * Double($1) * hz * t + Double($1)) / Double($1) }
+        }
+        let x = (0..<Int(1.2 * rate)).map { i -> Float in
+            let t = Double(i) / rate, since = t - change
+            let tail = since < 0 ? 1 : exp(-since / 0.06)
+            let swell = since < 0 ? 0 : min(1, since / 0.12)
+            return Float(0.1 * (tail * partials(old, t) + swell * partials(new, t)))
+        }
+        for overlapFrames in [0, PitchDecoder.Options().overlapFrames] {
+            var options = FilePitchTracker.Options()
+            options.decoder.overlapFrames = overlapFrames
+            let frames = x.withUnsafeBufferPointer { FilePitchTracker(options: options).track($0, sampleRate: rate) }
+            let after = frames.filter { $0.time > change + 0.03 && $0.time < 1.1 }
+            let common = after.filter { abs(cents($0.hz, new / 2)) < 50 }
+            let wrong = after.filter { abs(cents($0.hz, new)) > 50 }
+            if overlapFrames == 0 {
+                XCTAssertGreaterThan(common.count, 3, "without the rule the overlap reads as the common period (else this test shows nothing)")
+            } else {
+                XCTAssertEqual(wrong.count, 0, "frames off the new note: \(wrong.prefix(5).map { ($0.time, $0.hz) })")
+            }
+        }
+    }
+
     func testAGlideIsFollowedWithinTenCents() {
         // One octave up over a second, log-linear: 220 · 2^t.
         let frames = track(tone(seconds: 1.2) { t in 220 * pow(2, min(1, max(0, t - 0.1))) })

@@ -24,4 +24,26 @@ final class PitchDecoderTests: XCTestCase {
         XCTAssertFalse(out.last!.voiced)
         XCTAssertEqual(out.last!.hz, 110, accuracy: 0.01, "beyond reach of the line: the likeliest")
     }
+
+    /// A note change through a short stretch at the two notes' common period (233 Hz and
+    /// 156 Hz are 3 and 2 times 78 Hz) is read as the new note, at twice the stretch's
+    /// measured pitch; not where the new note is struck, nor when the stretch is long.
+    func testAShortStretchAtTheCommonPeriodOfTwoNotesIsTheNewNote() {
+        func frames(stretch: Int, rise: Float) -> [PitchHypotheses] {
+            var f = [PitchHypotheses](repeating: PitchHypotheses(hz: [233.1], probability: [0.9], voiced: 0.95), count: 30)
+            f += [PitchHypotheses](repeating: PitchHypotheses(hz: [77.8, 155.4], probability: [0.9, 0.02], voiced: 0.95), count: stretch)
+            var next = [PitchHypotheses](repeating: PitchHypotheses(hz: [155.6], probability: [0.9], voiced: 0.95), count: 40)
+            next[0].rise = rise
+            return f + next
+        }
+        let out = PitchDecoder().decode(frames(stretch: 11, rise: 1.2))
+        for t in 30..<41 {
+            XCTAssertTrue(out[t].voiced)
+            XCTAssertEqual(out[t].hz, 155.6, accuracy: 0.01, "frame \(t)")
+        }
+        let struck = PitchDecoder().decode(frames(stretch: 11, rise: 4))
+        XCTAssertEqual(struck[35].hz, 77.8, accuracy: 0.01, "a struck note: the stretch is a note of its own")
+        let long = PitchDecoder().decode(frames(stretch: 20, rise: 1.2))
+        XCTAssertEqual(long[40].hz, 77.8, accuracy: 0.01, "200 ms: a note of its own")
+    }
 }

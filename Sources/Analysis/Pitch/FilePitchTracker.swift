@@ -40,14 +40,20 @@ public struct FilePitchTracker: Sendable {
     /// there (an onset: stretches centred on it would compare the note with what came
     /// before it), before it when it falls sharply (an offset), else around it.
     static func placement(_ x: UnsafePointer<Float>, width: Int) -> WindowPlacement {
+        let r = rise(x, width: width)
+        if r > 8 { return .starting }
+        if r < 1 / 8 { return .ending }
+        return .centred
+    }
+
+    /// The power of `width` samples from `x` over the `width` before it.
+    static func rise(_ x: UnsafePointer<Float>, width: Int) -> Float {
         var before: Float = 1e-12, after: Float = 1e-12
         for i in 0..<width {
             before += x[i - width] * x[i - width]
             after += x[i] * x[i]
         }
-        if after > 8 * before { return .starting }
-        if before > 8 * after { return .ending }
-        return .centred
+        return after / before
     }
 
     /// The pitch every `hop` seconds from 0 to the end of `samples` (mono).
@@ -83,6 +89,7 @@ public struct FilePitchTracker: Sendable {
                 var placement = Self.placement(y.baseAddress! + centre, width: 8 * Int(rate / 1000))
                 if placement == .starting && centre + analyzer.span > y.count { placement = .centred }
                 placements[k] = placement
+                hypotheses[k].rise = Self.rise(y.baseAddress! + centre, width: 20 * Int(rate / 1000))
                 let x = y.baseAddress! + centre - analyzer.instant(placement)
                 guard analyzer.power(of: x, placement: placement) > floor else { continue }  // silence: no analysis
                 analyzer.analyze(x, placement: placement)
@@ -92,7 +99,7 @@ public struct FilePitchTracker: Sendable {
                     refined = analyzer.refineShortPeriods(at: samples.baseAddress! + at, factor: factor, placement: placement,
                                                 shortest: Float(rate / 250), below: 0.8, limit: 6)
                 }
-                var h = PitchHypotheses()
+                var h = hypotheses[k]
                 h.refined = refined
                 let total = prior.probabilities(analyzer.candidates, analyzer.count, into: &probabilities)
                 prior.foldIntoDeeperMultiples(analyzer, &probabilities, ratio: options.multipleRatio, margin: options.multipleMargin, alone: options.multipleAlone)

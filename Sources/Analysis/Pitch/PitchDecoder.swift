@@ -32,6 +32,14 @@ public struct PitchDecoder: Sendable {
         /// nearest the line's nearest voiced pitch, if one lies within `guessBins`.
         public var guessReach = 20
         public var guessBins: Float = 5
+        /// A stretch this short (frames) between two notes, at a pitch both are whole
+        /// multiples of, is the two sounding at once (`overlaps`).
+        public var overlapFrames = 15
+        /// … unless the new note is struck where the stretch ends (power rising by more
+        /// than this within a frame of it): a plucked or struck note's start rises 4 dB
+        /// or more, a bowed or blown legato's is under 4 dB (FluidR3's renders), and a
+        /// bass line's root, octave and fifth are plucked notes, not an overlap.
+        public var struckRise: Float = 2.5
         public init() {}
     }
 
@@ -72,6 +80,50 @@ public struct PitchDecoder: Sendable {
         }
     }
 
+    /// Where the decoded `path` changes note through a short stretch at a pitch that both
+    /// notes around it are whole multiples of (2–4 times), the old note's tail sounding
+    /// under the new note's start: together they repeat at their common period, a pitch
+    /// neither plays (FluidR3's cello from 233 Hz to 156 Hz through 78 Hz for 110 ms; a
+    /// violin from 925 Hz to 1245 Hz through 310 Hz). The stretch is the new note's:
+    /// for each of its frames, the multiple of its pitch that the new note is (nil
+    /// elsewhere). Not where the new note is struck (`struckRise`).
+    func overlaps(_ path: [Int], _ frames: [PitchHypotheses]) -> [Int?] {
+        let n = path.count, u = bins, octave = Float(options.binsPerOctave)
+        var multiple = [Int?](repeating: nil, count: n)
+        // Runs of voiced frames moving less than a semitone a frame.
+        var runs: [Range<Int>] = []
+        var t = 0
+        while t < n {
+            guard path[t] != u else { t += 1; continue }
+            var end = t + 1
+            while end < n, path[end] != u, abs(path[end] - path[end - 1]) * 12 <= options.binsPerOctave { end += 1 }
+            runs.append(t..<end)
+            t = end
+        }
+        func median(_ r: Range<Int>) -> Float {
+            let sorted = path[r].sorted()
+            return Float(sorted[sorted.count / 2])
+        }
+        /// The whole number 2…4 that `high` is of `low` (bins), within a third of a semitone.
+        func wholeMultiple(_ high: Float, of low: Float) -> Int? {
+            (2...4).first { abs(high - low - octave * log2(Float($0))) <= octave / 36 }
+        }
+        for j in runs.indices.dropFirst().dropLast() {
+            let before = runs[j - 1], stub = runs[j], after = runs[j + 1]
+            guard before.upperBound == stub.lowerBound, stub.upperBound == after.lowerBound,
+                  stub.count <= options.overlapFrames else { continue }
+            let old = median(max(before.lowerBound, before.upperBound - 3)..<before.upperBound)
+            let new = median(after.lowerBound..<min(after.upperBound, after.lowerBound + 3))
+            let common = median(stub)
+            guard abs(old - new) * 12 >= octave, wholeMultiple(old, of: common) != nil,
+                  let m = wholeMultiple(new, of: common),
+                  frames[(after.lowerBound - 1)...min(n - 1, after.lowerBound + 1)].allSatisfy({ $0.rise < options.struckRise })
+            else { continue }
+            for t in stub { multiple[t] = m }
+        }
+        return multiple
+    }
+
     /// One frame's pitch per hypothesis set, and the hypothesis it came from (nil: the
     /// bin's centre, when no hypothesis lies near). An unvoiced frame gives a guess
     /// (`voiced` false): near the line, its hypothesis nearest the line; else its
@@ -84,7 +136,7 @@ public struct PitchDecoder: Sendable {
         let octave = options.binsPerOctave, twelfth = Int((Float(options.binsPerOctave) * log2(3)).rounded())
         var back = [Int16](repeating: 0, count: n * (bins + 1))
         var forward = [Float](repeating: 0, count: bins), forwardArg = [Int](repeating: 0, count: bins)
-        let tiny: Float = 1e-9
+        let tiny: Float = 1e-9, nothing = -log(tiny)
 
         func observe(_ f: PitchHypotheses) {
             for b in 0..<bins { observation[b] = 0 }
@@ -100,12 +152,15 @@ public struct PitchDecoder: Sendable {
                 for b in 0..<bins { leaked[b] = observation[b] }
                 for b in 0..<bins where observation[b] > 0 {
                     let up = options.harmonicLeak * observation[b], down = options.subharmonicLeak * observation[b]
-                    for d in [octave, twelfth] where b + d < bins { leaked[b + d] += up }
-                    for d in [octave, twelfth] where b - d >= 0 { leaked[b - d] += down }
+                    if b + octave < bins { leaked[b + octave] += up }
+                    if b + twelfth < bins { leaked[b + twelfth] += up }
+                    if b >= octave { leaked[b - octave] += down }
+                    if b >= twelfth { leaked[b - twelfth] += down }
                 }
-                for b in 0..<bins { observation[b] = leaked[b] }
+                swap(&observation, &leaked)
             }
-            for b in 0..<bins { observation[b] = -log(max(observation[b], tiny)) }
+            // Most bins hold nothing: one logarithm per bin that does.
+            for b in 0..<bins { observation[b] = observation[b] > tiny ? -log(observation[b]) : nothing }
             observation[u] = -log(max((1 - f.voiced) * options.unvoicedWeight, tiny))
         }
 
@@ -147,6 +202,10 @@ public struct PitchDecoder: Sendable {
             path[t] = state
             if t > 0 { state = Int(back[t * (bins + 1) + state]) }
         }
+        let multiple = overlaps(path, frames)
+        for t in 0..<n {
+            if let m = multiple[t] { path[t] = min(bins - 1, path[t] + Int((Float(options.binsPerOctave) * log2(Float(m))).rounded())) }
+        }
         let line = nearestVoiced(path)
         return (0..<n).map { t in
             let s = path[t], f = frames[t]
@@ -162,6 +221,15 @@ public struct PitchDecoder: Sendable {
                     return (Double(f.hz[i]), i, false, Double(f.voiced))
                 }
                 return (Double(f.hz[best]), best, false, Double(f.voiced))
+            }
+            if let m = multiple[t] {
+                // The common period as measured, times the multiple the new note is.
+                let common = Float(s) - Float(options.binsPerOctave) * log2(Float(m))
+                if let i = f.hz.indices.min(by: { abs(bin(f.hz[$0]) - common) < abs(bin(f.hz[$1]) - common) }),
+                   abs(bin(f.hz[i]) - common) < 1.5 {
+                    return (Double(f.hz[i]) * Double(m), nil, true, Double(f.voiced))
+                }
+                return (self.hz(s), nil, true, Double(f.voiced))
             }
             // The hypothesis nearest the bin gives the exact frequency.
             var hz = self.hz(s), nearest: Float = 1.5, index: Int?

@@ -23,4 +23,7 @@ struct PitchHypotheses {
     var voiced: Float = 0
     /// Hypotheses already measured at the full rate (bit i: hypothesis i).
     var refined: UInt64 = 0
+    /// The signal's power in the 20 ms after the frame's instant over the 20 ms before:
+    /// above 2.5 (4 dB), a note is struck there.
+    var rise: Float = 1
 }
