@@ -67,10 +67,7 @@ public struct Decimator {
             if phase == factor {
                 phase = 0
                 // history[head ..< head + taps] is oldest … newest.
-                let window = history + head
-                var acc: Float = 0
-                for k in 0..<taps { acc += window[k] * coefficients[k] }
-                out[made] = acc
+                out[made] = Kernels.dot(history + head, coefficients, taps)
                 made += 1
             }
         }

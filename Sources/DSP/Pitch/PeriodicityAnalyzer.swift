@@ -129,7 +129,7 @@ public struct PeriodicityAnalyzer {
             let length = window(tau)
             let end = Self.end(placement, at: instant(placement), length: length, lag: tau)
             let start = end - length
-            let r = Self.dot(x + start, x + start - tau, length)
+            let r = Kernels.dot(x + start, x + start - tau, length)
             let e = squares[end] - squares[start] + squares[end - tau] - squares[start - tau]
             let d = e > 1e-12 ? max(0, min(2, 1 - Float(2 * Double(r) / e))) : 1
             difference[tau] = d
@@ -198,7 +198,7 @@ public struct PeriodicityAnalyzer {
             let length = max(minWindow * factor, Int(periods * Float(lag)))
             let end = x + Self.end(placement, at: 0, length: length, lag: lag)
             let a = UnsafePointer(end - length), b = a - lag
-            let r = Self.dot(a, b, length), e = Self.dot(a, a, length) + Self.dot(b, b, length)
+            let r = Kernels.dot(a, b, length), e = Kernels.dot(a, a, length) + Kernels.dot(b, b, length)
             return e > 1e-12 ? max(0, 1 - 2 * r / e) : 1
         }
         var lag = max(lowest + 1, min(highest - 1, Int(period * Float(factor) + 0.5)))
@@ -237,25 +237,6 @@ public struct PeriodicityAnalyzer {
             refined |= 1 << UInt64(i)
         }
         return refined
-    }
-
-    /// Σ a[i]·b[i], eight lanes at a time.
-    @inlinable @_noLocks
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD8<Float>(repeating: 0), acc2 = SIMD8<Float>(repeating: 0)
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i + 16 <= n {
-            acc += ra.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            acc2 += ra.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self) * rb.loadUnaligned(fromByteOffset: i * 4 + 32, as: SIMD8<Float>.self)
-            i += 16
-        }
-        var sum = (acc + acc2).sum()
-        while i < n {
-            sum += a[i] * b[i]
-            i += 1
-        }
-        return sum
     }
 
     /// The candidate McLeod's key-maximum rule chooses: the shortest period whose
