@@ -38,6 +38,7 @@ struct Pitch: ParsableCommand {
     @Option(name: .customLong("multiple-margin"), help: .hidden) var multipleMargin = Double(FilePitchTracker.Options().multipleMargin)
     @Option(name: .customLong("multiple-ratio"), help: .hidden) var multipleRatio = Double(FilePitchTracker.Options().multipleRatio)
     @Option(name: .customLong("multiple-alone"), help: .hidden) var multipleAlone = Double(FilePitchTracker.Options().multipleAlone)
+    @Option(name: .customLong("lone-sub-octave"), help: .hidden) var loneSubOctave = FilePitchTracker.Options().loneSubOctaveShare
     @Option(name: .customLong("overlap-frames"), help: .hidden) var overlapFrames = PitchDecoder.Options().overlapFrames
 
     func validate() throws {
@@ -66,6 +67,7 @@ struct Pitch: ParsableCommand {
         options.decoder.harmonicLeak = Float(harmonicLeak)
         options.decoder.subharmonicLeak = Float(subharmonicLeak)
         options.decoder.overlapFrames = overlapFrames
+        options.loneSubOctaveShare = loneSubOctave
         // A bar on the terminal for long files (stdout is the CSV; the bar goes to stderr).
         let bar = ProgressBar.onTerminal()
         let frames = try FilePitchTracker(options: options).track(path: file, progress: bar.map { b in { b.show($0) } }).frames

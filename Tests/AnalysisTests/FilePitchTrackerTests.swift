@@ -89,6 +89,43 @@ final class FilePitchTrackerTests: XCTestCase {
         }
     }
 
+    /// FluidR3's nylon guitar: many notes carry a lone tone an octave under them, 10 dB
+    /// under the fundamental, nothing at 3/2 or 5/2 of the note (d′ 0.04 at the note's
+    /// period, 0 at twice it). The sum repeats far better
+    /// at two periods than at one, yet it is heard (and labelled) at the note, whose
+    /// harmonics stand well over the tone. A voice whose second harmonic sits on a formant
+    /// over a weak fundamental and weaker odd harmonics is its fundamental's, though.
+    func testALoneToneAnOctaveUnderANoteDoesNotPullItDown() {
+        func read(_ x: [Float], share: Double) -> [PitchFrame] {
+            var options = FilePitchTracker.Options()
+            options.loneSubOctaveShare = share
+            return x.withUnsafeBufferPointer { FilePitchTracker(options: options).track($0, sampleRate: rate) }
+                .filter { $0.time > 0.1 && $0.time < 0.9 }
+        }
+        for hz in [261.6, 349.2] {
+            let guitar = (0..<Int(rate)).map { i -> Float in
+                let w = 2 * Double.pi * hz * Double(i) / rate
+                // The levels of FluidR3's E4 (dB under the strongest, the third harmonic):
+                // the tone 14.5, harmonics 1 … 5 at 4.4, 7.3, 0, 10, 20.
+                var v = 0.31 * sin(w / 2 + 0.3)
+                for (k, a) in [1, 0.72, 1.66, 0.52, 0.16].enumerated() { v += a * sin(Double(k + 1) * w + Double(k)) }
+                return Float(0.05 * v)
+            }
+            let off = read(guitar, share: FilePitchTracker.Options().loneSubOctaveShare).filter { abs(cents($0.hz, hz)) > 10 }
+            XCTAssertEqual(off.count, 0, "\(hz) Hz over a tone at \(hz / 2) Hz: \(off.prefix(3).map(\.hz))")
+            let without = read(guitar, share: 0).filter { abs(cents($0.hz, hz / 2)) < 50 }
+            XCTAssertGreaterThan(without.count, 10, "without the rule the tone an octave under wins (else this shows nothing)")
+
+            let f0 = hz / 2
+            let voice = (0..<Int(rate)).map { i -> Float in
+                let w = 2 * Double.pi * f0 * Double(i) / rate
+                return Float(0.1 * (0.2 * sin(w) + sin(2 * w + 1) + 0.04 * sin(3 * w + 2) + 0.02 * sin(4 * w + 3)))
+            }
+            let up = read(voice, share: FilePitchTracker.Options().loneSubOctaveShare).filter { abs(cents($0.hz, f0)) > 10 }
+            XCTAssertEqual(up.count, 0, "\(f0) Hz with its second harmonic 14 dB over it: \(up.prefix(3).map(\.hz))")
+        }
+    }
+
     /// A bowed note change: the old note (233 Hz) rings on, fading, under the new one
     /// (156 Hz, a fifth down) as it swells in. Together they repeat at 78 Hz, which
     /// neither plays; the change is read as the new note from its start.

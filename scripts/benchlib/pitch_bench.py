@@ -13,7 +13,11 @@ The command-line tools (dawg, aubiopitch) run once per clip, so each one's start
 the CPU it spends on a tenth of a second of silence, least of five runs — is taken off
 every clip, as the Python peers are timed around their analysis call alone.
 
-    .venv/bin/python scripts/benchlib/pitch_bench.py [--quick] [--only dawg,pyin,...]
+    .venv/bin/python scripts/benchlib/pitch_bench.py [--quick | --held-out] [--only dawg,pyin,...]
+
+--held-out scores the held-out set instead (pitch_set.make_held_out: 30 s of each
+instrument, a seed the trackers were never tuned on). Both print each instrument's
+octave errors.
 """
 import argparse
 import os
@@ -31,7 +35,7 @@ import numpy as np
 import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pitch_set import HOP, RATE, load_labels, make_set  # noqa: E402
+from pitch_set import HOP, RATE, load_labels, make_held_out, make_set  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DAWG = os.environ.get("DAWG_BIN", str(ROOT / ".build/release/dawg"))
@@ -151,16 +155,25 @@ def group(name):
     return kind, noise
 
 
+def instrument(name):
+    """`cello` for instrument-cello-snr20 or held-cello; None for a voice."""
+    if name.startswith("voice"):
+        return None
+    return name.split("-")[1]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="the short set")
     ap.add_argument("--only", default=",".join(METHODS), help="comma-separated methods")
+    ap.add_argument("--held-out", action="store_true", help="the held-out set (instruments, 30 s each)")
     ap.add_argument("--set", help="a directory holding the set (made there if empty)")
     args = ap.parse_args()
     methods = [m for m in args.only.split(",") if m in METHODS]
     tmp = tempfile.TemporaryDirectory()
     where = Path(args.set or tmp.name)
-    names = sorted(p.name[:-4] for p in where.glob("*.wav")) or make_set(where, quick=args.quick)
+    names = sorted(p.name[:-4] for p in where.glob("*.wav")) or (
+        make_held_out(where) if args.held_out else make_set(where, quick=args.quick))
     seconds = sum(sf.info(where / f"{n}.wav").duration for n in names)
     print(f"pitch set: {len(names)} clips, {seconds:.0f} s of audio ({where})")
     results, octaves = {}, {}
@@ -173,7 +186,8 @@ def main():
                 est_time, est_freq, c = METHODS[m](where / f"{n}.wav")
                 cpu += max(0.0, c - startup)
                 parts = frames(ref_time, ref_freq, est_time, est_freq)
-                for key in ("all", *group(n), "-".join(group(n))):
+                keys = ["all", *group(n), "-".join(group(n))] + ([f"instrument:{instrument(n)}"] if instrument(n) else [])
+                for key in keys:
                     pooled.setdefault(key, [[], [], [], []])
                     for acc, part in zip(pooled[key], parts):
                         acc.append(part)
@@ -187,6 +201,8 @@ def main():
     cols = ["RPA", "RCA", "VR", "VFA", "oct%", "cents"]
     for key in ["all", "voice", "instrument", "clean", "snr20", "snr10",
                 "voice-clean", "voice-snr10", "instrument-clean", "instrument-snr10"]:
+        if not any(key in by for by, _ in results.values()):
+            continue  # no clip of that kind in this set
         print(f"\n{key}")
         print(f"{'method':10}" + "".join(f"{c:>8}" for c in cols) + ("   × real time" if key == "all" else ""))
         for m, (by, speed) in results.items():
@@ -195,6 +211,12 @@ def main():
             s = by[key]
             row = f"{m:10}" + "".join(f"{s[c]:8.3f}" if c not in ("oct%", "cents") else f"{s[c]:8.2f}" for c in cols)
             print(row + (f"   {speed:8.1f}" if key == "all" else ""))
+    instruments = sorted({k.split(":")[1] for by, _ in results.values() for k in by if k.startswith("instrument:")})
+    if instruments:
+        print("\noctave errors (% of voiced frames) by instrument, all noise levels")
+        print(f"{'method':10}" + "".join(f"{i:>10}" for i in instruments))
+        for m, (by, _) in results.items():
+            print(f"{m:10}" + "".join(f"{by[f'instrument:{i}']['oct%']:10.2f}" for i in instruments))
     shared_octave_errors(octaves)
 
 

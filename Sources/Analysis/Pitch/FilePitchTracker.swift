@@ -26,6 +26,9 @@ public struct FilePitchTracker: Sendable {
         /// at the period, a ratio no clean signal would pass for, and the same difference
         /// as clean (octave errors 1.41 → 1.30 % on the bench's set).
         public var multipleAlone: Float = 0.025
+        /// … but not where that is a lone tone an octave under a note with harmonics of its
+        /// own (`PeriodicityAnalyzer.isLoneSubOctave`, with this share; 0: never).
+        public var loneSubOctaveShare = 0.5
         /// Frames quieter than this (dBFS, mean square of 4 ms) are unvoiced.
         public var floorDb: Float = -70
         public var decoder = PitchDecoder.Options()
@@ -102,7 +105,9 @@ public struct FilePitchTracker: Sendable {
                 var h = hypotheses[k]
                 h.refined = refined
                 let total = prior.probabilities(analyzer.candidates, analyzer.count, into: &probabilities)
-                prior.foldIntoDeeperMultiples(analyzer, &probabilities, ratio: options.multipleRatio, margin: options.multipleMargin, alone: options.multipleAlone)
+                prior.foldIntoDeeperMultiples(analyzer, &probabilities, ratio: options.multipleRatio, margin: options.multipleMargin, alone: options.multipleAlone) { i in
+                    options.loneSubOctaveShare > 0 && analyzer.isLoneSubOctave(of: i, x, placement: placement, oddShare: options.loneSubOctaveShare)
+                }
                 var deepest: Float = 1
                 for i in 0..<analyzer.count { deepest = min(deepest, analyzer.candidates[i].dip) }
                 h.voiced = 1 - voicing.cdf(deepest)

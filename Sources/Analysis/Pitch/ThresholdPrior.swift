@@ -41,10 +41,11 @@ struct ThresholdPrior {
     }
 
     /// A dip that is only part of a much deeper period's (`deeperMultiple`) gives its
-    /// probability to that period.
-    func foldIntoDeeperMultiples(_ analyzer: PeriodicityAnalyzer, _ probabilities: inout [Float], ratio: Float, margin: Float, alone: Float) {
+    /// probability to that period, unless `keep(i)`.
+    func foldIntoDeeperMultiples(_ analyzer: PeriodicityAnalyzer, _ probabilities: inout [Float], ratio: Float, margin: Float, alone: Float,
+                                 keep: (Int) -> Bool = { _ in false }) {
         for i in 0..<analyzer.count where probabilities[i] > 0 {
-            if let j = analyzer.deeperMultiple(of: i, ratio: ratio, margin: margin, alone: alone) {
+            if let j = analyzer.deeperMultiple(of: i, ratio: ratio, margin: margin, alone: alone), !keep(i) {
                 probabilities[j] += probabilities[i]
                 probabilities[i] = 0
             }
