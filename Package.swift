@@ -115,7 +115,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP", "MIDIFiles"]),
         .testTarget(name: "MIDIFilesTests", dependencies: ["MIDIFiles"]),
         .testTarget(name: "GenerationTests", dependencies: ["Generation", "MIDIFiles"]),
-        .testTarget(name: "OSCTests", dependencies: ["OSC"]),
+        .testTarget(name: "OSCTests", dependencies: ["OSC", "Analysis"]),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"]),
     ],
     swiftLanguageModes: [.v6]

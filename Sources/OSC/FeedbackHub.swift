@@ -74,6 +74,14 @@ public final class FeedbackHub: @unchecked Sendable {
         sender.send(messages, to: targets.filter { $0 != except })
     }
 
+    /// Send `messages` to every subscriber now, but `datagram` instead to those over
+    /// UDP: for what may not fit in one datagram.
+    public func broadcast(_ messages: [OSCMessage], datagram: [OSCMessage]) {
+        let targets = lock.withLock { subscribers.map(\.client) }
+        sender.send(messages, to: targets.filter(\.isStream))
+        sender.send(datagram, to: targets.filter { !$0.isStream })
+    }
+
     /// Start the feedback thread. With no subscriber it sleeps until one arrives (or
     /// 100 ms, to keep the loudness meters' integration going, while any is on); with
     /// some, until the next one is due, and at least every 20 ms to catch a transport

@@ -9,8 +9,9 @@ import Store
 /// scored (`TakeScorer`, against the track's coach target) and the summary goes to
 /// subscribers — `/coach/summary i:track i:take f:score f:pitch f:rhythm
 /// f:consistency f:vibrato s:tips` (−1 for a dimension the take has nothing for), then
-/// `/coach/report i:track i:take s:json` with the per-note report — and
-/// into the project store with the take (source `live`).
+/// `/coach/report i:track i:take s:json` with the per-note report (over UDP cut to one
+/// datagram: see `reportMessages`) — and into the project store with the take (source
+/// `live`).
 public final class LiveTakeScores: @unchecked Sendable {
     // @unchecked Sendable: `contours` is touched only under `lock`.
     private let lock = ControlLock()
@@ -53,9 +54,7 @@ public final class LiveTakeScores: @unchecked Sendable {
         }
         let report = TakeScorer(options: options).score(readings, against: coach.target, targetName: name)
         // Kept first, so a subscriber who reads the store on hearing the summary finds it.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let json = Self.json(report)
         if let store = session.recorder?.store, take.id > 0 {
             do {
                 try store.save(CoachResult(
@@ -66,9 +65,44 @@ public final class LiveTakeScores: @unchecked Sendable {
             }
         }
         func value(_ v: Double?) -> OSCValue { .float(Float(v ?? -1)) }
-        hub.broadcast([OSCMessage("/coach/summary", [
+        let summary = OSCMessage("/coach/summary", [
             .int(Int32(track)), .int(Int32(take.number)), .float(Float(report.score)), value(report.pitch),
             value(report.rhythm), value(report.consistency), value(report.vibrato), .string(report.tips.joined(separator: "\n")),
-        ]), OSCMessage("/coach/report", [.int(Int32(track)), .int(Int32(take.number)), .string(json)])])
+        ])
+        let messages = Self.reportMessages(report, track: track, take: take.number)
+        hub.broadcast([summary] + messages.whole, datagram: [summary] + messages.datagram)
+    }
+
+    static func json(_ report: CoachReport) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(report)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+
+    /// `/coach/report` with the whole report (for TCP and WebSocket subscribers), and
+    /// what a UDP subscriber gets: the same when it fits in one datagram (`limit` bytes);
+    /// else the report with as many of its first notes as fit, then
+    /// `/coach/report.omitted i:track i:take i:notes` saying how many were left out (a
+    /// take of 200 notes or more; the whole report is in the store).
+    static func reportMessages(_ report: CoachReport, track: Int, take: Int, limit: Int = UDPEndpoint.largestMessage)
+        -> (whole: [OSCMessage], datagram: [OSCMessage]) {
+        func message(_ r: CoachReport) -> OSCMessage {
+            OSCMessage("/coach/report", [.int(Int32(track)), .int(Int32(take)), .string(json(r))])
+        }
+        func cut(_ kept: Int) -> OSCMessage {
+            var r = report
+            r.notes = Array(report.notes.prefix(kept))
+            return message(r)
+        }
+        let whole = message(report)
+        guard OSCCodec.encode(whole).count > limit else { return ([whole], [whole]) }
+        // The most notes that fit: a binary search (each try encodes the report once).
+        var fits = 0, fails = report.notes.count
+        while fails - fits > 1 {
+            let mid = (fits + fails) / 2
+            if OSCCodec.encode(cut(mid)).count <= limit { fits = mid } else { fails = mid }
+        }
+        let omitted = OSCMessage("/coach/report.omitted", [.int(Int32(track)), .int(Int32(take)), .int(Int32(report.notes.count - fits))])
+        return ([whole], [cut(fits), omitted])
     }
 }

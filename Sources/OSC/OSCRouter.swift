@@ -123,7 +123,7 @@ public final class OSCRouter: Sendable {
         case "state":
             try a.expect(0...0, "none")
             let json = try session.stateJSON()
-            if !client.isStream && json.utf8.count > 60_000 {
+            if !client.isStream && json.utf8.count > UDPEndpoint.largestMessage {
                 throw ControlError("the state is too large for one UDP datagram; ask over TCP or use /patch/save")
             }
             return [OSCMessage("/state.reply", [.string(json)])]

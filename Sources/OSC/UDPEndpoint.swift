@@ -9,6 +9,9 @@ final class UDPEndpoint: @unchecked Sendable {
     // @unchecked Sendable: the descriptor is fixed; sendto on one socket from several
     // threads is safe, and each datagram is sent whole.
     let fd: Int32
+    /// The largest message sent as one datagram: a UDP datagram holds 65,507 bytes, and
+    /// some OSC receivers read fewer; a larger reply is refused, a larger report cut.
+    static let largestMessage = 60_000
 
     init(host: String, port: Int) throws {
         fd = try SocketAddress.bound(Int32(SOCK_DGRAM.rawValue), host: host, port: port)

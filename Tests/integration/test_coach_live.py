@@ -135,6 +135,11 @@ def test_a_take_recorded_against_a_reference_is_scored_at_record_stop(jackd, daw
         assert 40 < pitch < 70, summary         # 30 cents flat: about half marks
         assert consistency > 95 and vibrato == -1
         assert "flat by about 30 cents" in tips, tips
+        # The report, note by note, to the same UDP subscriber.
+        report = watcher.expect("/coach/report", timeout=5)
+        assert report[:2] == [t, 1], report[:2]
+        notes = json.loads(report[2])["notes"]
+        assert len(notes) >= 3 and all(n["expected"] == "A3" for n in notes), notes[:3]
         db = sqlite3.connect(project / "dawg.sqlite")
         rows = db.execute("SELECT t.number, c.mode, c.target, c.source, c.pitch FROM coach_results c JOIN takes t ON t.id = c.take_id").fetchall()
         assert rows == [(1, "reference", "a3.mid", "live", rows[0][4])] and abs(rows[0][4] - pitch) < 0.01, rows
