@@ -110,7 +110,7 @@ let package = Package(
 
         .testTarget(name: "DSPTests", dependencies: ["DSP"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "DSP", "Synth"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "DSP", "AudioFiles", "Store", "Analysis"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "Engine", "DSP", "AudioFiles", "Store", "Analysis", "MIDIFiles", "Synth"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "DSP", "MIDIFiles"]),
         .testTarget(name: "MIDIFilesTests", dependencies: ["MIDIFiles"]),

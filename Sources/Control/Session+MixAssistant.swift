@@ -48,7 +48,8 @@ public struct AutoLevelReport: Encodable, Sendable {
 }
 
 /// The mix assistant on the session: it measures every track that has audio (its
-/// file or take, through its EQ — the engine's own filters — and its fader), asks
+/// file, take or MIDI track's synth, through its EQ — the engine's own filters — and
+/// its fader), asks
 /// `MixAdvisor`, and
 /// applies moves through the same calls OSC makes, remembering what each step replaced
 /// so `undoMix` can put it back.
@@ -65,7 +66,11 @@ extension Session {
     /// `audio` through `eq` as the engine's EQ runs it (the same SVF sections).
     func equalised(_ audio: DecodedAudio, _ eq: EQSettings) -> [[Float]] {
         let sides = audio.isStereo ? [audio.left, audio.right] : [audio.left]
-        var out = sides.map { Array(UnsafeBufferPointer(start: $0, count: audio.frames)) }
+        return equalised(sides.map { Array(UnsafeBufferPointer(start: $0, count: audio.frames)) }, eq)
+    }
+
+    func equalised(_ channels: [[Float]], _ eq: EQSettings) -> [[Float]] {
+        var out = channels
         guard eq.on else { return out }
         for band in EqualizerDesign.Band.allCases where eq.band(band).on {
             for c in EqualizerDesign.setting(band, eq.band(band), sampleRate: sampleRate).sections {
@@ -80,23 +85,32 @@ extension Session {
     }
 
     /// Any control thread (not holding the session lock): the tracks with audio now.
-    /// Streamed files are decoded here, off the lock.
+    /// Streamed files are decoded here, off the lock; MIDI tracks rendered by a synth of
+    /// their own.
     func mixSources() throws -> [MixSource] {
-        let (tracks, decoded, audible, streamed) = locked { () -> ([TrackSettings], [Int: DecodedAudio], MixLogic.Audibility, [Int: String]) in
+        let (tracks, decoded, audible, streamed, played) = locked {
+            () -> ([TrackSettings], [Int: DecodedAudio], MixLogic.Audibility, [Int: String], [Int: MIDITrackSource]) in
             var d: [Int: DecodedAudio] = [:], s: [Int: String] = [:]
             for t in patch.tracks {
                 if let a = audio[t.id] { d[t.id] = a } else if let (_, a) = takeAudio[t.id] { d[t.id] = a } else if streams[t.id] != nil, let f = t.file {
                     s[t.id] = f
                 }
             }
-            return (patch.tracks, d, MixLogic.audibility(patch), s)
+            return (patch.tracks, d, MixLogic.audibility(patch), s, midi)
         }
         var out: [MixSource] = []
         for t in tracks {
-            var a = decoded[t.id]
-            if a == nil, let file = streamed[t.id] { a = try AudioFileReader.decode(path: try paths.resolve(file, mustExist: true), sampleRate: sampleRate) }
-            guard let a else { continue }  // a live input with no take: nothing to measure
-            out.append(MixSource(track: t, channels: equalised(a, t.strip.eq), audible: audible.isAudible(.track(t.id))))
+            let channels: [[Float]]
+            if let source = played[t.id] {
+                guard let sound = try source.rendered(sampleRate: sampleRate, program: t.program) else { continue }  // no SoundFont
+                channels = equalised(sound, t.strip.eq)
+            } else {
+                var a = decoded[t.id]
+                if a == nil, let file = streamed[t.id] { a = try AudioFileReader.decode(path: try paths.resolve(file, mustExist: true), sampleRate: sampleRate) }
+                guard let a else { continue }  // a live input with no take: nothing to measure
+                channels = equalised(a, t.strip.eq)
+            }
+            out.append(MixSource(track: t, channels: channels, audible: audible.isAudible(.track(t.id))))
         }
         return out
     }
@@ -192,7 +206,7 @@ extension Session {
     public func autoLevel(target: Double = -14) throws -> AutoLevelReport {
         guard target >= -40, target <= -5 else { throw ControlError("target must be −40 … −5 LUFS, not \(target)") }
         let sources = try mixSources().filter(\.audible)
-        guard !sources.isEmpty else { throw ControlError("no track has audio to level (files or takes)") }
+        guard !sources.isEmpty else { throw ControlError("no track has audio to level (files, takes or MIDI tracks)") }
         let tracks = sources.map { mixTrack($0) }
         let balanced = MixAdvisor.balancedGains(tracks)
         let gains = balanced.mapValues(\.gain)

@@ -2,6 +2,8 @@ import Analysis
 import AudioFiles
 import Engine
 import Foundation
+import MIDIFiles
+import Synth
 import XCTest
 @testable import Control
 
@@ -152,5 +154,38 @@ final class MixAssistantTests: XCTestCase {
         _ = try empty.addTrack(name: "mic")
         XCTAssertTrue(try empty.suggestMix().suggestions.isEmpty)
         XCTAssertThrowsError(try empty.autoLevel())
+    }
+
+    /// A MIDI track is measured as the engine plays it: its own synth's render, with the
+    /// program the track chose, measures as loud as the engine's offline render of the
+    /// track alone; and auto-level sets its fader with the others.
+    func testAMIDITrackIsMeasuredAsTheEnginePlaysIt() throws {
+        guard (try? SoundFonts.generalMIDI()) != nil else { throw XCTSkip("no General MIDI SoundFont") }
+        let chords = (0..<6).flatMap { bar in
+            [48, 52, 55, 60].map { MIDINote(start: Double(bar), duration: 0.95, key: $0 + (bar % 2) * 5, velocity: 80) }
+        }
+        try MIDIFile(notes: chords).write(to: root.appendingPathComponent("pad.mid").path)
+        func midiSession(_ dir: String) throws -> (Session, Int) {
+            let engine = EngineHandle(config: EngineConfig(sampleRate: rate, maxFrames: 1024, maxStrips: 16, maxBuses: 4, inputs: 2))
+            let s = Session(engine: engine, paths: try ProjectPaths(directory: dir))
+            let id = try s.addTrack(name: "pad")
+            try s.loadMIDI(track: id, path: "pad.mid")
+            try s.setProgram(track: id, program: 48)  // strings
+            return (s, id)
+        }
+        let (alone, id) = try midiSession(root.path)
+        let measured = try XCTUnwrap(try alone.suggestMix().tracks.first { $0.id == id }, "the MIDI track is measured")
+        let played = try alone.renderOffline(seconds: 8)
+        let heard = alone.withBuffers([played.left, played.right]) { TrackMeasure.measure($0, sampleRate: rate) }
+        let (m, e) = (try XCTUnwrap(measured.measure.integrated), try XCTUnwrap(heard.integrated))
+        XCTAssertLessThan(m, -10, "a pad, not silence or a clip: \(m) LUFS")
+        XCTAssertGreaterThan(m, -45)
+        XCTAssertEqual(m, e, accuracy: 0.5, "the assistant's render against the engine's")
+
+        // Beside the file tracks, auto-level moves its fader too.
+        let id2 = try session.addTrack(name: "strings")
+        try session.loadMIDI(track: id2, path: "pad.mid")
+        let levelled = try session.autoLevel()
+        XCTAssertNotNil(levelled.gains["\(id2)"], "\(levelled.gains)")
     }
 }

@@ -149,3 +149,27 @@ def test_auto_level_writes_the_patch(tmp_path):
     for bad in (["auto-level", "mix.json", "--target=0"], ["suggest", "missing.json"], ["suggest", "../outside.json"]):
         r = mix_cli(tmp_path, *bad)
         assert r.returncode != 0 and r.stderr.strip(), bad
+
+
+def test_a_midi_track_is_measured_and_levelled_with_the_rest(tmp_path):
+    import mido
+    ids = multitrack(tmp_path)
+    f = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack([mido.MetaMessage("set_tempo", tempo=500_000)])
+    for bar in range(4):  # a chord every 2 s, for 8 s
+        keys = [48, 52, 55, 60] if bar % 2 == 0 else [53, 57, 60, 65]
+        track += [mido.Message("note_on", note=k, velocity=80, time=20 if bar and i == 0 else 0) for i, k in enumerate(keys)]
+        track += [mido.Message("note_off", note=k, time=1900 if i == 0 else 0) for i, k in enumerate(keys)]
+    f.tracks.append(track)
+    f.save(tmp_path / "pad.mid")
+    patch = json.loads((tmp_path / "mix.json").read_text())
+    patch["tracks"].append({"id": 7, "name": "strings", "midi": "pad.mid", "program": 48})
+    (tmp_path / "mix.json").write_text(json.dumps(patch))
+    run = mix_cli(tmp_path, "suggest", "mix.json", "--json")
+    assert run.returncode == 0, run.stderr
+    measured = {t["id"]: t for t in json.loads(run.stdout)["tracks"]}
+    assert 7 in measured, "the MIDI track is measured"
+    assert -45 < measured[7]["measure"]["integrated_lufs"] < -10, measured[7]["measure"]
+    run = mix_cli(tmp_path, "auto-level", "mix.json", "--dry-run")
+    assert run.returncode == 0, run.stderr
+    assert "strip 7: " in run.stdout, f"its fader is set with the others: {run.stdout}"

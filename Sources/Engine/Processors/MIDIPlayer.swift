@@ -52,18 +52,27 @@ public struct MIDIPlayer: RealtimeProcessor {
         self.synth = synth
         self.outputs = outputs
         self.slot = slot
+        let table = Self.programTable(sequence, programs: programs, program: program)
         self.programs = .allocate(capacity: 16)
-        self.programs.initialize(repeating: 255, count: 16)
-        for (c, p) in programs.prefix(16).enumerated() { if let p { self.programs[c] = min(p, 127) } }
-        var mask = sequence.channels & ~(1 << UInt16(Self.drumChannel))
-        if mask == 0 && sequence.channels == 0 { mask = 1 }
-        melodic = mask
-        if let program {
-            for c in 0..<16 where mask & (1 << UInt16(c)) != 0 { self.programs[c] = min(program, 127) }
-            overrideProgram = true
-        }
+        _ = UnsafeMutableBufferPointer(start: self.programs, count: 16).initialize(from: table.programs)
+        melodic = table.melodic
+        overrideProgram = program != nil
         held = .allocate(capacity: 32)
         held.initialize(repeating: 0, count: 32)
+    }
+
+    /// Control side: per channel the program to select first (255: the synth's default),
+    /// from the file's first `programs`, every melodic channel that plays notes taking
+    /// `program` instead when one is chosen; and those melodic channels (bit c: channel c).
+    public static func programTable(_ sequence: MIDISequence, programs: [UInt8?], program: UInt8?) -> (programs: [UInt8], melodic: UInt16) {
+        var table = [UInt8](repeating: 255, count: 16)
+        for (c, p) in programs.prefix(16).enumerated() { if let p { table[c] = min(p, 127) } }
+        var mask = sequence.channels & ~(1 << UInt16(Self.drumChannel))
+        if mask == 0 && sequence.channels == 0 { mask = 1 }
+        if let program {
+            for c in 0..<16 where mask & (1 << UInt16(c)) != 0 { table[c] = min(program, 127) }
+        }
+        return (table, mask)
     }
 
     /// Control side: the node, keeping the sequence and the synth alive with it.
