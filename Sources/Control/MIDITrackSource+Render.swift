@@ -2,14 +2,15 @@ import Engine
 import Synth
 
 extension MIDITrackSource {
-    /// Any control thread: the track's sound, stereo, from its first event to `tail`
-    /// seconds past its last, as its synth plays it — programs chosen as the player
-    /// chooses them (`program`: the track's own, overriding the file's on its melodic
-    /// channels) — on a synth of its own (the playing one belongs to the process
-    /// thread). For measuring (the mix assistant). Nil when the track has no synth
-    /// (no SoundFont) or no events.
-    func rendered(sampleRate: Double, program: Int?, tail: Double = 2) throws -> [[Float]]? {
-        guard let playing = synth, let first = sequence.buffer.first?.frame else { return nil }
+    /// Any control thread: the track's sound, stereo, from timeline frame `from` (its
+    /// position: at or before its first event) to `tail` seconds past its last event, as
+    /// its synth plays it — programs chosen as the player chooses them (`program`: the
+    /// track's own, overriding the file's on its melodic channels) — on a synth of its
+    /// own (the playing one belongs to the process thread). For measuring (the mix
+    /// assistant). Nil when the track has no synth (no SoundFont) or no events.
+    func rendered(sampleRate: Double, program: Int?, from: Int64, tail: Double = 2) throws -> [[Float]]? {
+        guard let playing = synth, let firstEvent = sequence.buffer.first?.frame else { return nil }
+        let first = min(from, firstEvent)
         let synth = try SoundFontSynth(soundFont: playing.soundFont, sampleRate: sampleRate)
         let chosen = program.map { UInt8(clamping: $0) }
         let table = MIDIPlayer.programTable(sequence, programs: programs, program: chosen)

@@ -48,8 +48,8 @@ public struct AutoLevelReport: Encodable, Sendable {
 }
 
 /// The mix assistant on the session: it measures every track that has audio (its
-/// file, take or MIDI track's synth, through its EQ — the engine's own filters — and
-/// its fader), asks
+/// file's or take's clip, or a MIDI track's synth, through its EQ — the engine's own
+/// filters — and its fader), asks
 /// `MixAdvisor`, and
 /// applies moves through the same calls OSC makes, remembering what each step replaced
 /// so `undoMix` can put it back.
@@ -63,12 +63,17 @@ extension Session {
         var isStereo: Bool { channels.count == 2 }
     }
 
-    /// `audio` through `eq` as the engine's EQ runs it (the same SVF sections).
-    func equalised(_ audio: DecodedAudio, _ eq: EQSettings) -> [[Float]] {
+    /// `audio` as `track`'s clip plays it: the trimmed stretch, through the clip's gain
+    /// and fades (the engine's own envelope).
+    func clipped(_ audio: DecodedAudio, _ track: TrackSettings) -> [[Float]] {
         let sides = audio.isStereo ? [audio.left, audio.right] : [audio.left]
-        return equalised(sides.map { Array(UnsafeBufferPointer(start: $0, count: audio.frames)) }, eq)
+        guard track.clip != nil, let p = try? clipPlacement(frames: Int64(audio.frames), track: track) else {
+            return sides.map { Array(UnsafeBufferPointer(start: $0, count: audio.frames)) }
+        }
+        return sides.map { side in (0..<Int(p.length)).map { i in side[Int(p.offset) + i] * p.envelope(Int64(i)) } }
     }
 
+    /// `channels` through `eq` as the engine's EQ runs it (the same SVF sections).
     func equalised(_ channels: [[Float]], _ eq: EQSettings) -> [[Float]] {
         var out = channels
         guard eq.on else { return out }
@@ -102,13 +107,15 @@ extension Session {
         for t in tracks {
             let channels: [[Float]]
             if let source = played[t.id] {
-                guard let sound = try source.rendered(sampleRate: sampleRate, program: t.program) else { continue }  // no SoundFont
+                // From the track's position, as `mixdown` places it.
+                let from = Int64((t.position ?? 0) * sampleRate)
+                guard let sound = try source.rendered(sampleRate: sampleRate, program: t.program, from: from) else { continue }  // no SoundFont
                 channels = equalised(sound, t.strip.eq)
             } else {
                 var a = decoded[t.id]
                 if a == nil, let file = streamed[t.id] { a = try AudioFileReader.decode(path: try paths.resolve(file, mustExist: true), sampleRate: sampleRate) }
                 guard let a else { continue }  // a live input with no take: nothing to measure
-                channels = equalised(a, t.strip.eq)
+                channels = equalised(clipped(a, t), t.strip.eq)
             }
             out.append(MixSource(track: t, channels: channels, audible: audible.isAudible(.track(t.id))))
         }

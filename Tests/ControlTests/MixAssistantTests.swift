@@ -188,4 +188,18 @@ final class MixAssistantTests: XCTestCase {
         let levelled = try session.autoLevel()
         XCTAssertNotNil(levelled.gains["\(id2)"], "\(levelled.gains)")
     }
+
+    /// A track is measured as its clip plays it: 6 dB of clip gain is 6 LU less, and a
+    /// trim to its first two seconds is measured over those alone.
+    func testATracksClipEditsAreMeasured() throws {
+        let keys = ids["keys"]!
+        func measured() throws -> TrackMeasure { try XCTUnwrap(try session.suggestMix().tracks.first { $0.id == keys }).measure }
+        let plain = try measured()
+        _ = try session.editClip(track: keys, clip: 1, .gain(-6))
+        let quieter = try measured()
+        XCTAssertEqual(try XCTUnwrap(quieter.integrated), try XCTUnwrap(plain.integrated) - 6, accuracy: 0.05)
+        _ = try session.editClip(track: keys, clip: 1, .trim(start: 0, length: 2))
+        let sources = try session.mixSources()
+        XCTAssertEqual(try XCTUnwrap(sources.first { $0.track.id == keys }).frames, Int(2 * rate), "the trimmed stretch alone")
+    }
 }
