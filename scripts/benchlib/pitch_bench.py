@@ -11,7 +11,8 @@ does not, and aubio's yinfft always gives a pitch.
 Speed is audio seconds per CPU second on one core (BLAS and ONNX threads set to 1).
 The command-line tools (dawg, aubiopitch) run once per clip, so each one's start-up —
 the CPU it spends on a tenth of a second of silence, least of five runs — is taken off
-every clip, as the Python peers are timed around their analysis call alone.
+every clip, as the Python peers are timed around their analysis call alone; they are
+also timed on the whole set as one file, where start-up does not count.
 
     .venv/bin/python scripts/benchlib/pitch_bench.py [--quick | --held-out] [--only dawg,pyin,...]
 
@@ -106,6 +107,22 @@ def run_swiftf0(path):
 
 METHODS = {"dawg": run_dawg, "pyin": run_pyin, "praat": run_praat, "aubio": run_aubio, "swiftf0": run_swiftf0}
 PROCESSES = {"dawg", "aubio"}
+
+
+def one_file_speed(methods, names, where, tmp, runs=3):
+    """The command-line methods on the whole set as one file (the clips one after
+    another): audio seconds per CPU second, best of `runs` — per clip, a 4 s clip costs
+    them a few clock ticks once their start-up is taken off, and the column drifts."""
+    clips = [sf.read(where / f"{n}.wav", dtype="float32")[0] for n in names]
+    whole = np.concatenate(clips)
+    path = Path(tmp) / "whole-set.wav"
+    sf.write(path, whole, RATE, subtype="FLOAT")
+    seconds = len(whole) / RATE
+    out = {}
+    for m in methods:
+        if m in PROCESSES:
+            out[m] = seconds / min(METHODS[m](path)[2] for _ in range(runs))
+    return seconds, out
 
 
 def startup_cost(method, where):
@@ -218,6 +235,10 @@ def main():
         for m, (by, _) in results.items():
             print(f"{m:10}" + "".join(f"{by[f'instrument:{i}']['oct%']:10.2f}" for i in instruments))
     shared_octave_errors(octaves)
+    whole, speeds = one_file_speed([m for m in methods if m in results], names, where, tmp.name)
+    if speeds:
+        print(f"\nthe whole set as one file ({whole:.0f} s), × real time on one core, best of 3: "
+              + ", ".join(f"{m} {v:.0f}" for m, v in speeds.items()))
 
 
 def shared_octave_errors(octaves):
