@@ -17,7 +17,7 @@ also timed on the whole set as one file, where start-up does not count.
     .venv/bin/python scripts/benchlib/pitch_bench.py [--quick | --held-out] [--only dawg,pyin,...]
 
 --held-out scores the held-out set instead (pitch_set.make_held_out: 30 s of each
-instrument, a seed the trackers were never tuned on). Both print each instrument's
+instrument, from a seed of its own). Both print each instrument's
 octave errors.
 """
 import argparse

@@ -256,7 +256,7 @@ def make_set(out, quick=False, seed=7):
 
 
 def make_held_out(out, seed=12345, seconds=30.0):
-    """A second set the tracker was never tuned on: each instrument playing a 30 s melody
+    """A second set, from a seed of its own: each instrument playing a 30 s melody
     (its notes at or under 1480 Hz, within every tracker's range here), clean and at
     20 dB SNR. The main set holds some 25 notes per instrument, too few to show how
     often a render's quirk (a guitar sample's tone an octave under its note) comes up."""
