@@ -34,13 +34,20 @@ def test_a_sung_note_is_heard_as_pitch_feedback(jackd, dawg, peer):
         got = pitch_messages(watcher, 1.0)
         now = src.client.frame_time
         assert len(got) > 150, f"{len(got)} readings in a second (one every 5 ms makes 200)"
-        tracks, hz, notes, cents, confidence, in_tune, frames = zip(*got)
+        frames = [m[6] for m in got]
+        steps = np.diff(np.array(frames, dtype=np.int64)) % 2**32
+        off_grid = [(frames[i], frames[i + 1]) for i in np.flatnonzero(steps % 240)]
+        # A step off the grid is a cycle whose audio did not follow the one before (the
+        # host held dawg or JACK up): the next 50 ms of readings describe windows with a
+        # seam in them, and are not held to the note.
+        seamed = {j for i in np.flatnonzero(steps % 240) for j in range(i + 1, i + 11)}
+        steady = [m for i, m in enumerate(got) if i not in seamed]
+        assert len(steady) > 100, f"{len(steady)} readings without a seam"
+        tracks, hz, notes, cents, confidence, in_tune, _ = zip(*steady)
         assert set(tracks) == {t} and set(notes) == {"A3"}
         assert all(abs(c - 10) < 2 for c in cents), cents[:5]
         assert all(abs(h / 220 - 2 ** (10 / 1200)) < 1e-3 for h in hz)
         assert set(in_tune) == {1} and min(confidence) > 0.9
-        steps = np.diff(np.array(frames, dtype=np.int64)) % 2**32
-        off_grid = [(frames[i], frames[i + 1]) for i in np.flatnonzero(steps % 240)]
         # A step is explained by a jump whose span (from the frame the cycle was due at
         # to the one it started at) meets the step's.
         def after(x, a):
