@@ -36,11 +36,12 @@ def test_a_sung_note_is_heard_as_pitch_feedback(jackd, dawg, peer):
         assert len(got) > 150, f"{len(got)} readings in a second (one every 5 ms makes 200)"
         frames = [m[6] for m in got]
         steps = np.diff(np.array(frames, dtype=np.int64)) % 2**32
-        off_grid = [(frames[i], frames[i + 1]) for i in np.flatnonzero(steps % 240)]
+        off = np.flatnonzero(steps % 240)
+        off_grid = [(frames[i], frames[i + 1]) for i in off]
         # A step off the grid is a cycle whose audio did not follow the one before (the
         # host held dawg or JACK up): the next 50 ms of readings describe windows with a
         # seam in them, and are not held to the note.
-        seamed = {j for i in np.flatnonzero(steps % 240) for j in range(i + 1, i + 11)}
+        seamed = {j for i in off for j in range(i + 1, i + 11)}
         steady = [m for i, m in enumerate(got) if i not in seamed]
         assert len(steady) > 100, f"{len(steady)} readings without a seam"
         tracks, hz, notes, cents, confidence, in_tune, _ = zip(*steady)

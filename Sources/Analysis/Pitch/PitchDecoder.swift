@@ -55,6 +55,20 @@ public struct PitchDecoder: Sendable {
 
     func hz(_ bin: Int) -> Double { options.lowHz * pow(2, Double(bin) / Double(options.binsPerOctave)) }
 
+    /// How many bins a whole multiple `m` of a pitch lies above it.
+    func bins(ofMultiple m: Int) -> Float { Float(options.binsPerOctave) * log2(Float(m)) }
+
+    /// The hypothesis of `f` nearest `target` (a bin, fractional) and its distance in
+    /// bins; the first of equals.
+    func nearest(_ f: PitchHypotheses, to target: Float) -> (index: Int, distance: Float)? {
+        var best: (index: Int, distance: Float)?
+        for (i, h) in f.hz.enumerated() {
+            let d = abs(bin(h) - target)
+            if d < best?.distance ?? .infinity { best = (i, d) }
+        }
+        return best
+    }
+
     /// Each frame's nearest voiced frame's bin within `guessReach` frames (the earlier
     /// one when two are as near), from the decoded `path` (`bins`: unvoiced).
     func nearestVoiced(_ path: [Int]) -> [Int?] {
@@ -106,7 +120,7 @@ public struct PitchDecoder: Sendable {
         }
         /// The whole number 2…4 that `high` is of `low` (bins), within a third of a semitone.
         func wholeMultiple(_ high: Float, of low: Float) -> Int? {
-            (2...4).first { abs(high - low - octave * log2(Float($0))) <= octave / 36 }
+            (2...4).first { abs(high - low - bins(ofMultiple: $0)) <= octave / 36 }
         }
         for j in runs.indices.dropFirst().dropLast() {
             let before = runs[j - 1], stub = runs[j], after = runs[j + 1]
@@ -204,7 +218,7 @@ public struct PitchDecoder: Sendable {
         }
         let multiple = overlaps(path, frames)
         for t in 0..<n {
-            if let m = multiple[t] { path[t] = min(bins - 1, path[t] + Int((Float(options.binsPerOctave) * log2(Float(m))).rounded())) }
+            if let m = multiple[t] { path[t] = min(bins - 1, path[t] + Int(bins(ofMultiple: m).rounded())) }
         }
         let line = nearestVoiced(path)
         return (0..<n).map { t in
@@ -215,29 +229,23 @@ public struct PitchDecoder: Sendable {
                 }
                 // Where the line is near, the hypothesis nearest it: an onset's or an end's
                 // likeliest dip is often an undertone of the note (its period doubled).
-                if let near = line[t],
-                   let i = f.hz.indices.min(by: { abs(bin(f.hz[$0]) - Float(near)) < abs(bin(f.hz[$1]) - Float(near)) }),
-                   abs(bin(f.hz[i]) - Float(near)) <= options.guessBins {
-                    return (Double(f.hz[i]), i, false, Double(f.voiced))
+                if let near = line[t], let h = nearest(f, to: Float(near)), h.distance <= options.guessBins {
+                    return (Double(f.hz[h.index]), h.index, false, Double(f.voiced))
                 }
                 return (Double(f.hz[best]), best, false, Double(f.voiced))
             }
             if let m = multiple[t] {
                 // The common period as measured, times the multiple the new note is.
-                let common = Float(s) - Float(options.binsPerOctave) * log2(Float(m))
-                if let i = f.hz.indices.min(by: { abs(bin(f.hz[$0]) - common) < abs(bin(f.hz[$1]) - common) }),
-                   abs(bin(f.hz[i]) - common) < 1.5 {
-                    return (Double(f.hz[i]) * Double(m), nil, true, Double(f.voiced))
+                if let h = nearest(f, to: Float(s) - bins(ofMultiple: m)), h.distance < 1.5 {
+                    return (Double(f.hz[h.index]) * Double(m), nil, true, Double(f.voiced))
                 }
                 return (self.hz(s), nil, true, Double(f.voiced))
             }
             // The hypothesis nearest the bin gives the exact frequency.
-            var hz = self.hz(s), nearest: Float = 1.5, index: Int?
-            for (i, h) in f.hz.enumerated() {
-                let d = abs(bin(h) - Float(s))
-                if d < nearest { (nearest, hz, index) = (d, Double(h), i) }
+            if let h = nearest(f, to: Float(s)), h.distance < 1.5 {
+                return (Double(f.hz[h.index]), h.index, true, Double(f.voiced))
             }
-            return (hz, index, true, Double(f.voiced))
+            return (self.hz(s), nil, true, Double(f.voiced))
         }
     }
 }
